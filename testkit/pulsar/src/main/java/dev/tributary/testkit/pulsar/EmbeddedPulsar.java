@@ -1,0 +1,339 @@
+package dev.tributary.testkit.pulsar;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.bookkeeper.conf.ServerConfiguration;
+import org.apache.pulsar.PulsarStandalone;
+import org.apache.pulsar.broker.ServiceConfiguration;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.metadata.bookkeeper.BKCluster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Pulsar 4.0.7 standalone broker (one bookie, RocksDB metadata store, transaction
+ * coordinator enabled) running inside the current JVM, for tests and demos.
+ *
+ * <p>It listens on free loopback ports and keeps its data in a temporary directory, or in a given
+ * directory so that it can be stopped and started again with its data. Start-up takes about five
+ * seconds: share one instance per JVM, for example through {@link PulsarExtension}.
+ *
+ * <pre>{@code
+ * try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().build().start()) {
+ *     PulsarClient client = pulsar.newClient();
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class EmbeddedPulsar implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPulsar.class);
+    // Jersey logs through java.util.logging, outside the SLF4J configuration; a strong reference
+    // keeps the level from being garbage-collected with the logger.
+    private static final java.util.logging.Logger JERSEY = java.util.logging.Logger.getLogger("org.glassfish.jersey");
+
+    static {
+        JERSEY.setLevel(java.util.logging.Level.SEVERE);
+    }
+
+    private final Path dataDirectory;
+    private final boolean deleteOnClose;
+    private final int brokerPort;
+    private final int webPort;
+    private final int bookiePort;
+
+    private BKCluster bookies;
+    private PulsarStandalone standalone;
+    private PulsarAdmin admin;
+
+    private EmbeddedPulsar(Builder builder) {
+        try {
+            this.deleteOnClose = builder.dataDirectory == null;
+            this.dataDirectory = builder.dataDirectory != null
+                    ? Files.createDirectories(builder.dataDirectory)
+                    : Files.createTempDirectory("tributary-pulsar-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the broker's data directory", e);
+        }
+        this.brokerPort = builder.brokerPort > 0 ? builder.brokerPort : freePort();
+        this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
+        this.bookiePort = freePort();
+    }
+
+    /**
+     * Returns a builder for an embedded broker.
+     *
+     * @return a new builder with free ports and a temporary data directory
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the bookie and the broker and waits until the broker serves the default namespace.
+     * A stopped broker can be started again on the same ports and data.
+     *
+     * @return this broker, started
+     * @throws IllegalStateException if the broker is already running or fails to start
+     */
+    public synchronized EmbeddedPulsar start() {
+        if (standalone != null) {
+            throw new IllegalStateException("the embedded broker is already running");
+        }
+        long began = System.nanoTime();
+        try {
+            String metadataUrl = "rocksdb://" + dataDirectory.resolve("metadata").toAbsolutePath();
+            bookies = BKCluster.builder()
+                    .baseServerConfiguration(bookieConfiguration())
+                    .metadataServiceUri(metadataUrl)
+                    .bkPort(bookiePort)
+                    .numBookies(1)
+                    .dataDir(dataDirectory.resolve("bookkeeper").toString())
+                    .clearOldData(false)
+                    .build();
+            // Broker-only mode: we started the bookie ourselves so that the metadata directory is
+            // ours; the standalone still creates the cluster, the namespaces and the
+            // transaction-coordinator topic.
+            // PulsarStandaloneBuilder replaces any given configuration, so the standalone is set up
+            // directly.
+            PulsarStandalone broker = new PulsarStandalone();
+            ServiceConfiguration config = brokerConfiguration(metadataUrl);
+            config.setRunningStandalone(true);
+            broker.setConfig(config);
+            broker.setOnlyBroker(true);
+            broker.setNoStreamStorage(true);
+            broker.setAdvertisedAddress("127.0.0.1");
+            broker.setZkDir(dataDirectory.resolve("zookeeper-unused").toString());
+            broker.setNoFunctionsWorker(true);
+            broker.start();
+            standalone = broker;
+            admin = PulsarAdmin.builder().serviceHttpUrl(httpUrl()).build();
+        } catch (Exception e) {
+            stopQuietly();
+            throw new IllegalStateException("the embedded Pulsar broker failed to start: " + e, e);
+        }
+        LOG.info("Embedded Pulsar {} started in {} ms at {} (admin {}, data {})",
+                org.apache.pulsar.PulsarVersion.getVersion(), (System.nanoTime() - began) / 1_000_000,
+                serviceUrl(), httpUrl(), dataDirectory);
+        return this;
+    }
+
+    private ServerConfiguration bookieConfiguration() throws IOException {
+        ServerConfiguration conf = new ServerConfiguration();
+        conf.setAllowLoopback(true);
+        // Tests need durability against a process crash of the job, not of the machine.
+        conf.setJournalSyncData(false);
+        conf.setProperty("dbStorage_writeCacheMaxSizeMb", 64);
+        conf.setProperty("dbStorage_readAheadCacheMaxSizeMb", 32);
+        conf.setProperty("dbStorage_rocksDB_blockCacheSize", 16L * 1024 * 1024);
+        conf.setProperty("ledgerDirectories", dataDirectory.resolve("bookkeeper").toString());
+        return conf;
+    }
+
+    private ServiceConfiguration brokerConfiguration(String metadataUrl) {
+        ServiceConfiguration conf = new ServiceConfiguration();
+        conf.setClusterName("standalone");
+        conf.setMetadataStoreUrl(metadataUrl);
+        conf.setConfigurationMetadataStoreUrl(metadataUrl);
+        conf.setAdvertisedAddress("127.0.0.1");
+        conf.setBindAddress("127.0.0.1");
+        conf.setBrokerServicePort(Optional.of(brokerPort));
+        conf.setWebServicePort(Optional.of(webPort));
+        conf.setManagedLedgerDefaultEnsembleSize(1);
+        conf.setManagedLedgerDefaultWriteQuorum(1);
+        conf.setManagedLedgerDefaultAckQuorum(1);
+        conf.setTransactionCoordinatorEnabled(true);
+        conf.setSystemTopicEnabled(true);
+        conf.setTopicLevelPoliciesEnabled(true);
+        conf.setAllowAutoTopicCreation(true);
+        // Topics of a stopped test job must survive until the test reads them.
+        conf.setBrokerDeleteInactiveTopicsEnabled(false);
+        conf.setFunctionsWorkerEnabled(false);
+        conf.setWebSocketServiceEnabled(false);
+        conf.setBrokerShutdownTimeoutMs(0L);
+        conf.setManagedLedgerCacheSizeMB(64);
+        conf.setNumIOThreads(2);
+        conf.setNumHttpServerThreads(8);
+        conf.setMaxMessageSize(5 * 1024 * 1024);
+        return conf;
+    }
+
+    /**
+     * Stops the broker and the bookie, keeping the data directory, so that {@link #start()} can
+     * bring the same broker back with its data.
+     */
+    public synchronized void stop() {
+        stopQuietly();
+        LOG.info("Embedded Pulsar stopped (data kept in {})", dataDirectory);
+    }
+
+    private void stopQuietly() {
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        if (standalone != null) {
+            standalone.close();
+            standalone = null;
+        }
+        if (bookies != null) {
+            try {
+                bookies.close();
+            } catch (Exception e) {
+                LOG.warn("bookie did not close cleanly: {}", e.toString());
+            }
+            bookies = null;
+        }
+    }
+
+    /** Stops the broker and, if the data directory was temporary, deletes it. */
+    @Override
+    public synchronized void close() {
+        stopQuietly();
+        if (deleteOnClose) {
+            deleteRecursively(dataDirectory);
+        }
+    }
+
+    /**
+     * Whether the broker is running.
+     *
+     * @return true between {@link #start()} and {@link #stop()} or {@link #close()}
+     */
+    public synchronized boolean isRunning() {
+        return standalone != null;
+    }
+
+    /**
+     * The binary protocol URL clients connect to.
+     *
+     * @return for example {@code pulsar://127.0.0.1:41234}
+     */
+    public String serviceUrl() {
+        return "pulsar://127.0.0.1:" + brokerPort;
+    }
+
+    /**
+     * The HTTP URL of the admin REST API.
+     *
+     * @return for example {@code http://127.0.0.1:41235}
+     */
+    public String httpUrl() {
+        return "http://127.0.0.1:" + webPort;
+    }
+
+    /**
+     * The directory holding the broker's metadata and ledgers.
+     *
+     * @return the data directory
+     */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /**
+     * An admin client for this broker, owned by it (do not close it).
+     *
+     * @return the shared admin client
+     * @throws IllegalStateException if the broker is not running
+     */
+    public synchronized PulsarAdmin admin() {
+        if (admin == null) {
+            throw new IllegalStateException("the embedded broker is not running");
+        }
+        return admin;
+    }
+
+    /**
+     * Creates a new client for this broker, with transactions enabled. The caller closes it.
+     *
+     * @return a new client
+     */
+    public PulsarClient newClient() {
+        try {
+            return PulsarClient.builder().serviceUrl(serviceUrl()).enableTransaction(true).build();
+        } catch (PulsarClientException e) {
+            throw new IllegalStateException("cannot create a client for " + serviceUrl(), e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", root, e.toString());
+        }
+    }
+
+    /** Options of an {@link EmbeddedPulsar}. */
+    public static final class Builder {
+        private Path dataDirectory;
+        private int brokerPort;
+        private int webPort;
+
+        private Builder() {
+        }
+
+        /**
+         * Keeps the broker's data in this directory (created if missing) and does not delete it on
+         * close, so that a later broker can start on the same data.
+         *
+         * @param directory the data directory
+         * @return this builder
+         */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = directory;
+            return this;
+        }
+
+        /**
+         * Fixes the binary protocol port instead of choosing a free one.
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder brokerPort(int port) {
+            this.brokerPort = port;
+            return this;
+        }
+
+        /**
+         * Fixes the HTTP port instead of choosing a free one.
+         *
+         * @param port the port
+         * @return this builder
+         */
+        public Builder webPort(int port) {
+            this.webPort = port;
+            return this;
+        }
+
+        /**
+         * Creates the broker, not yet started.
+         *
+         * @return the broker
+         */
+        public EmbeddedPulsar build() {
+            return new EmbeddedPulsar(this);
+        }
+    }
+}
