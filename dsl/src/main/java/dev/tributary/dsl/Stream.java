@@ -1,0 +1,289 @@
+package dev.tributary.dsl;
+
+import org.apache.pulsar.client.api.Schema;
+
+/**
+ * An unbounded stream of keyed records. Every operation adds a node to the topology under
+ * construction and returns a new stream handle; nothing runs until the built {@link Topology} is
+ * started. Records of one key are processed in order, one at a time.
+ *
+ * <p>Operations that keep the key type keep the stream's key schema, and those that keep the value
+ * type keep its value schema, so {@link #to(String)} can write them without naming schemas.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface Stream<K, V> {
+
+    /**
+     * Keeps the records that match a predicate.
+     *
+     * @param predicate the test
+     * @return the filtered stream
+     */
+    Stream<K, V> filter(Predicate<? super K, ? super V> predicate);
+
+    /**
+     * Keeps the records that match a predicate, in a named node.
+     *
+     * @param predicate the test
+     * @param named the node name
+     * @return the filtered stream
+     */
+    Stream<K, V> filter(Predicate<? super K, ? super V> predicate, Named named);
+
+    /**
+     * Drops the records that match a predicate.
+     *
+     * @param predicate the test
+     * @return the filtered stream
+     */
+    Stream<K, V> filterNot(Predicate<? super K, ? super V> predicate);
+
+    /**
+     * Drops the records that match a predicate, in a named node.
+     *
+     * @param predicate the test
+     * @param named the node name
+     * @return the filtered stream
+     */
+    Stream<K, V> filterNot(Predicate<? super K, ? super V> predicate, Named named);
+
+    /**
+     * Replaces each record's key and value. The stream's schemas become unknown.
+     *
+     * @param mapper computes the new key and value
+     * @param <KR> the new key type
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <KR, VR> Stream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper);
+
+    /**
+     * Replaces each record's key and value, in a named node.
+     *
+     * @param mapper computes the new key and value
+     * @param named the node name
+     * @param <KR> the new key type
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <KR, VR> Stream<KR, VR> map(KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper,
+                                Named named);
+
+    /**
+     * Replaces each record's value, keeping its key. The value schema becomes unknown.
+     *
+     * @param mapper computes the new value
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <VR> Stream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper);
+
+    /**
+     * Replaces each record's value, keeping its key, in a named node.
+     *
+     * @param mapper computes the new value
+     * @param named the node name
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <VR> Stream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named);
+
+    /**
+     * Replaces each record's value, reading its key.
+     *
+     * @param mapper computes the new value from key and value
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper);
+
+    /**
+     * Replaces each record's value, reading its key, in a named node.
+     *
+     * @param mapper computes the new value from key and value
+     * @param named the node name
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named);
+
+    /**
+     * Replaces each record by zero or more records. The stream's schemas become unknown.
+     *
+     * @param mapper computes the new records
+     * @param <KR> the new key type
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <KR, VR> Stream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper);
+
+    /**
+     * Replaces each record by zero or more records, in a named node.
+     *
+     * @param mapper computes the new records
+     * @param named the node name
+     * @param <KR> the new key type
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <KR, VR> Stream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper,
+            Named named);
+
+    /**
+     * Replaces each record by zero or more records with the same key.
+     *
+     * @param mapper computes the new values
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <VR> Stream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper);
+
+    /**
+     * Replaces each record by zero or more records with the same key, in a named node.
+     *
+     * @param mapper computes the new values
+     * @param named the node name
+     * @param <VR> the new value type
+     * @return the mapped stream
+     */
+    <VR> Stream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper, Named named);
+
+    /**
+     * Replaces each record's key, keeping its value. The key schema becomes unknown.
+     *
+     * @param selector computes the new key
+     * @param <KR> the new key type
+     * @return the re-keyed stream
+     */
+    <KR> Stream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> selector);
+
+    /**
+     * Replaces each record's key, keeping its value, in a named node.
+     *
+     * @param selector computes the new key
+     * @param named the node name
+     * @param <KR> the new key type
+     * @return the re-keyed stream
+     */
+    <KR> Stream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> selector, Named named);
+
+    /**
+     * Performs an action on each record and passes the record on.
+     *
+     * @param action the action
+     * @return the same records
+     */
+    Stream<K, V> peek(ForeachAction<? super K, ? super V> action);
+
+    /**
+     * Performs an action on each record and passes the record on, in a named node.
+     *
+     * @param action the action
+     * @param named the node name
+     * @return the same records
+     */
+    Stream<K, V> peek(ForeachAction<? super K, ? super V> action, Named named);
+
+    /**
+     * Performs an action on each record; ends this branch of the topology.
+     *
+     * @param action the action
+     */
+    void foreach(ForeachAction<? super K, ? super V> action);
+
+    /**
+     * Performs an action on each record in a named node; ends this branch of the topology.
+     *
+     * @param action the action
+     * @param named the node name
+     */
+    void foreach(ForeachAction<? super K, ? super V> action, Named named);
+
+    /**
+     * Splits the stream into branches by predicates: each record goes to the first branch it
+     * matches.
+     *
+     * @return a builder of branches
+     */
+    BranchedStream<K, V> split();
+
+    /**
+     * Splits the stream into branches, in a named node; branch nodes are named
+     * {@code <name>-<branch>}.
+     *
+     * @param named the split node's name
+     * @return a builder of branches
+     */
+    BranchedStream<K, V> split(Named named);
+
+    /**
+     * Merges another stream into this one. The result keeps the schemas both streams share.
+     *
+     * @param other the other stream, of the same topology
+     * @return a stream of the records of both
+     */
+    Stream<K, V> merge(Stream<K, V> other);
+
+    /**
+     * Merges another stream into this one, in a named node.
+     *
+     * @param other the other stream, of the same topology
+     * @param named the node name
+     * @return a stream of the records of both
+     */
+    Stream<K, V> merge(Stream<K, V> other, Named named);
+
+    /**
+     * Sets the value schema of this stream, for later {@link #to(String)} calls, without adding
+     * a node.
+     *
+     * @param valueSchema the schema of the current values
+     * @return this stream with a known value schema
+     */
+    Stream<K, V> withValueSchema(Schema<V> valueSchema);
+
+    /**
+     * Sets the key schema of this stream, for later {@link #to(String)} calls, without adding a node.
+     *
+     * @param keySchema the schema of the current keys
+     * @return this stream with a known key schema
+     */
+    Stream<K, V> withKeySchema(Schema<K> keySchema);
+
+    /**
+     * Writes the records to a topic with the stream's schemas.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @throws TopologyException if the stream's key or value schema is unknown
+     */
+    void to(String topic);
+
+    /**
+     * Writes the records to a topic with a value schema and the stream's key schema.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param valueSchema the value schema
+     * @throws TopologyException if the stream's key schema is unknown
+     */
+    void to(String topic, Schema<V> valueSchema);
+
+    /**
+     * Writes the records to a topic.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param produced the schemas, name and batching mode
+     */
+    void to(String topic, Produced<K, V> produced);
+
+    /**
+     * Writes each record to the topic an extractor chooses for it.
+     *
+     * @param extractor chooses the topic of each record
+     * @param produced the schemas, name and batching mode
+     */
+    void to(TopicNameExtractor<? super K, ? super V> extractor, Produced<K, V> produced);
+}

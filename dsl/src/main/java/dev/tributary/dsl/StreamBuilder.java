@@ -1,0 +1,94 @@
+package dev.tributary.dsl;
+
+import dev.tributary.dsl.internal.ConsumedInternal;
+import dev.tributary.dsl.internal.PlanGraph;
+import dev.tributary.dsl.internal.StreamImpl;
+import dev.tributary.dsl.plan.SourceNode;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pulsar.client.api.Schema;
+
+/**
+ * Builds a topology. Declare sources with {@code stream(...)}, chain operations on the returned
+ * {@link Stream}s, then call {@link #build()}.
+ *
+ * <pre>{@code
+ * StreamBuilder builder = new StreamBuilder();
+ * builder.stream("clicks", Schema.JSON(Click.class))
+ *        .filter((user, click) -> !click.bot())
+ *        .mapValues(Click::page)
+ *        .to("pages", Schema.STRING);
+ * Topology topology = builder.build();
+ * }</pre>
+ *
+ * <p>A builder is not thread-safe; build a topology on one thread.
+ */
+public final class StreamBuilder {
+    private final PlanGraph graph = new PlanGraph();
+
+    /** Creates an empty builder. */
+    public StreamBuilder() {
+    }
+
+    /**
+     * Reads a topic with a value schema; keys are the message keys as strings.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param valueSchema the value schema
+     * @param <V> the value type
+     * @return the stream of the topic's records
+     */
+    public <V> Stream<String, V> stream(String topic, Schema<V> valueSchema) {
+        return stream(List.of(topic), Consumed.with(valueSchema));
+    }
+
+    /**
+     * Reads a topic.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param consumed schemas, name, subscription type and start position
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the stream of the topic's records
+     */
+    public <K, V> Stream<K, V> stream(String topic, Consumed<K, V> consumed) {
+        return stream(List.of(topic), consumed);
+    }
+
+    /**
+     * Reads several topics with the same schemas as one stream.
+     *
+     * @param topics the topics, in any form Pulsar accepts
+     * @param consumed schemas, name, subscription type and start position
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the stream of the topics' records
+     */
+    public <K, V> Stream<K, V> stream(Collection<String> topics, Consumed<K, V> consumed) {
+        Objects.requireNonNull(topics, "topics");
+        if (topics.isEmpty()) {
+            throw new TopologyException("a source needs at least one topic");
+        }
+        for (String topic : topics) {
+            if (topic == null || topic.isBlank()) {
+                throw new TopologyException("a source topic name is empty");
+            }
+        }
+        ConsumedInternal<K, V> options = new ConsumedInternal<>(Objects.requireNonNull(consumed, "consumed"));
+        String name = graph.name(options.name(), "source");
+        graph.add(new SourceNode(name, List.copyOf(topics), options.keySchema(), options.valueSchema(),
+                options.subscriptionType(), options.startPosition()));
+        return new StreamImpl<>(graph, name, options.keySchema(), options.valueSchema());
+    }
+
+    /**
+     * Builds the topology declared so far.
+     *
+     * @return the immutable topology
+     * @throws TopologyException if the topology has no source, or one topic is read by two sources
+     */
+    public Topology build() {
+        return graph.build();
+    }
+}

@@ -1,0 +1,276 @@
+package dev.tributary.dsl.internal;
+
+import dev.tributary.dsl.BranchedStream;
+import dev.tributary.dsl.ForeachAction;
+import dev.tributary.dsl.KeyValue;
+import dev.tributary.dsl.KeyValueMapper;
+import dev.tributary.dsl.Named;
+import dev.tributary.dsl.Predicate;
+import dev.tributary.dsl.Produced;
+import dev.tributary.dsl.Stream;
+import dev.tributary.dsl.TopicNameExtractor;
+import dev.tributary.dsl.TopologyException;
+import dev.tributary.dsl.ValueMapper;
+import dev.tributary.dsl.ValueMapperWithKey;
+import dev.tributary.dsl.plan.FilterNode;
+import dev.tributary.dsl.plan.FlatMapNode;
+import dev.tributary.dsl.plan.FlatMapValuesNode;
+import dev.tributary.dsl.plan.ForeachNode;
+import dev.tributary.dsl.plan.MapNode;
+import dev.tributary.dsl.plan.MapValuesNode;
+import dev.tributary.dsl.plan.MergeNode;
+import dev.tributary.dsl.plan.PeekNode;
+import dev.tributary.dsl.plan.SelectKeyNode;
+import dev.tributary.dsl.plan.SinkNode;
+import java.util.List;
+import java.util.Objects;
+import org.apache.pulsar.client.api.Schema;
+
+/**
+ * A stream handle: the name of the node whose output it is, and the schemas known for that
+ * output. Immutable; each operation validates its arguments, adds one node and returns a new
+ * handle. The casts to {@code Object} types are safe because the plan is untyped data and the
+ * typed signatures above guarantee what flows at run time.
+ */
+@SuppressWarnings({"unchecked", "rawtypes"})
+public final class StreamImpl<K, V> implements Stream<K, V> {
+    private final PlanGraph graph;
+    private final String node;
+    private final Schema<K> keySchema;
+    private final Schema<V> valueSchema;
+
+    public StreamImpl(PlanGraph graph, String node, Schema<K> keySchema, Schema<V> valueSchema) {
+        this.graph = graph;
+        this.node = node;
+        this.keySchema = keySchema;
+        this.valueSchema = valueSchema;
+    }
+
+    public String nodeName() {
+        return node;
+    }
+
+    PlanGraph graph() {
+        return graph;
+    }
+
+    private <KR, VR> Stream<KR, VR> next(String name, Schema<KR> keys, Schema<VR> values) {
+        return new StreamImpl<>(graph, name, keys, values);
+    }
+
+    @Override
+    public Stream<K, V> filter(Predicate<? super K, ? super V> predicate) {
+        return filter(predicate, null);
+    }
+
+    @Override
+    public Stream<K, V> filter(Predicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        String name = graph.name(named, "filter");
+        graph.add(new FilterNode(name, node, (Predicate) predicate, false));
+        return next(name, keySchema, valueSchema);
+    }
+
+    @Override
+    public Stream<K, V> filterNot(Predicate<? super K, ? super V> predicate) {
+        return filterNot(predicate, null);
+    }
+
+    @Override
+    public Stream<K, V> filterNot(Predicate<? super K, ? super V> predicate, Named named) {
+        Objects.requireNonNull(predicate, "predicate");
+        String name = graph.name(named, "filter-not");
+        graph.add(new FilterNode(name, node, (Predicate) predicate, true));
+        return next(name, keySchema, valueSchema);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> map(
+            KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper) {
+        return map(mapper, null);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> map(
+            KeyValueMapper<? super K, ? super V, ? extends KeyValue<? extends KR, ? extends VR>> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = graph.name(named, "map");
+        graph.add(new MapNode(name, node, (KeyValueMapper) mapper));
+        return next(name, null, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper) {
+        return mapValues(mapper, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        return mapValues((ValueMapperWithKey<K, V, VR>) (k, v) -> mapper.apply(v), named);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper) {
+        return mapValues(mapper, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = graph.name(named, "map-values");
+        graph.add(new MapValuesNode(name, node, (ValueMapperWithKey) mapper));
+        return next(name, keySchema, null);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper) {
+        return flatMap(mapper, null);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> flatMap(
+            KeyValueMapper<? super K, ? super V, ? extends Iterable<? extends KeyValue<? extends KR, ? extends VR>>> mapper,
+            Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = graph.name(named, "flat-map");
+        graph.add(new FlatMapNode(name, node, (KeyValueMapper) mapper));
+        return next(name, null, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper) {
+        return flatMapValues(mapper, null);
+    }
+
+    @Override
+    public <VR> Stream<K, VR> flatMapValues(ValueMapper<? super V, ? extends Iterable<? extends VR>> mapper,
+                                            Named named) {
+        Objects.requireNonNull(mapper, "mapper");
+        String name = graph.name(named, "flat-map-values");
+        ValueMapperWithKey<Object, Object, Iterable<Object>> withKey =
+                (k, v) -> (Iterable<Object>) mapper.apply((V) v);
+        graph.add(new FlatMapValuesNode(name, node, withKey));
+        return next(name, keySchema, null);
+    }
+
+    @Override
+    public <KR> Stream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> selector) {
+        return selectKey(selector, null);
+    }
+
+    @Override
+    public <KR> Stream<KR, V> selectKey(KeyValueMapper<? super K, ? super V, ? extends KR> selector, Named named) {
+        Objects.requireNonNull(selector, "selector");
+        String name = graph.name(named, "select-key");
+        graph.add(new SelectKeyNode(name, node, (KeyValueMapper) selector));
+        return next(name, null, valueSchema);
+    }
+
+    @Override
+    public Stream<K, V> peek(ForeachAction<? super K, ? super V> action) {
+        return peek(action, null);
+    }
+
+    @Override
+    public Stream<K, V> peek(ForeachAction<? super K, ? super V> action, Named named) {
+        Objects.requireNonNull(action, "action");
+        String name = graph.name(named, "peek");
+        graph.add(new PeekNode(name, node, (ForeachAction) action));
+        return next(name, keySchema, valueSchema);
+    }
+
+    @Override
+    public void foreach(ForeachAction<? super K, ? super V> action) {
+        foreach(action, null);
+    }
+
+    @Override
+    public void foreach(ForeachAction<? super K, ? super V> action, Named named) {
+        Objects.requireNonNull(action, "action");
+        graph.add(new ForeachNode(graph.name(named, "foreach"), node, (ForeachAction) action));
+    }
+
+    @Override
+    public BranchedStream<K, V> split() {
+        return split(null);
+    }
+
+    @Override
+    public BranchedStream<K, V> split(Named named) {
+        return new BranchedStreamImpl<>(this, named, keySchema, valueSchema);
+    }
+
+    @Override
+    public Stream<K, V> merge(Stream<K, V> other) {
+        return merge(other, null);
+    }
+
+    @Override
+    public Stream<K, V> merge(Stream<K, V> other, Named named) {
+        Objects.requireNonNull(other, "other stream");
+        if (!(other instanceof StreamImpl<K, V> that) || that.graph != graph) {
+            throw new TopologyException("merge: the other stream belongs to another StreamBuilder");
+        }
+        String name = graph.name(named, "merge");
+        graph.add(new MergeNode(name, List.of(node, that.node)));
+        return next(name, same(keySchema, that.keySchema), same(valueSchema, that.valueSchema));
+    }
+
+    private static <T> Schema<T> same(Schema<T> a, Schema<T> b) {
+        return a != null && b != null && a.getSchemaInfo().equals(b.getSchemaInfo()) ? a : null;
+    }
+
+    @Override
+    public Stream<K, V> withValueSchema(Schema<V> schema) {
+        return next(node, keySchema, Objects.requireNonNull(schema, "value schema"));
+    }
+
+    @Override
+    public Stream<K, V> withKeySchema(Schema<K> schema) {
+        return next(node, Objects.requireNonNull(schema, "key schema"), valueSchema);
+    }
+
+    @Override
+    public void to(String topic) {
+        to(topic, Produced.withStreamSchemas());
+    }
+
+    @Override
+    public void to(String topic, Schema<V> valueSchema) {
+        to(topic, Produced.with(valueSchema));
+    }
+
+    @Override
+    public void to(String topic, Produced<K, V> produced) {
+        if (topic == null || topic.isBlank()) {
+            throw new TopologyException("a sink after '" + node + "' has an empty topic name");
+        }
+        addSink(topic, null, produced);
+    }
+
+    @Override
+    public void to(TopicNameExtractor<? super K, ? super V> extractor, Produced<K, V> produced) {
+        addSink(null, (TopicNameExtractor) Objects.requireNonNull(extractor, "topic extractor"), produced);
+    }
+
+    private void addSink(String topic, TopicNameExtractor<Object, Object> extractor, Produced<K, V> produced) {
+        ProducedInternal<K, V> options = new ProducedInternal<>(Objects.requireNonNull(produced, "produced"));
+        String name = graph.name(options.name(), "sink");
+        Schema<?> keys = options.keySchema() != null ? options.keySchema() : keySchema;
+        Schema<?> values = options.valueSchema() != null ? options.valueSchema() : valueSchema;
+        String target = topic != null ? "topic '" + topic + "'" : "its topics";
+        if (keys == null) {
+            throw new TopologyException("sink '" + name + "' cannot write " + target + ": the key schema is unknown"
+                    + " after node '" + node + "' changed the key type; pass Produced.with(keySchema, valueSchema)"
+                    + " or call withKeySchema(...) on the stream");
+        }
+        if (values == null) {
+            throw new TopologyException("sink '" + name + "' cannot write " + target + ": the value schema is unknown"
+                    + " after node '" + node + "' changed the value type; pass a value schema to to(...)"
+                    + " or call withValueSchema(...) on the stream");
+        }
+        graph.add(new SinkNode(name, node, topic, extractor, keys, values, options.batching(), options.keyGroups()));
+    }
+}

@@ -1,0 +1,242 @@
+package dev.tributary.runtime;
+
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.TopologyException;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.internal.compile.CompiledTopology;
+import dev.tributary.runtime.internal.compile.SinkSpec;
+import dev.tributary.runtime.internal.compile.SourceSpec;
+import dev.tributary.runtime.internal.compile.TopologyCompiler;
+import dev.tributary.runtime.internal.compile.Translators;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.keygroup.Ownership;
+import dev.tributary.runtime.internal.pulsar.PulsarConnections;
+import dev.tributary.runtime.internal.pulsar.PulsarRecordCollector;
+import dev.tributary.runtime.internal.pulsar.StreamTask;
+import dev.tributary.runtime.internal.pulsar.TaskInputs;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a topology on Pulsar: consumes its input topics through the job's subscription, processes
+ * records, writes outputs and commits at-least-once.
+ *
+ * <pre>{@code
+ * Configuration config = Configuration.empty()
+ *         .with(RuntimeOptions.APPLICATION_ID, "click-enricher")
+ *         .with(RuntimeOptions.SERVICE_URL, "pulsar://broker:6650");
+ * try (JobRunner job = new JobRunner(topology, config).start()) {
+ *     job.awaitTermination(Duration.ofHours(1));
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops gracefully: it stops taking records, finishes the ones in hand, commits
+ * and disconnects. Input processed but not committed when a process dies is delivered again.
+ */
+public final class JobRunner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final Topology topology;
+    private final Configuration config;
+    private final String applicationId;
+    private volatile JobState state = JobState.CREATED;
+    private PulsarConnections connections;
+    private StreamTask task;
+    private Thread thread;
+
+    /**
+     * Prepares a job; nothing connects until {@link #start()}.
+     *
+     * @param topology the topology to run
+     * @param config the settings (see {@link RuntimeOptions}); {@code application.id} is required
+     * @throws dev.tributary.dsl.config.ConfigException if a setting is missing or invalid
+     */
+    public JobRunner(Topology topology, Configuration config) {
+        this.topology = Objects.requireNonNull(topology, "topology");
+        this.config = Objects.requireNonNull(config, "config");
+        for (var option : RuntimeOptions.all()) {
+            config.get(option);
+        }
+        this.applicationId = config.get(RuntimeOptions.APPLICATION_ID);
+    }
+
+    /**
+     * Connects, subscribes and starts processing. Returns once every input is subscribed and every
+     * fixed output has its producer, so that errors in any of them surface here.
+     *
+     * @return this job, running
+     * @throws TopologyException if the topology cannot run (an invalid topic name, say)
+     * @throws JobStartException if the broker is unreachable, a topic is missing, or a schema is refused
+     */
+    public synchronized JobRunner start() {
+        if (state != JobState.CREATED) {
+            throw new IllegalStateException("job '" + applicationId + "' was already started");
+        }
+        KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
+        CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(topology, keyGroups);
+        connections = PulsarConnections.open(config);
+        try {
+            PulsarRecordCollector collector = new PulsarRecordCollector(connections.client(), connections.admin(),
+                    applicationId, config);
+            for (SinkSpec sink : compiled.sinks()) {
+                collector.open(sink.topic(), sink.target());
+            }
+            Ownership ownership = Ownership.all(keyGroups);
+            task = new StreamTask(applicationId + "-0",
+                    TaskInputs.subscribe(connections, compiled, compiled.instantiate(collector), applicationId,
+                            keyGroups.ranges(ownership.ownedKeyGroups()), config),
+                    collector, config);
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
+        thread = new Thread(task, "tributary-" + applicationId + "-0");
+        thread.start();
+        state = JobState.RUNNING;
+        LOG.info("Job '{}' running: {} source(s) on subscription '{}', {} key groups, broker {}", applicationId,
+                compiled.sources().size(), applicationId, keyGroups.count(), connections.serviceUrl());
+        for (SourceSpec source : compiled.sources()) {
+            LOG.info("  source '{}' reads {} ({})", source.name(), source.topics(), source.subscriptionType());
+        }
+        return this;
+    }
+
+    /**
+     * Stops gracefully: finishes the records in hand, commits, and disconnects. Waits at most
+     * {@code shutdown.timeout}. Idempotent.
+     */
+    @Override
+    public void close() {
+        stop(false);
+    }
+
+    /**
+     * Stops at once without committing, as a crash would: input processed since the last commit is
+     * delivered again to the next instance. For tests of what a crash leaves behind.
+     */
+    public void abort() {
+        stop(true);
+    }
+
+    private void stop(boolean abort) {
+        synchronized (this) {
+            if (state != JobState.RUNNING && state != JobState.FAILED) {
+                if (state == JobState.CREATED) {
+                    state = JobState.STOPPED;
+                }
+                return;
+            }
+            if (state == JobState.RUNNING) {
+                state = JobState.STOPPING;
+            }
+        }
+        if (abort) {
+            task.abort();
+        } else {
+            task.requestStop();
+        }
+        try {
+            thread.join(config.get(RuntimeOptions.SHUTDOWN_TIMEOUT).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("Job '{}' did not stop within shutdown.timeout; closing its connections", applicationId);
+            task.abort();
+        }
+        connections.close();
+        synchronized (this) {
+            state = task.failure() != null ? JobState.FAILED : JobState.STOPPED;
+        }
+        LOG.info("Job '{}' {} after {} records", applicationId, abort ? "aborted" : "stopped", task.processed());
+    }
+
+    /**
+     * Waits until the job stops by itself (it failed) or is stopped.
+     *
+     * @param timeout how long to wait
+     * @return true if the job has stopped
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Thread running;
+        synchronized (this) {
+            running = thread;
+        }
+        if (running == null) {
+            return state != JobState.RUNNING;
+        }
+        running.join(Math.max(1, timeout.toMillis()));
+        if (!running.isAlive() && task.failure() != null) {
+            synchronized (this) {
+                state = JobState.FAILED;
+            }
+        }
+        return !running.isAlive();
+    }
+
+    /**
+     * The job's state.
+     *
+     * @return the current state
+     */
+    public JobState state() {
+        if (state == JobState.RUNNING && task != null && task.failure() != null) {
+            return JobState.FAILED;
+        }
+        return state;
+    }
+
+    /**
+     * Why the job failed.
+     *
+     * @return the error that stopped processing, if any
+     */
+    public Optional<Throwable> failure() {
+        return task == null ? Optional.empty() : Optional.ofNullable(task.failure());
+    }
+
+    /**
+     * Records processed so far.
+     *
+     * @return the count of input records processed, committed or not
+     */
+    public long processedRecords() {
+        return task == null ? 0 : task.processed();
+    }
+
+    /**
+     * Commits completed so far.
+     *
+     * @return the count of commits that acknowledged input
+     */
+    public long commits() {
+        return task == null ? 0 : task.commits();
+    }
+
+    /**
+     * The job's application id.
+     *
+     * @return the id, also the name of its subscription
+     */
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /**
+     * The topology this job runs.
+     *
+     * @return the topology
+     */
+    public Topology topology() {
+        return topology;
+    }
+
+    static long millis(Duration duration) {
+        return TimeUnit.NANOSECONDS.toMillis(duration.toNanos());
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tributary.runtime;
+
+import dev.tributary.dsl.config.ConfigOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** The settings of a running job, with their defaults and rules. */
+public final class RuntimeOptions {
+    private RuntimeOptions() {
+    }
+
+    /** Names the job: its subscription, its producers and its internal topics. */
+    public static final ConfigOption<String> APPLICATION_ID = ConfigOption.key("application.id").stringType()
+            .required()
+            .check(s -> s.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}"),
+                    "must be letters, digits, '.', '_' or '-', starting with a letter or digit, at most 100 characters")
+            .description("The job's name: every instance of one job uses the same id; it names the input subscription.");
+
+    /** The broker's binary protocol URL. */
+    public static final ConfigOption<String> SERVICE_URL = ConfigOption.key("pulsar.service.url").stringType()
+            .defaultValue("pulsar://localhost:6650")
+            .check(s -> s.startsWith("pulsar://") || s.startsWith("pulsar+ssl://"),
+                    "must start with pulsar:// or pulsar+ssl://")
+            .description("The Pulsar service URL clients connect to.");
+
+    /** The broker's admin REST URL. */
+    public static final ConfigOption<String> ADMIN_URL = ConfigOption.key("pulsar.admin.url").stringType()
+            .check(s -> s.startsWith("http://") || s.startsWith("https://"), "must start with http:// or https://")
+            .description("The Pulsar admin REST URL; by default the service URL's host on port 8080 (8443 for TLS).");
+
+    /** How often processed input is committed. */
+    public static final ConfigOption<Duration> COMMIT_INTERVAL = ConfigOption.key("commit.interval").durationType()
+            .defaultValue(Duration.ofMillis(100))
+            .check(d -> !d.isNegative() && !d.isZero(), "must be positive")
+            .description("How often outputs are flushed and processed input acknowledged.");
+
+    /** Commit early once this many records were processed since the last commit. */
+    public static final ConfigOption<Integer> COMMIT_MAX_RECORDS = ConfigOption.key("commit.max.records").intType()
+            .defaultValue(20_000)
+            .check(n -> n > 0, "must be positive")
+            .description("Commit as soon as this many input records were processed since the last commit.");
+
+    /** The number of key groups. */
+    public static final ConfigOption<Integer> KEY_GROUPS = ConfigOption.key("key.groups").intType()
+            .defaultValue(64)
+            .check(n -> n >= 1 && n <= 65536, "must be between 1 and 65536")
+            .description("Key groups the hash space is cut into: the unit of ownership and state, and the job's"
+                    + " maximum parallelism.");
+
+    /** Whether input topics must exist before the job starts. */
+    public static final ConfigOption<Boolean> REQUIRE_INPUT_TOPICS = ConfigOption.key("input.topics.must.exist")
+            .booleanType().defaultValue(true)
+            .description("Fail at start when a persistent input topic does not exist, instead of letting the broker"
+                    + " create it empty (which hides misspelt names).");
+
+    /** Reprocess input published from this point on. */
+    public static final ConfigOption<Instant> REPLAY_FROM = ConfigOption.key("replay.from").instantType()
+            .description("At start, move the job's subscription on every input topic back (or forward) to the first"
+                    + " message published at or after this time, and reprocess from there.");
+
+    /** How long connecting and each broker operation may take. */
+    public static final ConfigOption<Duration> OPERATION_TIMEOUT = ConfigOption.key("pulsar.operation.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .check(d -> d.toMillis() >= 100, "must be at least 100ms")
+            .description("How long a broker operation (lookup, subscribe, create producer, admin call) may take"
+                    + " before it fails.");
+
+    /** How long a commit may wait for output receipts. */
+    public static final ConfigOption<Duration> SEND_TIMEOUT = ConfigOption.key("producer.send.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .check(d -> d.toMillis() >= 100, "must be at least 100ms")
+            .description("How long an output write may wait for the broker's receipt before the commit fails.");
+
+    /** The most records in one producer batch. */
+    public static final ConfigOption<Integer> BATCH_MAX_RECORDS = ConfigOption.key("producer.batch.max.records")
+            .intType().defaultValue(1000)
+            .check(n -> n >= 1, "must be positive")
+            .description("The most records in one output batch (one broker entry).");
+
+    /** The consumer's prefetch queue. */
+    public static final ConfigOption<Integer> RECEIVER_QUEUE_SIZE = ConfigOption.key("consumer.receiver.queue.size")
+            .intType().defaultValue(1000)
+            .check(n -> n >= 1, "must be positive")
+            .description("How many messages each input consumer prefetches.");
+
+    /** How long a graceful stop may take. */
+    public static final ConfigOption<Duration> SHUTDOWN_TIMEOUT = ConfigOption.key("shutdown.timeout").durationType()
+            .defaultValue(Duration.ofSeconds(30))
+            .description("How long a graceful stop may take to finish in-flight records and commit.");
+
+    /** Every option, for documentation and validation. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
+                REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
+                RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT);
+    }
+}

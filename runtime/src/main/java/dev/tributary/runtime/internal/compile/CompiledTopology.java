@@ -1,0 +1,73 @@
+package dev.tributary.runtime.internal.compile;
+
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.plan.PlanNode;
+import dev.tributary.runtime.internal.core.Processor;
+import dev.tributary.runtime.internal.core.RecordCollector;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A checked topology with its sources and fixed sinks resolved; instantiates operators per task. */
+public final class CompiledTopology {
+    private final Topology topology;
+    private final Translators translators;
+    private final KeyGroups keyGroups;
+    private final List<SourceSpec> sources;
+    private final List<SinkSpec> sinks;
+
+    CompiledTopology(Topology topology, Translators translators, KeyGroups keyGroups, List<SourceSpec> sources,
+                     List<SinkSpec> sinks) {
+        this.topology = topology;
+        this.translators = translators;
+        this.keyGroups = keyGroups;
+        this.sources = List.copyOf(sources);
+        this.sinks = List.copyOf(sinks);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public KeyGroups keyGroups() {
+        return keyGroups;
+    }
+
+    public List<SourceSpec> sources() {
+        return sources;
+    }
+
+    /** Sinks with a fixed topic; their producers are created at start so that errors surface early. */
+    public List<SinkSpec> sinks() {
+        return sinks;
+    }
+
+    /** Builds the operators of one task, children before parents. */
+    public TaskCore instantiate(RecordCollector collector) {
+        List<PlanNode> nodes = topology.nodes();
+        Map<String, Processor> built = new HashMap<>();
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            PlanNode node = nodes.get(i);
+            List<PlanNode> childNodes = new ArrayList<>();
+            List<Processor> children = new ArrayList<>();
+            for (String child : topology.children(node.name())) {
+                childNodes.add(topology.node(child));
+                children.add(built.get(child));
+            }
+            built.put(node.name(), translators.of(node).translate(node,
+                    new TranslationContext(childNodes, children, collector, keyGroups)));
+        }
+        Map<String, Processor> bySource = new HashMap<>();
+        Map<String, String> byTopic = new HashMap<>();
+        for (SourceSpec source : sources) {
+            bySource.put(source.name(), built.get(source.name()));
+            for (String topic : source.topics()) {
+                byTopic.put(topic, source.name());
+            }
+        }
+        return new TaskCore(bySource, byTopic);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.tributary.runtime.internal.compile;
+
+import dev.tributary.dsl.plan.SinkNode;
+import dev.tributary.runtime.internal.core.SinkTarget;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import org.apache.pulsar.client.api.Schema;
+
+/** Resolves a sink node's target against the job's settings. */
+public final class Sinks {
+    private Sinks() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static SinkTarget target(SinkNode sink, KeyGroups jobKeyGroups) {
+        int keyGroups = sink.keyGroups() > 0 ? sink.keyGroups() : jobKeyGroups.count();
+        return new SinkTarget(sink.name(), (Schema<Object>) sink.keySchema(), (Schema<Object>) sink.valueSchema(),
+                sink.batching(), keyGroups);
+    }
+}

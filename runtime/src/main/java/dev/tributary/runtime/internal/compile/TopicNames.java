@@ -1,0 +1,28 @@
+package dev.tributary.runtime.internal.compile;
+
+import dev.tributary.dsl.TopologyException;
+import org.apache.pulsar.common.naming.TopicName;
+
+/** Normalizes topic names the way the broker does, so short and full names of a topic compare equal. */
+public final class TopicNames {
+    private TopicNames() {
+    }
+
+    /**
+     * @param topic a name in any form Pulsar accepts
+     * @param where the node using it, for the error message
+     * @return the full name, such as {@code persistent://public/default/clicks}
+     */
+    public static String normalize(String topic, String where) {
+        try {
+            return TopicName.get(topic).toString();
+        } catch (RuntimeException e) {
+            throw new TopologyException("invalid topic name '" + topic + "' in " + where + ": " + e.getMessage()
+                    + " (expected 'name', 'tenant/namespace/name' or 'persistent://tenant/namespace/name')");
+        }
+    }
+
+    public static boolean isPersistent(String normalizedTopic) {
+        return TopicName.get(normalizedTopic).isPersistent();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tributary.runtime.internal.compile;
+
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.TopologyException;
+import dev.tributary.dsl.plan.PlanNode;
+import dev.tributary.dsl.plan.SinkNode;
+import dev.tributary.dsl.plan.SourceNode;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Checks a topology against the job's settings and resolves its topics. */
+public final class TopologyCompiler {
+    private final Translators translators;
+
+    public TopologyCompiler(Translators translators) {
+        this.translators = translators;
+    }
+
+    @SuppressWarnings("unchecked")
+    public CompiledTopology compile(Topology topology, KeyGroups keyGroups) {
+        CompileContext context = new CompileContext(keyGroups);
+        List<SourceSpec> sources = new ArrayList<>();
+        List<SinkSpec> sinks = new ArrayList<>();
+        Map<String, String> readers = new HashMap<>();
+        for (PlanNode node : topology.nodes()) {
+            NodeTranslator<PlanNode> translator = translators.of(node);
+            translator.validate(node, context);
+            if (node instanceof SourceNode source) {
+                List<String> topics = new ArrayList<>();
+                for (String raw : source.topics()) {
+                    String topic = TopicNames.normalize(raw, "source '" + source.name() + "'");
+                    String previous = readers.put(topic, source.name());
+                    if (previous != null) {
+                        throw new TopologyException("topic '" + topic + "' is read twice, by sources '" + previous
+                                + "' and '" + source.name() + "'");
+                    }
+                    topics.add(topic);
+                }
+                sources.add(new SourceSpec(source.name(), topics, (org.apache.pulsar.client.api.Schema<Object>) source.keySchema(),
+                        (org.apache.pulsar.client.api.Schema<Object>) source.valueSchema(), source.subscriptionType(),
+                        source.startPosition()));
+            } else if (node instanceof SinkNode sink && sink.topic() != null) {
+                sinks.add(new SinkSpec(TopicNames.normalize(sink.topic(), "sink '" + sink.name() + "'"),
+                        Sinks.target(sink, keyGroups)));
+            }
+        }
+        return new CompiledTopology(topology, translators, keyGroups, sources, sinks);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.tributary.runtime.internal.core;
+
+/** One operator instance of one task. Called by a single thread; may keep per-task state. */
+@FunctionalInterface
+public interface Processor {
+    void process(Record record);
+}

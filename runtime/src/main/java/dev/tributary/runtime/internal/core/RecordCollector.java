@@ -1,0 +1,17 @@
+package dev.tributary.runtime.internal.core;
+
+/**
+ * Receives what sinks write. The Pulsar adapter produces it; the test driver keeps it in memory.
+ * Writes are buffered until {@link #flush()}, which returns only when every write is durable.
+ */
+public interface RecordCollector {
+    /**
+     * Writes a record to a topic.
+     *
+     * @param topic the normalized topic name
+     */
+    void send(String topic, SinkTarget target, Record record);
+
+    /** Makes every write so far durable, or throws. */
+    void flush();
+}

@@ -1,0 +1,58 @@
+package dev.tributary.runtime.internal.pulsar;
+
+import dev.tributary.dsl.plan.Schemas;
+import dev.tributary.runtime.internal.compile.SourceSpec;
+import dev.tributary.runtime.internal.core.Processor;
+import dev.tributary.runtime.internal.core.Record;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.schema.SchemaType;
+
+/** One source's consumer, the operator its records enter, and what awaits acknowledgement. */
+public final class Input {
+    final SourceSpec source;
+    final Consumer<Object> consumer;
+    final Processor processor;
+    final AckTracker acks;
+    private final Schema<Object> keySchema;
+    private final boolean stringKeys;
+
+    Input(SourceSpec source, Consumer<Object> consumer, Processor processor) {
+        this.source = source;
+        this.consumer = consumer;
+        this.processor = processor;
+        this.acks = AckTracker.forType(source.subscriptionType());
+        this.keySchema = source.keySchema();
+        this.stringKeys = keySchema.getSchemaInfo() != null && keySchema.getSchemaInfo().getType() == SchemaType.STRING;
+    }
+
+    /** Decodes a message into a record; a message that does not decode fails with the reason. */
+    Record decode(Message<Object> message) {
+        Object key = null;
+        Object value;
+        try {
+            if (message.hasKey()) {
+                if (!stringKeys) {
+                    key = keySchema.decode(message.getKeyBytes());
+                } else if (message.hasBase64EncodedKey()) {
+                    key = new String(message.getKeyBytes(), StandardCharsets.UTF_8);
+                } else {
+                    key = message.getKey();
+                }
+            }
+            value = message.getValue();
+        } catch (RuntimeException e) {
+            throw new UndecodableRecordException("message " + message.getMessageId() + " on topic '"
+                    + message.getTopicName() + "' (source '" + source.name() + "') does not decode with key schema "
+                    + Schemas.describe(keySchema) + " and value schema " + Schemas.describe(source.valueSchema())
+                    + ": " + PulsarErrors.reason(e), e);
+        }
+        long eventTime = message.getEventTime();
+        Map<String, String> properties = message.getProperties();
+        return new Record(key, value, eventTime > 0 ? eventTime : message.getPublishTime(),
+                properties == null ? Map.of() : properties);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.tributary.runtime.internal.pulsar;
+
+import dev.tributary.dsl.config.ConfigException;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.RuntimeOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+
+/** The job's Pulsar client and admin client, created and checked together. */
+public final class PulsarConnections implements AutoCloseable {
+    private final String serviceUrl;
+    private final String adminUrl;
+    private final PulsarClient client;
+    private final PulsarAdmin admin;
+
+    private PulsarConnections(String serviceUrl, String adminUrl, PulsarClient client, PulsarAdmin admin) {
+        this.serviceUrl = serviceUrl;
+        this.adminUrl = adminUrl;
+        this.client = client;
+        this.admin = admin;
+    }
+
+    /** Connects and checks that the admin API answers, so a wrong address fails fast and clearly. */
+    public static PulsarConnections open(Configuration config) {
+        String serviceUrl = config.get(RuntimeOptions.SERVICE_URL);
+        String adminUrl = config.contains(RuntimeOptions.ADMIN_URL)
+                ? config.get(RuntimeOptions.ADMIN_URL) : adminUrlFor(serviceUrl);
+        Duration timeout = config.get(RuntimeOptions.OPERATION_TIMEOUT);
+        int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        PulsarClient client;
+        try {
+            client = PulsarClient.builder().serviceUrl(serviceUrl)
+                    .operationTimeout(millis, TimeUnit.MILLISECONDS)
+                    .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
+                    .lookupTimeout(millis, TimeUnit.MILLISECONDS)
+                    .build();
+        } catch (PulsarClientException | RuntimeException e) {
+            throw new JobStartException("invalid Pulsar service URL '" + serviceUrl + "' (pulsar.service.url): "
+                    + PulsarErrors.reason(e), e);
+        }
+        PulsarAdmin admin;
+        try {
+            admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl)
+                    .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
+                    .readTimeout(millis, TimeUnit.MILLISECONDS)
+                    .requestTimeout(millis, TimeUnit.MILLISECONDS)
+                    .build();
+            admin.clusters().getClusters();
+        } catch (PulsarClientException | PulsarAdminException | RuntimeException e) {
+            closeQuietly(client);
+            throw new JobStartException("cannot reach the Pulsar admin API at " + adminUrl + " ("
+                    + (config.contains(RuntimeOptions.ADMIN_URL) ? "pulsar.admin.url" : "derived from pulsar.service.url;"
+                    + " set pulsar.admin.url if it differs") + "): " + PulsarErrors.reason(e), e);
+        }
+        return new PulsarConnections(serviceUrl, adminUrl, client, admin);
+    }
+
+    /** pulsar://host:6650 → http://host:8080, pulsar+ssl://host:6651 → https://host:8443. */
+    static String adminUrlFor(String serviceUrl) {
+        boolean tls = serviceUrl.startsWith("pulsar+ssl://");
+        String rest = serviceUrl.substring(serviceUrl.indexOf("://") + 3);
+        String firstHost = rest.split(",")[0];
+        try {
+            URI uri = URI.create("pulsar://" + firstHost);
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException("no host");
+            }
+            return (tls ? "https://" : "http://") + uri.getHost() + ":" + (tls ? 8443 : 8080);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(RuntimeOptions.SERVICE_URL.key(), serviceUrl, "must be a URL like pulsar://host:6650");
+        }
+    }
+
+    public String serviceUrl() {
+        return serviceUrl;
+    }
+
+    public String adminUrl() {
+        return adminUrl;
+    }
+
+    public PulsarClient client() {
+        return client;
+    }
+
+    public PulsarAdmin admin() {
+        return admin;
+    }
+
+    @Override
+    public void close() {
+        admin.close();
+        closeQuietly(client);
+    }
+
+    private static void closeQuietly(PulsarClient client) {
+        try {
+            client.close();
+        } catch (PulsarClientException ignored) {
+            // Closing is best effort: unacknowledged input is re-delivered whatever happens here.
+        }
+    }
+}

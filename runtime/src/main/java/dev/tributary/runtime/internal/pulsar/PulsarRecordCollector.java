@@ -1,0 +1,110 @@
+package dev.tributary.runtime.internal.pulsar;
+
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.dsl.plan.Schemas;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.internal.core.ProcessingException;
+import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.runtime.internal.core.RecordCollector;
+import dev.tributary.runtime.internal.core.SinkTarget;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.ProducerBuilder;
+import org.apache.pulsar.client.api.PulsarClient;
+
+/** Writes sink records through one producer per output topic, opened on first use or at start. */
+public final class PulsarRecordCollector implements RecordCollector {
+    private final PulsarClient client;
+    private final PulsarAdmin admin;
+    private final String producerPrefix;
+    private final int maxBatchRecords;
+    private final Duration sendTimeout;
+    private final Duration commitInterval;
+    private final Map<String, Output> outputs = new HashMap<>();
+
+    public PulsarRecordCollector(PulsarClient client, PulsarAdmin admin, String producerPrefix, Configuration config) {
+        this.client = client;
+        this.admin = admin;
+        this.producerPrefix = producerPrefix;
+        this.maxBatchRecords = config.get(RuntimeOptions.BATCH_MAX_RECORDS);
+        this.sendTimeout = config.get(RuntimeOptions.SEND_TIMEOUT);
+        this.commitInterval = config.get(RuntimeOptions.COMMIT_INTERVAL);
+    }
+
+    /** Opens a fixed sink's producer at start, so that a refused schema or topic stops the start. */
+    public void open(String topic, SinkTarget target) {
+        outputs.computeIfAbsent(topic, t -> create(t, target));
+    }
+
+    @Override
+    public void send(String topic, SinkTarget target, Record record) {
+        Output output = outputs.get(topic);
+        if (output == null) {
+            try {
+                output = create(topic, target);
+            } catch (JobStartException e) {
+                throw new ProcessingException(target.node(), e);
+            }
+            outputs.put(topic, output);
+        }
+        output.write(record);
+    }
+
+    @Override
+    public void flush() {
+        for (Output output : outputs.values()) {
+            output.drain();
+        }
+        long deadline = System.nanoTime() + sendTimeout.toNanos();
+        for (Output output : outputs.values()) {
+            output.awaitReceipts(deadline);
+        }
+    }
+
+    public void close() {
+        outputs.values().forEach(Output::close);
+        outputs.clear();
+    }
+
+    private Output create(String topic, SinkTarget target) {
+        ProducerBuilder<Object> builder = client.newProducer(target.valueSchema())
+                .topic(topic)
+                .blockIfQueueFull(true)
+                .sendTimeout((int) Math.min(Integer.MAX_VALUE, sendTimeout.toMillis()), TimeUnit.MILLISECONDS);
+        ProducerBatching batching = target.batching();
+        switch (batching) {
+            case DISABLED:
+                builder.enableBatching(false);
+                break;
+            case KEY_BASED:
+                builder.enableBatching(true).batcherBuilder(BatcherBuilder.KEY_BASED);
+                break;
+            case KEY_GROUP:
+                // Batches are ended by the key-group batcher; the producer's own limits must not be tighter.
+                builder.enableBatching(true)
+                        .batchingMaxMessages(maxBatchRecords)
+                        .batchingMaxBytes(4 * 1024 * 1024)
+                        .batchingMaxPublishDelay(Math.max(1, commitInterval.toMillis()), TimeUnit.MILLISECONDS);
+                break;
+            default:
+                builder.enableBatching(true);
+        }
+        try {
+            return new Output(topic, target, builder.create(), maxBatchRecords);
+        } catch (Exception e) {
+            if (SchemaMismatch.isRefusal(e)) {
+                throw new JobStartException("sink '" + target.node() + "' cannot write: "
+                        + SchemaMismatch.explain(admin, topic, target.valueSchema(), "sink '" + target.node() + "'", e), e);
+            }
+            throw new JobStartException("sink '" + target.node() + "' cannot open a producer (" + producerPrefix
+                    + ", value " + Schemas.describe(target.valueSchema()) + ") on topic '" + topic + "': "
+                    + PulsarErrors.reason(e), e);
+        }
+    }
+}
