@@ -1,0 +1,135 @@
+package dev.tributary.testkit;
+
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.internal.compile.TopicNames;
+import dev.tributary.testkit.internal.DriverCore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.apache.pulsar.client.api.Schema;
+
+/**
+ * Runs a topology in memory, without a broker: deterministic and fast. Pipe records into its input
+ * topics and read what it wrote from its output topics. The topology is compiled and run by the
+ * same processing core as on Pulsar; only consuming and producing are replaced.
+ *
+ * <pre>{@code
+ * try (TopologyTestDriver driver = new TopologyTestDriver(topology)) {
+ *     TestInputTopic<String, String> in = driver.createInputTopic("lines", Schema.STRING);
+ *     TestOutputTopic<String, String> out = driver.createOutputTopic("upper", Schema.STRING);
+ *     in.pipeInput("k", "hello");
+ *     assertEquals("HELLO", out.readValue());
+ * }
+ * }</pre>
+ */
+public final class TopologyTestDriver implements AutoCloseable {
+    private final DriverCore core;
+
+    /**
+     * Creates a driver with default settings.
+     *
+     * @param topology the topology to run
+     */
+    public TopologyTestDriver(Topology topology) {
+        this(topology, Configuration.empty());
+    }
+
+    /**
+     * Creates a driver with settings, such as {@code key.groups}.
+     *
+     * @param topology the topology to run
+     * @param config the settings; those about the broker connection are ignored
+     */
+    public TopologyTestDriver(Topology topology, Configuration config) {
+        this.core = new DriverCore(topology, config);
+    }
+
+    /**
+     * An input topic whose keys are strings, starting at the epoch, time not advancing by itself.
+     *
+     * @param topic a topic one of the topology's sources reads
+     * @param valueSchema the value schema producers use
+     * @param <V> the value type
+     * @return the input topic
+     */
+    public <V> TestInputTopic<String, V> createInputTopic(String topic, Schema<V> valueSchema) {
+        return createInputTopic(topic, Schema.STRING, valueSchema);
+    }
+
+    /**
+     * An input topic, starting at the epoch, time not advancing by itself.
+     *
+     * @param topic a topic one of the topology's sources reads
+     * @param keySchema the key schema producers use
+     * @param valueSchema the value schema producers use
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the input topic
+     */
+    public <K, V> TestInputTopic<K, V> createInputTopic(String topic, Schema<K> keySchema, Schema<V> valueSchema) {
+        return createInputTopic(topic, keySchema, valueSchema, Instant.EPOCH, Duration.ZERO);
+    }
+
+    /**
+     * An input topic with virtual time: records piped without a time get the current time, which then
+     * advances by a step.
+     *
+     * @param topic a topic one of the topology's sources reads
+     * @param keySchema the key schema producers use
+     * @param valueSchema the value schema producers use
+     * @param startTime the time of the first record
+     * @param autoAdvance how far time moves after each record
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the input topic
+     * @throws IllegalArgumentException if no source reads the topic
+     */
+    public <K, V> TestInputTopic<K, V> createInputTopic(String topic, Schema<K> keySchema, Schema<V> valueSchema,
+                                                         Instant startTime, Duration autoAdvance) {
+        String name = TopicNames.normalize(topic, "the test input topic");
+        core.checkInput(name);
+        return new TestInputTopic<>(core, name, keySchema, valueSchema, startTime, autoAdvance);
+    }
+
+    /**
+     * An output topic whose keys are strings.
+     *
+     * @param topic a topic the topology writes
+     * @param valueSchema the value schema to read with
+     * @param <V> the value type
+     * @return the output topic
+     */
+    public <V> TestOutputTopic<String, V> createOutputTopic(String topic, Schema<V> valueSchema) {
+        return createOutputTopic(topic, Schema.STRING, valueSchema);
+    }
+
+    /**
+     * An output topic.
+     *
+     * @param topic a topic the topology writes
+     * @param keySchema the key schema to read with
+     * @param valueSchema the value schema to read with
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the output topic
+     */
+    public <K, V> TestOutputTopic<K, V> createOutputTopic(String topic, Schema<K> keySchema, Schema<V> valueSchema) {
+        return new TestOutputTopic<>(core, TopicNames.normalize(topic, "the test output topic"), keySchema, valueSchema);
+    }
+
+    /**
+     * The topics the topology has written to so far.
+     *
+     * @return normalized topic names
+     */
+    public Set<String> producedTopicNames() {
+        return core.producedTopics();
+    }
+
+    /** Releases the driver. */
+    @Override
+    public void close() {
+        core.close();
+    }
+}
