@@ -91,13 +91,14 @@ public interface Stream<K, V> {
     <VR> Stream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named);
 
     /**
-     * Replaces each record's value, reading its key.
+     * Replaces each record's value, reading its key. (A name of its own, so that method references
+     * such as {@code String::toUpperCase} given to {@link #mapValues(ValueMapper)} stay unambiguous.)
      *
      * @param mapper computes the new value from key and value
      * @param <VR> the new value type
      * @return the mapped stream
      */
-    <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper);
+    <VR> Stream<K, VR> mapValuesWithKey(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper);
 
     /**
      * Replaces each record's value, reading its key, in a named node.
@@ -107,7 +108,7 @@ public interface Stream<K, V> {
      * @param <VR> the new value type
      * @return the mapped stream
      */
-    <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named);
+    <VR> Stream<K, VR> mapValuesWithKey(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named);
 
     /**
      * Replaces each record by zero or more records. The stream's schemas become unknown.

@@ -107,16 +107,17 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     @Override
     public <VR> Stream<K, VR> mapValues(ValueMapper<? super V, ? extends VR> mapper, Named named) {
         Objects.requireNonNull(mapper, "mapper");
-        return mapValues((ValueMapperWithKey<K, V, VR>) (k, v) -> mapper.apply(v), named);
+        return mapValuesWithKey((ValueMapperWithKey<K, V, VR>) (k, v) -> mapper.apply(v), named);
     }
 
     @Override
-    public <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper) {
-        return mapValues(mapper, null);
+    public <VR> Stream<K, VR> mapValuesWithKey(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper) {
+        return mapValuesWithKey(mapper, null);
     }
 
     @Override
-    public <VR> Stream<K, VR> mapValues(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper, Named named) {
+    public <VR> Stream<K, VR> mapValuesWithKey(ValueMapperWithKey<? super K, ? super V, ? extends VR> mapper,
+                                               Named named) {
         Objects.requireNonNull(mapper, "mapper");
         String name = graph.name(named, "map-values");
         graph.add(new MapValuesNode(name, node, (ValueMapperWithKey) mapper));

@@ -59,7 +59,7 @@ class OperatorsTest {
     @Test
     void mapValuesWithAndWithoutKey() {
         try (TopologyTestDriver d = driver(b -> b.stream("in", Schema.STRING).mapValues(v -> v.length())
-                .mapValues((k, n) -> k + ":" + n).to("out", Schema.STRING))) {
+                .mapValuesWithKey((k, n) -> k + ":" + n).to("out", Schema.STRING))) {
             assertEquals(List.of(KeyValue.pair("a", "a:5"), KeyValue.pair("b", "b:6"), KeyValue.pair("c", "c:0"),
                     KeyValue.pair("a", "a:7")), run(d, INPUT));
         }

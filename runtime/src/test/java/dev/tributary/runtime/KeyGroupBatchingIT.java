@@ -1,0 +1,80 @@
+package dev.tributary.runtime;
+
+import static dev.tributary.runtime.PulsarTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.dsl.Produced;
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.PulsarExtension;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PulsarExtension.class)
+class KeyGroupBatchingIT {
+
+    @Test
+    void everyOutputBatchHoldsOneKeyGroupAndBatchesAreLarge(EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("kg-in");
+        String output = unique("kg-out");
+        createTopic(pulsar, input);
+        int records = 20_000;
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+            for (int i = 0; i < records; i++) {
+                producer.newMessage().key("key-" + (i % 5000)).value("v" + i).sendAsync();
+            }
+            producer.flush();
+
+            StreamBuilder builder = new StreamBuilder();
+            builder.stream(input, Schema.STRING).to(output,
+                    Produced.with(Schema.STRING, Schema.STRING).withBatching(ProducerBatching.KEY_GROUP));
+            try (JobRunner job = new JobRunner(builder.build(), config(pulsar, unique("kg"))).start()) {
+                List<Message<String>> out = readAll(client, output, Schema.STRING, records, Duration.ofSeconds(60));
+                assertEquals(records, out.size());
+                KeyGroups groups = new KeyGroups(64);
+                Map<String, Set<Integer>> groupsPerEntry = new HashMap<>();
+                for (Message<String> m : out) {
+                    String[] id = m.getMessageId().toString().split(":");
+                    String entry = id[0] + ":" + id[1];
+                    groupsPerEntry.computeIfAbsent(entry, e -> new HashSet<>()).add(groups.ofKey(m.getKey()));
+                }
+                for (var entry : groupsPerEntry.entrySet()) {
+                    assertEquals(1, entry.getValue().size(), "entry " + entry.getKey() + " mixes key groups " + entry.getValue());
+                }
+                double perEntry = (double) records / groupsPerEntry.size();
+                assertTrue(perEntry >= 20, "records per broker entry: " + perEntry);
+                System.out.printf("key-group batching: %d records in %d entries (%.1f per entry)%n", records,
+                        groupsPerEntry.size(), perEntry);
+            }
+        }
+    }
+
+    @Test
+    void keyGroupsMatchTheBrokersStickyPlacement() {
+        KeyGroups groups = new KeyGroups(64);
+        assertEquals(0, groups.firstSlot(0));
+        assertEquals(65535, groups.lastSlot(63));
+        for (int g = 0; g < 63; g++) {
+            assertEquals(groups.lastSlot(g) + 1, groups.firstSlot(g + 1));
+        }
+        KeyGroups odd = new KeyGroups(7);
+        for (int slot = 0; slot < KeyGroups.HASH_SLOTS; slot += 97) {
+            int g = odd.ofSlot(slot);
+            assertTrue(odd.firstSlot(g) <= slot && slot <= odd.lastSlot(g), "slot " + slot + " group " + g);
+        }
+    }
+}
