@@ -35,7 +35,10 @@ public final class PulsarConnections implements AutoCloseable {
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         PulsarClient client;
         try {
+            // An explicit no-op instance: otherwise the client consults the global OpenTelemetry and logs
+            // a notice about auto-configuration on every start. Tributary's metrics are its own.
             client = PulsarClient.builder().serviceUrl(serviceUrl)
+                    .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
                     .operationTimeout(millis, TimeUnit.MILLISECONDS)
                     .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
                     .lookupTimeout(millis, TimeUnit.MILLISECONDS)

@@ -38,9 +38,11 @@ public final class EmbeddedPulsar implements AutoCloseable {
     // Jersey logs through java.util.logging, outside the SLF4J configuration; a strong reference
     // keeps the level from being garbage-collected with the logger.
     private static final java.util.logging.Logger JERSEY = java.util.logging.Logger.getLogger("org.glassfish.jersey");
+    private static final java.util.logging.Logger OTEL = java.util.logging.Logger.getLogger("io.opentelemetry");
 
     static {
         JERSEY.setLevel(java.util.logging.Level.SEVERE);
+        OTEL.setLevel(java.util.logging.Level.WARNING);
     }
 
     private final Path dataDirectory;

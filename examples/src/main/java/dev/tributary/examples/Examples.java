@@ -1,0 +1,225 @@
+package dev.tributary.examples;
+
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.TopologyException;
+import dev.tributary.dsl.config.ConfigException;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.JobRunner;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.JobState;
+import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionType;
+import sun.misc.Signal;
+
+/**
+ * Runs the example jobs.
+ *
+ * <pre>
+ * java -jar tributary-examples.jar &lt;example&gt; [--service-url URL] [--admin-url URL] [--input T] [--output T]
+ *                                 [--application-id ID] [--value-schema SPEC] [--records N]
+ *                                 [--replay-from TIME] [--key-groups N]
+ * </pre>
+ *
+ * <p>Without {@code --service-url} it starts an embedded broker, feeds sample data, runs the job,
+ * prints what came out and exits. With it, the job runs against that broker until SIGTERM or
+ * SIGINT, on which it finishes the records in hand, commits and exits 0.
+ *
+ * <p>Exit codes: 0 done or stopped cleanly; 1 the job failed while running; 2 a usage error;
+ * 3 invalid settings or topology; 4 the job could not start (broker unreachable, topic missing,
+ * schema refused).
+ */
+public final class Examples {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int INVALID = 3;
+    static final int CANNOT_START = 4;
+
+    private static final Map<String, ExampleJob> JOBS = new LinkedHashMap<>();
+
+    static {
+        for (ExampleJob job : List.of(new ClickEnrichmentExample(), new RebatchExample())) {
+            JOBS.put(job.name(), job);
+        }
+    }
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    Examples(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Runs an example; see the class description for the arguments and exit codes.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "tributary-examples-log4j2.xml");
+        }
+        System.exit(new Examples(System.out, System.err).run(args));
+    }
+
+    int run(String[] args) {
+        LauncherArgs parsed;
+        try {
+            parsed = LauncherArgs.parse(args);
+        } catch (LauncherArgs.UsageException e) {
+            return usage(e.getMessage());
+        }
+        if (parsed.has("help")) {
+            out.println(help());
+            return OK;
+        }
+        if (parsed.example == null) {
+            return usage("name an example to run");
+        }
+        ExampleJob job = JOBS.get(parsed.example);
+        if (job == null) {
+            return usage("unknown example '" + parsed.example + "'");
+        }
+        try {
+            return parsed.has("service-url") ? runAgainstBroker(job, parsed) : runDemo(job, parsed);
+        } catch (ConfigException | TopologyException e) {
+            err.println("error: " + e.getMessage());
+            return INVALID;
+        } catch (JobStartException e) {
+            err.println("error: " + e.getMessage());
+            return CANNOT_START;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
+            return FAILED;
+        } catch (Exception e) {
+            err.println("error: " + e);
+            return FAILED;
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("error: " + problem);
+        err.println(help());
+        return USAGE;
+    }
+
+    private static String help() {
+        StringBuilder text = new StringBuilder("usage: java -jar tributary-examples.jar <example> [--service-url URL]"
+                + " [--admin-url URL] [--input TOPIC] [--output TOPIC] [--application-id ID] [--value-schema SPEC]"
+                + " [--records N] [--replay-from TIME] [--key-groups N]\nexamples:");
+        JOBS.values().forEach(job -> text.append("\n  ").append(job.name()).append(": ").append(job.description()));
+        text.append("\nwithout --service-url the example runs once on an embedded broker with sample data");
+        return text.toString();
+    }
+
+    private Configuration config(ExampleJob job, LauncherArgs args, String serviceUrl, String adminUrl) {
+        Configuration config = Configuration.empty()
+                .with(RuntimeOptions.APPLICATION_ID.key(), args.get("application-id", "tributary-" + job.name()))
+                .with(RuntimeOptions.SERVICE_URL.key(), serviceUrl);
+        if (adminUrl != null) {
+            config = config.with(RuntimeOptions.ADMIN_URL.key(), adminUrl);
+        }
+        if (args.has("replay-from")) {
+            config = config.with(RuntimeOptions.REPLAY_FROM.key(), args.get("replay-from", null));
+        }
+        if (args.has("key-groups")) {
+            config = config.with(RuntimeOptions.KEY_GROUPS.key(), args.get("key-groups", null));
+        }
+        return config;
+    }
+
+    private int runAgainstBroker(ExampleJob job, LauncherArgs args) throws InterruptedException {
+        String input = args.get("input", job.defaultInput());
+        String output = args.get("output", job.defaultOutput());
+        Topology topology = job.topology(input, output, args);
+        Configuration config = config(job, args, args.get("service-url", null), args.get("admin-url", null));
+        JobRunner runner = new JobRunner(topology, config);
+        out.println(topology.describe());
+        runner.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            err.println("Stopping: finishing the records in hand and committing...");
+            runner.close();
+            stopped.countDown();
+        };
+        Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "tributary-stop").start());
+        Signal.handle(new Signal("INT"), signal -> new Thread(stop, "tributary-stop").start());
+        while (!runner.awaitTermination(Duration.ofSeconds(1))) {
+            if (stopped.getCount() == 0) {
+                break;
+            }
+        }
+        stopped.await(1, TimeUnit.MINUTES);
+        if (runner.state() == JobState.FAILED) {
+            err.println("error: job failed: " + runner.failure().map(Throwable::getMessage).orElse("unknown error"));
+            return FAILED;
+        }
+        err.println("Stopped after " + runner.processedRecords() + " records.");
+        return OK;
+    }
+
+    private int runDemo(ExampleJob job, LauncherArgs args) throws Exception {
+        int records = Integer.parseInt(args.get("records", "2000"));
+        String input = args.get("input", job.defaultInput());
+        String output = args.get("output", job.defaultOutput());
+        out.println("Starting an embedded Pulsar broker...");
+        try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().build().start();
+             PulsarClient client = pulsar.newClient()) {
+            pulsar.admin().topics().createNonPartitionedTopic(input);
+            Topology topology = job.topology(input, output, args);
+            out.println(topology.describe());
+            int fed = job.feed(client, input, records, args);
+            out.println("Published " + fed + " sample records to '" + input + "'.");
+            try (Consumer<?> reader = client.newConsumer(job.outputSchema(args)).topic(output)
+                    .subscriptionName("demo-reader").subscriptionType(SubscriptionType.Exclusive)
+                    .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+                 JobRunner runner = new JobRunner(topology, config(job, args, pulsar.serviceUrl(), pulsar.httpUrl()))) {
+                long started = System.nanoTime();
+                runner.start();
+                List<Message<?>> outputs = new ArrayList<>();
+                long idleSince = System.nanoTime();
+                long allProcessed = 0;
+                while (System.nanoTime() - idleSince < Duration.ofSeconds(2).toNanos()
+                        || runner.processedRecords() < fed) {
+                    Message<?> message = reader.receive(100, TimeUnit.MILLISECONDS);
+                    if (message != null) {
+                        outputs.add(message);
+                        idleSince = System.nanoTime();
+                    }
+                    if (allProcessed == 0 && runner.processedRecords() >= fed) {
+                        allProcessed = System.nanoTime();
+                    }
+                    if (runner.state() == JobState.FAILED || System.nanoTime() - started > Duration.ofMinutes(2).toNanos()) {
+                        break;
+                    }
+                }
+                if (runner.state() == JobState.FAILED) {
+                    err.println("error: job failed: " + runner.failure().map(Throwable::getMessage).orElse("?"));
+                    return FAILED;
+                }
+                out.println("Output topic '" + output + "', first records:");
+                outputs.stream().limit(5).forEach(m -> out.println("  " + m.getKey() + " -> " + m.getValue()));
+                out.println(job.summarize(outputs, fed));
+                out.printf("Processed %d records in %d ms (from job start) with %d commits.%n",
+                        runner.processedRecords(), (allProcessed - started) / 1_000_000, runner.commits());
+            }
+        }
+        return OK;
+    }
+}
