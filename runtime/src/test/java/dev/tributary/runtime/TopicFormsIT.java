@@ -1,0 +1,89 @@
+package dev.tributary.runtime;
+
+import static dev.tributary.runtime.PulsarTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.dsl.Consumed;
+import dev.tributary.dsl.Named;
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.PulsarExtension;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(PulsarExtension.class)
+class TopicFormsIT {
+
+    @Test
+    void readsPartitionedAndFullyNamedTopicsAndWritesANonPersistentOne(EmbeddedPulsar pulsar) throws Exception {
+        String partitioned = unique("parts");
+        String plain = unique("plain");
+        String output = "non-persistent://public/default/" + unique("live");
+        pulsar.admin().topics().createPartitionedTopic("persistent://public/default/" + partitioned, 3);
+        createTopic(pulsar, plain);
+
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(List.of("public/default/" + partitioned, "persistent://public/default/" + plain),
+                        Consumed.with(Schema.STRING))
+                .mapValues(v -> "seen:" + v)
+                .to(output, Schema.STRING);
+        try (PulsarClient client = pulsar.newClient();
+             Consumer<String> live = client.newConsumer(Schema.STRING).topic(output).subscriptionName("live")
+                     .subscribe();
+             JobRunner job = new JobRunner(builder.build(), config(pulsar, unique("forms"))).start();
+             Producer<String> toPartitioned = client.newProducer(Schema.STRING).topic(partitioned).create();
+             Producer<String> toPlain = client.newProducer(Schema.STRING).topic(plain).create()) {
+            for (int i = 0; i < 300; i++) {
+                toPartitioned.newMessage().key("p" + i).value("p" + i).sendAsync();
+                toPlain.newMessage().key("q" + i).value("q" + i).sendAsync();
+            }
+            toPartitioned.flush();
+            toPlain.flush();
+            Set<String> seen = new HashSet<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.size() < 600 && System.nanoTime() < deadline) {
+                Message<String> message = live.receive(200, TimeUnit.MILLISECONDS);
+                if (message != null) {
+                    seen.add(message.getValue());
+                }
+            }
+            assertEquals(600, seen.size());
+            assertTrue(seen.contains("seen:p299") && seen.contains("seen:q0"));
+        }
+    }
+
+    @Test
+    void aFailingOperatorStopsTheJobNamingTheNodeAndAcksNothingPastTheLastCommit(EmbeddedPulsar pulsar)
+            throws Exception {
+        String input = unique("poison");
+        String app = unique("poison");
+        createTopic(pulsar, input);
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false).create()) {
+            for (int i = 0; i < 100; i++) {
+                producer.newMessage().key("k" + i).value(i == 50 ? "not-a-number" : Integer.toString(i)).send();
+            }
+        }
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.STRING).mapValues(Integer::parseInt, Named.as("parse")).foreach((k, v) -> { });
+        JobRunner job = new JobRunner(builder.build(), config(pulsar, app)
+                .with(RuntimeOptions.COMMIT_INTERVAL, Duration.ofHours(1))).start();
+        assertTrue(job.awaitTermination(Duration.ofSeconds(30)), "the job stops by itself");
+        assertEquals(JobState.FAILED, job.state());
+        String message = job.failure().orElseThrow().getMessage();
+        assertTrue(message.contains("node 'parse' failed") && message.contains("not-a-number"), message);
+        job.close();
+        assertEquals(100, backlog(pulsar, "persistent://public/default/" + input, app), "nothing acknowledged");
+    }
+}
