@@ -17,7 +17,6 @@ import dev.tributary.runtime.internal.pulsar.TaskInputs;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -234,9 +233,5 @@ public final class JobRunner implements AutoCloseable {
      */
     public Topology topology() {
         return topology;
-    }
-
-    static long millis(Duration duration) {
-        return TimeUnit.NANOSECONDS.toMillis(duration.toNanos());
     }
 }

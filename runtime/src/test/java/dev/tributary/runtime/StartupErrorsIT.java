@@ -85,6 +85,7 @@ class StartupErrorsIT {
             assertTrue(message.contains("persistent://public/default/" + output), message);
             assertTrue(message.contains("the topic has schema JSON"), message);
             assertTrue(message.contains("the job uses STRING"), message);
+            assertTrue(existing.isConnected(), "the existing producer is unaffected");
         }
     }
 }

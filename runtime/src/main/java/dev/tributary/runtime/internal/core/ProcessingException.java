@@ -10,6 +10,12 @@ public final class ProcessingException extends RuntimeException {
         this.node = node;
     }
 
+    /** The same failure with where it happened, such as the message id and topic. */
+    public ProcessingException(ProcessingException failure, String where) {
+        super("node '" + failure.node + "' failed " + where + ": " + failure.getCause(), failure.getCause());
+        this.node = failure.node;
+    }
+
     public String node() {
         return node;
     }

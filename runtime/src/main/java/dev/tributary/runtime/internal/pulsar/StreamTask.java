@@ -105,9 +105,8 @@ public final class StreamTask implements Runnable {
         try {
             input.processor.process(input.decode(message));
         } catch (ProcessingException e) {
-            throw new ProcessingException(e.node(), new RuntimeException("while processing message "
-                    + message.getMessageId() + " of topic '" + message.getTopicName() + "': " + e.getCause(),
-                    e.getCause()));
+            throw new ProcessingException(e, "on message " + message.getMessageId() + " of topic '"
+                    + message.getTopicName() + "'");
         }
         input.acks.delivered(message);
         uncommitted++;
