@@ -1,0 +1,38 @@
+package dev.tributary.state;
+
+/**
+ * A store of encoded entries held per key group, so that one key group can be restored, wiped or
+ * handed over alone. Single-threaded: one task uses it.
+ */
+public interface KeyGroupedStore extends AutoCloseable {
+    /** @return the store's name */
+    String name();
+
+    /** Makes a key group usable, creating its space if it has none. */
+    void openKeyGroup(int keyGroup);
+
+    /** Deletes every entry of a key group (before a full restore, or when the key group leaves). */
+    void wipeKeyGroup(int keyGroup);
+
+    /** @return the value, or null */
+    byte[] get(int keyGroup, byte[] key);
+
+    /** Writes a value; a null value deletes the key. */
+    void put(int keyGroup, byte[] key, byte[] value);
+
+    /**
+     * @param from the first key, or null for the start
+     * @param to the last key (included), or null for the end
+     * @return the entries of one key group in the range
+     */
+    BytesIterator range(int keyGroup, byte[] from, byte[] to);
+
+    /** @return an estimate of the entries in a key group */
+    long approximateCount(int keyGroup);
+
+    /** Makes every write so far survive a restart of the process (the write-ahead log is off). */
+    void persist();
+
+    @Override
+    void close();
+}

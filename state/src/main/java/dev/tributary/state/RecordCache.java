@@ -1,0 +1,107 @@
+package dev.tributary.state;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A write-back cache in front of a store: repeated writes of a hot key between two commits reach the
+ * store and its changelog once, at the flush, and a table downstream sees one update per key instead
+ * of one per record. Bounded: past its size, the oldest entry is written out early.
+ */
+public final class RecordCache implements StoreAccess {
+    /** Told of every entry written out, in write order: the point where a table emits its update. */
+    @FunctionalInterface
+    public interface FlushListener {
+        /**
+         * @param keyGroup the entry's key group
+         * @param key the encoded key
+         * @param value the encoded value, or null for a deletion
+         */
+        void flushed(int keyGroup, byte[] key, byte[] value);
+    }
+
+    private static final byte[] DELETED = new byte[0];
+
+    private final StoreAccess below;
+    private final int maxEntries;
+    private final LinkedHashMap<Key, byte[]> dirty = new LinkedHashMap<>();
+    private FlushListener listener = (group, key, value) -> { };
+
+    /**
+     * @param below the store written to at the flush
+     * @param maxEntries the most entries held back
+     */
+    public RecordCache(StoreAccess below, int maxEntries) {
+        this.below = below;
+        this.maxEntries = Math.max(1, maxEntries);
+    }
+
+    /** @param listener told of each entry as it is written out */
+    public void onFlush(FlushListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public byte[] get(int keyGroup, byte[] key) {
+        byte[] cached = dirty.get(new Key(keyGroup, key));
+        if (cached != null) {
+            return cached == DELETED ? null : cached;
+        }
+        return below.get(keyGroup, key);
+    }
+
+    @Override
+    public void put(int keyGroup, byte[] key, byte[] value) {
+        Key entry = new Key(keyGroup, key);
+        // Re-inserting moves the key to the end, so eviction writes out the least recently written.
+        dirty.remove(entry);
+        dirty.put(entry, value == null ? DELETED : value);
+        if (dirty.size() > maxEntries) {
+            Iterator<Map.Entry<Key, byte[]>> eldest = dirty.entrySet().iterator();
+            Map.Entry<Key, byte[]> first = eldest.next();
+            eldest.remove();
+            writeOut(first.getKey(), first.getValue());
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        // The listener may write to this cache again (a table feeding another); take the entries first.
+        Map<Key, byte[]> entries = new LinkedHashMap<>(dirty);
+        dirty.clear();
+        entries.forEach(this::writeOut);
+    }
+
+    private void writeOut(Key key, byte[] value) {
+        byte[] written = value == DELETED ? null : value;
+        below.put(key.keyGroup, key.bytes, written);
+        listener.flushed(key.keyGroup, key.bytes, written);
+    }
+
+    /** @return the entries held back */
+    public int size() {
+        return dirty.size();
+    }
+
+    @Override
+    public KeyGroupedStore store() {
+        return below.store();
+    }
+
+    private record Key(int keyGroup, byte[] bytes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.keyGroup == keyGroup && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * keyGroup + Arrays.hashCode(bytes);
+        }
+    }
+}

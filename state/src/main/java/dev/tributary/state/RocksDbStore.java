@@ -1,0 +1,232 @@
+package dev.tributary.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A store in one RocksDB instance with a column family per key group: a key group is wiped by
+ * dropping its column family, and restored or handed over without touching the others. The write-ahead
+ * log is off: durability comes from the changelog, and {@link #persist()} flushes memtables before a
+ * checkpoint records how far the local files go.
+ */
+final class RocksDbStore implements KeyGroupedStore {
+    private static final byte[] DEFAULT = RocksDB.DEFAULT_COLUMN_FAMILY;
+
+    private final String name;
+    private final Path directory;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions familyOptions;
+    private final WriteOptions writeOptions = new WriteOptions().setDisableWAL(true);
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> opened = new ArrayList<>();
+    private final Map<Integer, ColumnFamilyHandle> groups = new HashMap<>();
+
+    RocksDbStore(String name, Path directory, StateMemory memory) {
+        this.name = name;
+        this.directory = directory;
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(memory.cache())
+                .setCacheIndexAndFilterBlocks(true)
+                .setBlockSize(16 * 1024);
+        this.familyOptions = new ColumnFamilyOptions().setTableFormatConfig(table)
+                .setWriteBufferSize(Math.max(1 << 20, memory.writeBufferBytes() / 4));
+        this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setWriteBufferManager(memory.writeBuffers())
+                .setMaxBackgroundJobs(2)
+                .setKeepLogFileNum(2);
+        try {
+            Files.createDirectories(directory);
+            List<byte[]> existing;
+            try (Options options = new Options()) {
+                existing = RocksDB.listColumnFamilies(options, directory.toString());
+            }
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            descriptors.add(new ColumnFamilyDescriptor(DEFAULT, familyOptions));
+            for (byte[] family : existing) {
+                if (!Arrays.equals(family, DEFAULT)) {
+                    descriptors.add(new ColumnFamilyDescriptor(family, familyOptions));
+                }
+            }
+            this.db = RocksDB.open(dbOptions, directory.toString(), descriptors, opened);
+            for (int i = 1; i < descriptors.size(); i++) {
+                groups.put(keyGroupOf(descriptors.get(i).getName()), opened.get(i));
+            }
+        } catch (RocksDBException e) {
+            throw new StateException("cannot open RocksDB store '" + name + "' in " + directory + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
+    }
+
+    private static byte[] familyName(int keyGroup) {
+        return ("kg-" + keyGroup).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static int keyGroupOf(byte[] family) {
+        return Integer.parseInt(new String(family, StandardCharsets.UTF_8).substring(3));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void openKeyGroup(int keyGroup) {
+        if (!groups.containsKey(keyGroup)) {
+            try {
+                ColumnFamilyHandle handle = db.createColumnFamily(new ColumnFamilyDescriptor(familyName(keyGroup), familyOptions));
+                opened.add(handle);
+                groups.put(keyGroup, handle);
+            } catch (RocksDBException e) {
+                throw new StateException("store '" + name + "': cannot create key group " + keyGroup + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void wipeKeyGroup(int keyGroup) {
+        ColumnFamilyHandle handle = groups.remove(keyGroup);
+        if (handle != null) {
+            try {
+                db.dropColumnFamily(handle);
+            } catch (RocksDBException e) {
+                throw new StateException("store '" + name + "': cannot wipe key group " + keyGroup + ": " + e.getMessage(), e);
+            }
+            opened.remove(handle);
+            handle.close();
+        }
+        openKeyGroup(keyGroup);
+    }
+
+    private ColumnFamilyHandle handle(int keyGroup) {
+        ColumnFamilyHandle handle = groups.get(keyGroup);
+        if (handle == null) {
+            throw new IllegalStateException("store '" + name + "': key group " + keyGroup + " is not open here");
+        }
+        return handle;
+    }
+
+    @Override
+    public byte[] get(int keyGroup, byte[] key) {
+        try {
+            return db.get(handle(keyGroup), key);
+        } catch (RocksDBException e) {
+            throw new StateException("store '" + name + "': read failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void put(int keyGroup, byte[] key, byte[] value) {
+        try {
+            if (value == null) {
+                db.delete(handle(keyGroup), writeOptions, key);
+            } else {
+                db.put(handle(keyGroup), writeOptions, key, value);
+            }
+        } catch (RocksDBException e) {
+            throw new StateException("store '" + name + "': write failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public BytesIterator range(int keyGroup, byte[] from, byte[] to) {
+        ReadOptions options = new ReadOptions();
+        RocksIterator iterator = db.newIterator(handle(keyGroup), options);
+        if (from == null) {
+            iterator.seekToFirst();
+        } else {
+            iterator.seek(from);
+        }
+        return new BytesIterator() {
+            @Override
+            public boolean hasNext() {
+                return iterator.isValid() && (to == null || Arrays.compareUnsigned(iterator.key(), to) <= 0);
+            }
+
+            @Override
+            public BytesEntry next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                BytesEntry entry = new BytesEntry(iterator.key(), iterator.value());
+                iterator.next();
+                return entry;
+            }
+
+            @Override
+            public void close() {
+                iterator.close();
+                options.close();
+            }
+        };
+    }
+
+    @Override
+    public long approximateCount(int keyGroup) {
+        try {
+            return db.getLongProperty(handle(keyGroup), "rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            return 0;
+        }
+    }
+
+    /** For tests and metrics: a RocksDB property of one key group. */
+    long property(int keyGroup, String property) {
+        try {
+            return db.getLongProperty(handle(keyGroup), property);
+        } catch (RocksDBException e) {
+            throw new StateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void persist() {
+        if (groups.isEmpty()) {
+            return;
+        }
+        try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, new ArrayList<>(groups.values()));
+        } catch (RocksDBException e) {
+            throw new StateException("store '" + name + "': flush to disk failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle handle : opened) {
+            handle.close();
+        }
+        db.close();
+        writeOptions.close();
+        familyOptions.close();
+        dbOptions.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RocksDB store '" + name + "' in " + directory;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.tributary.state;
+
+/** Byte-level reads and writes of one store, as the typed layer sees them: possibly through a cache. */
+public interface StoreAccess {
+    /** @return the value, or null */
+    byte[] get(int keyGroup, byte[] key);
+
+    /** Writes a value; null deletes. */
+    void put(int keyGroup, byte[] key, byte[] value);
+
+    /** Writes out anything held back, so that the store below is complete. */
+    void flush();
+
+    /** @return the store at the bottom */
+    KeyGroupedStore store();
+}
