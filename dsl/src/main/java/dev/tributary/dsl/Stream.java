@@ -1,5 +1,6 @@
 package dev.tributary.dsl;
 
+import dev.tributary.dsl.processor.ProcessorSupplier;
 import org.apache.pulsar.client.api.Schema;
 
 /**
@@ -287,4 +288,55 @@ public interface Stream<K, V> {
      * @param produced the schemas, name and batching mode
      */
     void to(TopicNameExtractor<? super K, ? super V> extractor, Produced<K, V> produced);
+
+    /**
+     * Groups by the current key, to aggregate. If an operator upstream changed the key, records go
+     * through a repartition topic first so that each key's records reach its key group's owner.
+     *
+     * @return the grouped stream
+     * @throws TopologyException if the stream's key or value schema is unknown
+     */
+    GroupedStream<K, V> groupByKey();
+
+    /**
+     * Groups by the current key with given schemas.
+     *
+     * @param grouped the schemas, and the repartition node's name if one is needed
+     * @return the grouped stream
+     */
+    GroupedStream<K, V> groupByKey(Grouped<K, V> grouped);
+
+    /**
+     * Groups by a new key, through a repartition topic keyed by it.
+     *
+     * @param selector computes the new key
+     * @param grouped the new key's schema (and the value schema, if the stream's is unknown)
+     * @param <KR> the new key type
+     * @return the grouped stream
+     */
+    <KR> GroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> selector, Grouped<KR, V> grouped);
+
+    /**
+     * Runs a custom processor on each record.
+     *
+     * @param supplier creates one processor per task
+     * @param storeNames the stores the processor uses, added with {@link StreamBuilder#addStateStore}
+     * @param <KR> the output key type
+     * @param <VR> the output value type
+     * @return the stream of what the processor forwards
+     */
+    <KR, VR> Stream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, String... storeNames);
+
+    /**
+     * Runs a custom processor on each record, in a named node.
+     *
+     * @param supplier creates one processor per task
+     * @param named the node name
+     * @param storeNames the stores the processor uses
+     * @param <KR> the output key type
+     * @param <VR> the output value type
+     * @return the stream of what the processor forwards
+     */
+    <KR, VR> Stream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, Named named,
+                                    String... storeNames);
 }

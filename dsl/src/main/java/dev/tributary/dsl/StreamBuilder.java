@@ -1,6 +1,11 @@
 package dev.tributary.dsl;
 
 import dev.tributary.dsl.internal.ConsumedInternal;
+import dev.tributary.dsl.internal.MaterializedInternal;
+import dev.tributary.dsl.internal.TableImpl;
+import dev.tributary.dsl.plan.MaterializeNode;
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.dsl.state.Materialized;
 import dev.tributary.dsl.internal.PlanGraph;
 import dev.tributary.dsl.internal.StreamImpl;
 import dev.tributary.dsl.plan.SourceNode;
@@ -80,6 +85,61 @@ public final class StreamBuilder {
         graph.add(new SourceNode(name, List.copyOf(topics), options.keySchema(), options.valueSchema(),
                 options.subscriptionType(), options.startPosition()));
         return new StreamImpl<>(graph, name, options.keySchema(), options.valueSchema());
+    }
+
+    /**
+     * Reads a topic as a table: the latest value per key, kept in a store; a null value deletes the key.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param valueSchema the value schema; keys are strings
+     * @param <V> the value type
+     * @return the table
+     */
+    public <V> Table<String, V> table(String topic, Schema<V> valueSchema) {
+        return table(topic, Consumed.with(valueSchema), Materialized.with(Schema.STRING, valueSchema));
+    }
+
+    /**
+     * Reads a topic as a table kept in a named store.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param consumed the schemas and subscription options
+     * @param materialized the store's name and options
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the table
+     */
+    public <K, V> Table<K, V> table(String topic, Consumed<K, V> consumed, Materialized<K, V> materialized) {
+        ConsumedInternal<K, V> options = new ConsumedInternal<>(Objects.requireNonNull(consumed, "consumed"));
+        Stream<K, V> source = stream(topic, consumed);
+        String sourceName = ((dev.tributary.dsl.internal.StreamImpl<K, V>) source).nodeName();
+        MaterializedInternal<K, V> store = new MaterializedInternal<>(Objects.requireNonNull(materialized, "materialized"));
+        String name = graph.name((String) null, "table");
+        StoreSpec spec = new StoreSpec(store.storeName() != null ? store.storeName() : name + "-store",
+                store.keySchema() != null ? store.keySchema() : options.keySchema(),
+                store.valueSchema() != null ? store.valueSchema() : options.valueSchema(),
+                store.storeType(), store.cachingEnabled(), store.loggingEnabled());
+        graph.addStore(spec);
+        graph.add(new MaterializeNode(name, sourceName, spec));
+        return new TableImpl<>(graph, name, spec.name(), options.keySchema(), options.valueSchema());
+    }
+
+    /**
+     * Adds a store for processors to use; name the store and give both schemas.
+     *
+     * @param materialized the store's name, schemas and options
+     * @return this builder
+     * @throws TopologyException if the name or a schema is missing, or the name is taken
+     */
+    public StreamBuilder addStateStore(Materialized<?, ?> materialized) {
+        MaterializedInternal<?, ?> store = new MaterializedInternal<>(Objects.requireNonNull(materialized, "materialized"));
+        if (store.storeName() == null || store.keySchema() == null || store.valueSchema() == null) {
+            throw new TopologyException("a store added with addStateStore needs a name and both schemas:"
+                    + " Materialized.as(name).withKeySchema(...).withValueSchema(...)");
+        }
+        graph.addStore(new StoreSpec(store.storeName(), store.keySchema(), store.valueSchema(), store.storeType(),
+                store.cachingEnabled(), store.loggingEnabled()));
+        return this;
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.tributary.dsl;
 
 import dev.tributary.dsl.plan.PlanNode;
+import dev.tributary.dsl.plan.ProcessNode;
 import dev.tributary.dsl.plan.SourceNode;
+import dev.tributary.dsl.plan.StoreSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,14 +19,34 @@ public final class Topology {
     private final List<PlanNode> nodes;
     private final Map<String, PlanNode> byName;
     private final Map<String, List<String>> children;
+    private final Map<String, StoreSpec> stores;
 
     /**
-     * Creates a topology from plan nodes; the DSL's {@link StreamBuilder#build()} calls this.
+     * Creates a stateless topology from plan nodes.
      *
      * @param nodes the nodes, every node after its parents, names unique
      * @throws TopologyException if a parent is missing or declared after its child, or a name repeats
      */
     public Topology(List<PlanNode> nodes) {
+        this(nodes, List.of());
+    }
+
+    /**
+     * Creates a topology from plan nodes and stores; the DSL's {@link StreamBuilder#build()} calls this.
+     *
+     * @param nodes the nodes, every node after its parents, names unique
+     * @param stores the stores, names unique
+     * @throws TopologyException if a parent is missing or declared after its child, a name repeats, or
+     *     a processor names a store that does not exist
+     */
+    public Topology(List<PlanNode> nodes, List<StoreSpec> stores) {
+        Map<String, StoreSpec> storeIndex = new LinkedHashMap<>();
+        for (StoreSpec store : stores) {
+            if (storeIndex.put(store.name(), store) != null) {
+                throw new TopologyException("two stores are named '" + store.name() + "'");
+            }
+        }
+        this.stores = Collections.unmodifiableMap(storeIndex);
         this.nodes = List.copyOf(nodes);
         Map<String, PlanNode> index = new LinkedHashMap<>();
         Map<String, List<String>> kids = new LinkedHashMap<>();
@@ -42,6 +64,16 @@ public final class Topology {
             kids.put(node.name(), new ArrayList<>());
         }
         kids.replaceAll((k, v) -> List.copyOf(v));
+        for (PlanNode node : this.nodes) {
+            if (node instanceof ProcessNode process) {
+                for (String store : process.stores()) {
+                    if (!storeIndex.containsKey(store)) {
+                        throw new TopologyException("processor '" + node.name() + "' uses store '" + store
+                                + "', which is not added to the topology; add it with StreamBuilder.addStateStore");
+                    }
+                }
+            }
+        }
         this.byName = Collections.unmodifiableMap(index);
         this.children = Collections.unmodifiableMap(kids);
     }
@@ -82,6 +114,15 @@ public final class Topology {
     }
 
     /**
+     * The stores, in declaration order.
+     *
+     * @return the stores
+     */
+    public List<StoreSpec> stores() {
+        return List.copyOf(stores.values());
+    }
+
+    /**
      * The source nodes.
      *
      * @return the sources, in declaration order
@@ -116,6 +157,9 @@ public final class Topology {
             for (String parent : node.parents()) {
                 out.append("    <-- ").append(parent).append('\n');
             }
+        }
+        for (StoreSpec store : stores.values()) {
+            out.append("  store ").append(store).append('\n');
         }
         return out.toString();
     }

@@ -3,7 +3,20 @@ package dev.tributary.runtime;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.config.Configuration;
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.dsl.state.StoreType;
+import dev.tributary.runtime.internal.compile.CompileContext;
 import dev.tributary.runtime.internal.compile.CompiledTopology;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.pulsar.PulsarChangelog;
+import dev.tributary.runtime.internal.state.SharedStateMemory;
+import dev.tributary.runtime.internal.state.TaskState;
+import dev.tributary.state.StateDirectory;
+import dev.tributary.state.StateMemory;
+import dev.tributary.state.Stores;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.List;
 import dev.tributary.runtime.internal.compile.SinkSpec;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
@@ -46,6 +59,9 @@ public final class JobRunner implements AutoCloseable {
     private PulsarConnections connections;
     private StreamTask task;
     private Thread thread;
+    private StateDirectory stateDirectory;
+    private boolean holdsStateMemory;
+    private long restoredRecords;
 
     /**
      * Prepares a job; nothing connects until {@link #start()}.
@@ -76,20 +92,51 @@ public final class JobRunner implements AutoCloseable {
             throw new IllegalStateException("job '" + applicationId + "' was already started");
         }
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
-        CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(topology, keyGroups);
+        CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
+        CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(topology, context);
         connections = PulsarConnections.open(config);
+        TaskState taskState = null;
+        PulsarChangelog changelog = null;
         try {
+            BitSet owned = Ownership.all(keyGroups).ownedKeyGroups();
+            List<StoreSpec> stores = topology.stores();
+            if (!stores.isEmpty()) {
+                stateDirectory = StateDirectory.lock(Path.of(config.get(RuntimeOptions.STATE_DIR), applicationId));
+                StateMemory memory = SharedStateMemory.acquire(config.get(RuntimeOptions.ROCKSDB_BLOCK_CACHE_BYTES),
+                        config.get(RuntimeOptions.ROCKSDB_WRITE_BUFFER_BYTES));
+                holdsStateMemory = true;
+                changelog = new PulsarChangelog(connections.client(), connections.admin(), context, stores, owned,
+                        config.get(RuntimeOptions.OPERATION_TIMEOUT));
+                changelog.prepareTopics();
+                StateDirectory directory = stateDirectory;
+                taskState = new TaskState(stores, keyGroups, owned, spec -> spec.type() == StoreType.IN_MEMORY
+                        ? Stores.inMemory(spec.name())
+                        : Stores.rocksDb(spec.name(), directory.storeDirectory(spec.name()).resolve("rocksdb"), memory),
+                        changelog, config.get(RuntimeOptions.CACHE_MAX_RECORDS),
+                        config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
+                // Fence any previous owner before reading what it wrote.
+                changelog.openProducers();
+                restoredRecords = changelog.restore(taskState, stateDirectory);
+            } else {
+                taskState = new TaskState(List.of(), keyGroups, owned, spec -> null, null, 1, false);
+            }
             PulsarRecordCollector collector = new PulsarRecordCollector(connections.client(), connections.admin(),
                     applicationId, config);
             for (SinkSpec sink : compiled.sinks()) {
                 collector.open(sink.topic(), sink.target());
             }
-            Ownership ownership = Ownership.all(keyGroups);
+            TaskCore core = compiled.instantiate(collector, taskState);
             task = new StreamTask(applicationId + "-0",
-                    TaskInputs.subscribe(connections, compiled, compiled.instantiate(collector), applicationId,
-                            keyGroups.ranges(ownership.ownedKeyGroups()), config),
-                    collector, config);
+                    TaskInputs.subscribe(connections, compiled, core, applicationId, keyGroups.ranges(owned), config),
+                    collector, core, changelog, stateDirectory, config);
         } catch (RuntimeException e) {
+            if (changelog != null) {
+                changelog.close();
+            }
+            if (taskState != null) {
+                taskState.close();
+            }
+            releaseState();
             connections.close();
             throw e;
         }
@@ -148,10 +195,31 @@ public final class JobRunner implements AutoCloseable {
             task.abort();
         }
         connections.close();
+        releaseState();
         synchronized (this) {
             state = task.failure() != null ? JobState.FAILED : JobState.STOPPED;
         }
         LOG.info("Job '{}' {} after {} records", applicationId, abort ? "aborted" : "stopped", task.processed());
+    }
+
+    private void releaseState() {
+        if (stateDirectory != null) {
+            stateDirectory.close();
+            stateDirectory = null;
+        }
+        if (holdsStateMemory) {
+            SharedStateMemory.release();
+            holdsStateMemory = false;
+        }
+    }
+
+    /**
+     * Records read from changelogs to restore local state at start.
+     *
+     * @return the count of changelog records restored
+     */
+    public long restoredRecords() {
+        return restoredRecords;
     }
 
     /**

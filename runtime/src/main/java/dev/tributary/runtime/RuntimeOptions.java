@@ -89,10 +89,56 @@ public final class RuntimeOptions {
             .defaultValue(Duration.ofSeconds(30))
             .description("How long a graceful stop may take to finish in-flight records and commit.");
 
+    /** Where local state lives. */
+    public static final ConfigOption<String> STATE_DIR = ConfigOption.key("state.dir").stringType()
+            .defaultValue(System.getProperty("java.io.tmpdir") + "/tributary-state")
+            .description("The directory for local state; each job uses <state.dir>/<application.id>, locked by one"
+                    + " process at a time.");
+
+    /** How often local state is made durable on disk and checkpointed. */
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.key("state.checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .check(d -> !d.isNegative() && !d.isZero(), "must be positive")
+            .description("How often stores are flushed to disk and their changelog positions checkpointed; a restart"
+                    + " replays only the changelog written after the last checkpoint.");
+
+    /** The record cache's size per store and task. */
+    public static final ConfigOption<Integer> CACHE_MAX_RECORDS = ConfigOption.key("state.cache.max.records")
+            .intType().defaultValue(10_000)
+            .check(n -> n >= 1, "must be positive")
+            .description("The most entries a store's write-back cache holds between commits before writing out the"
+                    + " oldest.");
+
+    /** When tables emit their updates. */
+    public static final ConfigOption<TableEmit> TABLE_EMIT = ConfigOption.key("table.emit").enumType(TableEmit.class)
+            .defaultValue(TableEmit.ON_COMMIT)
+            .description("When tables emit updates: on-commit (one update per changed key per commit, deduplicated"
+                    + " by the record cache) or on-update (every update).");
+
+    /** The shared RocksDB block cache. */
+    public static final ConfigOption<Long> ROCKSDB_BLOCK_CACHE_BYTES = ConfigOption.key("state.rocksdb.block-cache.bytes")
+            .longType().defaultValue(64L << 20)
+            .check(n -> n >= (1L << 20), "must be at least 1 MiB")
+            .description("The block cache all RocksDB stores of the process share; memtables are charged to it.");
+
+    /** The memtable budget. */
+    public static final ConfigOption<Long> ROCKSDB_WRITE_BUFFER_BYTES = ConfigOption.key("state.rocksdb.write-buffer.bytes")
+            .longType().defaultValue(32L << 20)
+            .check(n -> n >= (1L << 20), "must be at least 1 MiB")
+            .description("The most memory the memtables of all RocksDB stores of the process may use together; at"
+                    + " most the block cache's size.");
+
+    /** Where internal topics live. */
+    public static final ConfigOption<String> INTERNAL_NAMESPACE = ConfigOption.key("internal.topics.namespace")
+            .stringType().defaultValue("public/default")
+            .check(s -> s.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"), "must be tenant/namespace")
+            .description("The namespace of the job's changelog and repartition topics.");
+
     /** Every option, for documentation and validation. */
     public static List<ConfigOption<?>> all() {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
-                RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT);
+                RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
+                ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE);
     }
 }

@@ -5,6 +5,7 @@ import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.plan.PlanNode;
 import dev.tributary.dsl.plan.SourceNode;
+import dev.tributary.dsl.plan.StoreSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import java.util.Set;
 /** The nodes declared so far by one builder, and the names they took. */
 public final class PlanGraph {
     private final List<PlanNode> nodes = new ArrayList<>();
+    private final List<StoreSpec> stores = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private int counter;
 
@@ -51,6 +53,15 @@ public final class PlanGraph {
         nodes.add(node);
     }
 
+    public void addStore(StoreSpec store) {
+        for (StoreSpec existing : stores) {
+            if (existing.name().equals(store.name())) {
+                throw new TopologyException("two stores are named '" + store.name() + "'");
+            }
+        }
+        stores.add(store);
+    }
+
     public Topology build() {
         List<SourceNode> sources = new ArrayList<>();
         Map<String, String> readers = new HashMap<>();
@@ -69,6 +80,6 @@ public final class PlanGraph {
         if (sources.isEmpty()) {
             throw new TopologyException("the topology has no source: declare one with StreamBuilder.stream(...)");
         }
-        return new Topology(nodes);
+        return new Topology(nodes, stores);
     }
 }

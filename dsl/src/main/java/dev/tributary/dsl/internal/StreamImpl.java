@@ -21,7 +21,12 @@ import dev.tributary.dsl.plan.MapValuesNode;
 import dev.tributary.dsl.plan.MergeNode;
 import dev.tributary.dsl.plan.PeekNode;
 import dev.tributary.dsl.plan.SelectKeyNode;
+import dev.tributary.dsl.plan.ProcessNode;
+import dev.tributary.dsl.plan.RepartitionNode;
 import dev.tributary.dsl.plan.SinkNode;
+import dev.tributary.dsl.processor.ProcessorSupplier;
+import dev.tributary.dsl.Grouped;
+import dev.tributary.dsl.GroupedStream;
 import java.util.List;
 import java.util.Objects;
 import org.apache.pulsar.client.api.Schema;
@@ -38,12 +43,19 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     private final String node;
     private final Schema<K> keySchema;
     private final Schema<V> valueSchema;
+    // Set once an operator may have changed the key: grouping must then repartition first.
+    private final boolean keyChanged;
 
     public StreamImpl(PlanGraph graph, String node, Schema<K> keySchema, Schema<V> valueSchema) {
+        this(graph, node, keySchema, valueSchema, false);
+    }
+
+    StreamImpl(PlanGraph graph, String node, Schema<K> keySchema, Schema<V> valueSchema, boolean keyChanged) {
         this.graph = graph;
         this.node = node;
         this.keySchema = keySchema;
         this.valueSchema = valueSchema;
+        this.keyChanged = keyChanged;
     }
 
     public String nodeName() {
@@ -55,7 +67,11 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     private <KR, VR> Stream<KR, VR> next(String name, Schema<KR> keys, Schema<VR> values) {
-        return new StreamImpl<>(graph, name, keys, values);
+        return new StreamImpl<>(graph, name, keys, values, keyChanged);
+    }
+
+    private <KR, VR> Stream<KR, VR> rekeyed(String name, Schema<KR> keys, Schema<VR> values) {
+        return new StreamImpl<>(graph, name, keys, values, true);
     }
 
     @Override
@@ -96,7 +112,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         Objects.requireNonNull(mapper, "mapper");
         String name = graph.name(named, "map");
         graph.add(new MapNode(name, node, (KeyValueMapper) mapper));
-        return next(name, null, null);
+        return rekeyed(name, null, null);
     }
 
     @Override
@@ -137,7 +153,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         Objects.requireNonNull(mapper, "mapper");
         String name = graph.name(named, "flat-map");
         graph.add(new FlatMapNode(name, node, (KeyValueMapper) mapper));
-        return next(name, null, null);
+        return rekeyed(name, null, null);
     }
 
     @Override
@@ -166,7 +182,7 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         Objects.requireNonNull(selector, "selector");
         String name = graph.name(named, "select-key");
         graph.add(new SelectKeyNode(name, node, (KeyValueMapper) selector));
-        return next(name, null, valueSchema);
+        return rekeyed(name, null, valueSchema);
     }
 
     @Override
@@ -216,7 +232,8 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         }
         String name = graph.name(named, "merge");
         graph.add(new MergeNode(name, List.of(node, that.node)));
-        return next(name, same(keySchema, that.keySchema), same(valueSchema, that.valueSchema));
+        return new StreamImpl<>(graph, name, same(keySchema, that.keySchema), same(valueSchema, that.valueSchema),
+                keyChanged || that.keyChanged);
     }
 
     private static <T> Schema<T> same(Schema<T> a, Schema<T> b) {
@@ -273,5 +290,58 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
                     + " or call withValueSchema(...) on the stream");
         }
         graph.add(new SinkNode(name, node, topic, extractor, keys, values, options.batching(), options.keyGroups()));
+    }
+
+    @Override
+    public GroupedStream<K, V> groupByKey() {
+        return group(keySchema, valueSchema, null, keyChanged);
+    }
+
+    @Override
+    public GroupedStream<K, V> groupByKey(Grouped<K, V> grouped) {
+        GroupedInternal<K, V> options = new GroupedInternal<>(Objects.requireNonNull(grouped, "grouped"));
+        return group(options.keySchema() != null ? options.keySchema() : keySchema,
+                options.valueSchema() != null ? options.valueSchema() : valueSchema, options.name(), keyChanged);
+    }
+
+    @Override
+    public <KR> GroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> selector, Grouped<KR, V> grouped) {
+        GroupedInternal<KR, V> options = new GroupedInternal<>(Objects.requireNonNull(grouped, "grouped"));
+        StreamImpl<KR, V> rekeyed = (StreamImpl<KR, V>) selectKey(selector);
+        return rekeyed.group(options.keySchema(), options.valueSchema() != null ? options.valueSchema() : valueSchema,
+                options.name(), true);
+    }
+
+    /** Inserts a repartition node when the key may have changed since the source. */
+    private <KG> GroupedStream<KG, V> group(Schema<KG> keys, Schema<V> values, String repartitionName,
+                                            boolean repartition) {
+        if (keys == null) {
+            throw new TopologyException("cannot group the stream after node '" + node + "': its key schema is unknown;"
+                    + " pass Grouped.with(keySchema, valueSchema)");
+        }
+        if (values == null) {
+            throw new TopologyException("cannot group the stream after node '" + node + "': its value schema is"
+                    + " unknown; pass Grouped.with(keySchema, valueSchema)");
+        }
+        String parent = node;
+        if (repartition) {
+            parent = graph.name(repartitionName, "repartition");
+            graph.add(new RepartitionNode(parent, node, keys, values));
+        }
+        return new GroupedStreamImpl<>(graph, parent, keys, values);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, String... storeNames) {
+        return process(supplier, null, storeNames);
+    }
+
+    @Override
+    public <KR, VR> Stream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, Named named,
+                                           String... storeNames) {
+        Objects.requireNonNull(supplier, "processor supplier");
+        String name = graph.name(named, "process");
+        graph.add(new ProcessNode(name, node, (ProcessorSupplier) supplier, List.of(storeNames)));
+        return rekeyed(name, null, null);
     }
 }

@@ -2,6 +2,7 @@ package dev.tributary.testkit;
 
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.Configuration;
+import dev.tributary.dsl.state.KeyValueStore;
 import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.testkit.internal.DriverCore;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public final class TopologyTestDriver implements AutoCloseable {
      * @param config the settings; those about the broker connection are ignored
      */
     public TopologyTestDriver(Topology topology, Configuration config) {
-        this.core = new DriverCore(topology, config);
+        this.core = new DriverCore(topology, config, Instant.EPOCH);
     }
 
     /**
@@ -125,6 +126,29 @@ public final class TopologyTestDriver implements AutoCloseable {
      */
     public Set<String> producedTopicNames() {
         return core.producedTopics();
+    }
+
+    /**
+     * Moves the virtual wall clock forward, firing the wall-clock punctuations that fall due.
+     *
+     * @param duration how far
+     */
+    public void advanceWallClockTime(Duration duration) {
+        core.advanceWallClock(duration);
+    }
+
+    /**
+     * A store of the topology, to inspect or prepare its contents.
+     *
+     * @param name the store's name
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the store
+     * @throws IllegalArgumentException if the topology has no such store
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> KeyValueStore<K, V> getKeyValueStore(String name) {
+        return (KeyValueStore<K, V>) (KeyValueStore<?, ?>) core.store(name);
     }
 
     /** Releases the driver. */

@@ -2,10 +2,12 @@ package dev.tributary.runtime.internal.compile;
 
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.plan.PlanNode;
+import dev.tributary.runtime.internal.core.Forward;
 import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.state.TaskState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,15 +17,15 @@ import java.util.Map;
 public final class CompiledTopology {
     private final Topology topology;
     private final Translators translators;
-    private final KeyGroups keyGroups;
+    private final CompileContext context;
     private final List<SourceSpec> sources;
     private final List<SinkSpec> sinks;
 
-    CompiledTopology(Topology topology, Translators translators, KeyGroups keyGroups, List<SourceSpec> sources,
+    CompiledTopology(Topology topology, Translators translators, CompileContext context, List<SourceSpec> sources,
                      List<SinkSpec> sinks) {
         this.topology = topology;
         this.translators = translators;
-        this.keyGroups = keyGroups;
+        this.context = context;
         this.sources = List.copyOf(sources);
         this.sinks = List.copyOf(sinks);
     }
@@ -33,7 +35,11 @@ public final class CompiledTopology {
     }
 
     public KeyGroups keyGroups() {
-        return keyGroups;
+        return context.keyGroups();
+    }
+
+    public CompileContext context() {
+        return context;
     }
 
     public List<SourceSpec> sources() {
@@ -46,9 +52,10 @@ public final class CompiledTopology {
     }
 
     /** Builds the operators of one task, children before parents. */
-    public TaskCore instantiate(RecordCollector collector) {
+    public TaskCore instantiate(RecordCollector collector, TaskState state) {
         List<PlanNode> nodes = topology.nodes();
         Map<String, Processor> built = new HashMap<>();
+        Map<String, List<Processor>> childrenOf = new HashMap<>();
         for (int i = nodes.size() - 1; i >= 0; i--) {
             PlanNode node = nodes.get(i);
             List<PlanNode> childNodes = new ArrayList<>();
@@ -57,17 +64,19 @@ public final class CompiledTopology {
                 childNodes.add(topology.node(child));
                 children.add(built.get(child));
             }
+            childrenOf.put(node.name(), children);
             built.put(node.name(), translators.of(node).translate(node,
-                    new TranslationContext(childNodes, children, collector, keyGroups)));
+                    new TranslationContext(childNodes, children, collector, context.keyGroups(), state, context)));
         }
         Map<String, Processor> bySource = new HashMap<>();
         Map<String, String> byTopic = new HashMap<>();
         for (SourceSpec source : sources) {
-            bySource.put(source.name(), built.get(source.name()));
+            bySource.put(source.name(), source.internal() ? Forward.to(childrenOf.get(source.entryNode()))
+                    : built.get(source.name()));
             for (String topic : source.topics()) {
                 byTopic.put(topic, source.name());
             }
         }
-        return new TaskCore(bySource, byTopic);
+        return new TaskCore(bySource, byTopic, state);
     }
 }

@@ -2,7 +2,13 @@ package dev.tributary.runtime.internal.compile;
 
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.StartPosition;
 import dev.tributary.dsl.plan.PlanNode;
+import dev.tributary.dsl.plan.RepartitionNode;
+import dev.tributary.runtime.internal.core.SinkTarget;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionType;
 import dev.tributary.dsl.plan.SinkNode;
 import dev.tributary.dsl.plan.SourceNode;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
@@ -20,8 +26,8 @@ public final class TopologyCompiler {
     }
 
     @SuppressWarnings("unchecked")
-    public CompiledTopology compile(Topology topology, KeyGroups keyGroups) {
-        CompileContext context = new CompileContext(keyGroups);
+    public CompiledTopology compile(Topology topology, CompileContext context) {
+        KeyGroups keyGroups = context.keyGroups();
         List<SourceSpec> sources = new ArrayList<>();
         List<SinkSpec> sinks = new ArrayList<>();
         Map<String, String> readers = new HashMap<>();
@@ -39,14 +45,23 @@ public final class TopologyCompiler {
                     }
                     topics.add(topic);
                 }
-                sources.add(new SourceSpec(source.name(), topics, (org.apache.pulsar.client.api.Schema<Object>) source.keySchema(),
-                        (org.apache.pulsar.client.api.Schema<Object>) source.valueSchema(), source.subscriptionType(),
-                        source.startPosition()));
+                sources.add(new SourceSpec(source.name(), topics, (Schema<Object>) source.keySchema(),
+                        (Schema<Object>) source.valueSchema(), source.subscriptionType(),
+                        source.startPosition(), false, source.name()));
+            } else if (node instanceof RepartitionNode repartition) {
+                // A repartition is a sink to an internal topic and a source reading it back.
+                String topic = context.repartitionTopic(repartition.name());
+                SinkTarget target = new SinkTarget(repartition.name(), (Schema<Object>) repartition.keySchema(),
+                        (Schema<Object>) repartition.valueSchema(), ProducerBatching.KEY_GROUP, keyGroups.count());
+                sinks.add(new SinkSpec(topic, target));
+                sources.add(new SourceSpec(repartition.name() + "-source", List.of(topic),
+                        (Schema<Object>) repartition.keySchema(), (Schema<Object>) repartition.valueSchema(),
+                        SubscriptionType.Key_Shared, StartPosition.earliest(), true, repartition.name()));
             } else if (node instanceof SinkNode sink && sink.topic() != null) {
                 sinks.add(new SinkSpec(TopicNames.normalize(sink.topic(), "sink '" + sink.name() + "'"),
                         Sinks.target(sink, keyGroups)));
             }
         }
-        return new CompiledTopology(topology, translators, keyGroups, sources, sinks);
+        return new CompiledTopology(topology, translators, context, sources, sinks);
     }
 }

@@ -2,7 +2,14 @@ package dev.tributary.runtime.internal.compile;
 
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.plan.PlanNode;
+import dev.tributary.runtime.internal.translate.AggregateTranslator;
 import dev.tributary.runtime.internal.translate.BranchTranslator;
+import dev.tributary.runtime.internal.translate.MaterializeTranslator;
+import dev.tributary.runtime.internal.translate.ProcessTranslator;
+import dev.tributary.runtime.internal.translate.RepartitionTranslator;
+import dev.tributary.runtime.internal.translate.TableFilterTranslator;
+import dev.tributary.runtime.internal.translate.TableMapValuesTranslator;
+import dev.tributary.runtime.internal.translate.ToStreamTranslator;
 import dev.tributary.runtime.internal.translate.FilterTranslator;
 import dev.tributary.runtime.internal.translate.FlatMapTranslator;
 import dev.tributary.runtime.internal.translate.FlatMapValuesTranslator;
@@ -36,7 +43,14 @@ public final class Translators {
                 .register(new SplitTranslator())
                 .register(new BranchTranslator())
                 .register(new MergeTranslator())
-                .register(new SinkTranslator());
+                .register(new SinkTranslator())
+                .register(new RepartitionTranslator())
+                .register(new AggregateTranslator())
+                .register(new MaterializeTranslator())
+                .register(new TableFilterTranslator())
+                .register(new TableMapValuesTranslator())
+                .register(new ToStreamTranslator())
+                .register(new ProcessTranslator());
     }
 
     public Translators register(NodeTranslator<?> translator) {

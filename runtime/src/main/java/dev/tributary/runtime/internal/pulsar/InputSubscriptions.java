@@ -41,7 +41,9 @@ public final class InputSubscriptions {
         for (SourceSpec source : sources) {
             for (String topic : source.topics()) {
                 try {
-                    if (requireExisting && TopicNames.isPersistent(topic) && !exists(admin, topic)) {
+                    if (source.internal()) {
+                        createIfMissing(admin, topic);
+                    } else if (requireExisting && TopicNames.isPersistent(topic) && !exists(admin, topic)) {
                         throw new JobStartException("input topic '" + topic + "' of source '" + source.name()
                                 + "' does not exist; create it, or set input.topics.must.exist=false to let the"
                                 + " broker create it", null);
@@ -72,6 +74,17 @@ public final class InputSubscriptions {
             return true;
         }
         return admin.topics().getList(namespace).contains(name.toString());
+    }
+
+    private static void createIfMissing(PulsarAdmin admin, String topic) throws PulsarAdminException {
+        if (!exists(admin, topic)) {
+            try {
+                admin.topics().createNonPartitionedTopic(topic);
+                LOG.info("Created internal topic {}", topic);
+            } catch (PulsarAdminException.ConflictException raced) {
+                // Another instance created it first.
+            }
+        }
     }
 
     private static boolean hasSubscription(PulsarAdmin admin, String topic, String subscription)

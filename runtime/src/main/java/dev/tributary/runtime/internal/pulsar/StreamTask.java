@@ -3,6 +3,8 @@ package dev.tributary.runtime.internal.pulsar;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.runtime.internal.core.ProcessingException;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.state.StateDirectory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,10 @@ public final class StreamTask implements Runnable {
     private final String name;
     private final List<Input> inputs;
     private final PulsarRecordCollector collector;
+    private final TaskCore core;
+    private final PulsarChangelog changelog;
+    private final StateDirectory stateDirectory;
+    private final long checkpointIntervalNanos;
     private final long commitIntervalNanos;
     private final int commitMaxRecords;
     private final long ackTimeoutMillis;
@@ -36,12 +42,22 @@ public final class StreamTask implements Runnable {
 
     private int uncommitted;
     private long nextCommit;
+    private long nextCheckpoint;
     private int nextBlocking;
 
-    public StreamTask(String name, List<Input> inputs, PulsarRecordCollector collector, Configuration config) {
+    /**
+     * @param changelog the task's changelogs, or null when no store is logged
+     * @param stateDirectory where checkpoints go, or null for a stateless topology
+     */
+    public StreamTask(String name, List<Input> inputs, PulsarRecordCollector collector, TaskCore core,
+                      PulsarChangelog changelog, StateDirectory stateDirectory, Configuration config) {
         this.name = name;
         this.inputs = List.copyOf(inputs);
         this.collector = collector;
+        this.core = core;
+        this.changelog = changelog;
+        this.stateDirectory = stateDirectory;
+        this.checkpointIntervalNanos = config.get(RuntimeOptions.CHECKPOINT_INTERVAL).toNanos();
         this.commitIntervalNanos = config.get(RuntimeOptions.COMMIT_INTERVAL).toNanos();
         this.commitMaxRecords = config.get(RuntimeOptions.COMMIT_MAX_RECORDS);
         this.ackTimeoutMillis = config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis();
@@ -50,15 +66,18 @@ public final class StreamTask implements Runnable {
     @Override
     public void run() {
         nextCommit = System.nanoTime() + commitIntervalNanos;
+        nextCheckpoint = System.nanoTime() + checkpointIntervalNanos;
         try {
             while (!stopRequested && !abortRequested) {
                 poll();
+                core.wallClock(System.currentTimeMillis());
                 if (uncommitted >= commitMaxRecords || System.nanoTime() >= nextCommit) {
                     commit();
                 }
             }
             if (!abortRequested) {
                 commit();
+                checkpoint();
                 LOG.info("Task {} stopped after {} records and {} commits", name, processed, commits);
             }
         } catch (Throwable t) {
@@ -70,6 +89,10 @@ public final class StreamTask implements Runnable {
                 input.consumer.closeAsync();
             }
             collector.close();
+            if (changelog != null) {
+                changelog.close();
+            }
+            core.close();
         }
     }
 
@@ -103,7 +126,7 @@ public final class StreamTask implements Runnable {
 
     private void handle(Input input, Message<Object> message) {
         try {
-            input.processor.process(input.decode(message));
+            core.process(input.processor, input.decode(message));
         } catch (ProcessingException e) {
             throw new ProcessingException(e, "on message " + message.getMessageId() + " of topic '"
                     + message.getTopicName() + "'");
@@ -113,9 +136,18 @@ public final class StreamTask implements Runnable {
         processed++;
     }
 
+    /**
+     * Caches are written out first (their table updates become outputs), then outputs and changelogs
+     * are made durable, and only then is the input acknowledged. Punctuations can change state without
+     * input, so the flushes run even when nothing awaits acknowledgement.
+     */
     private void commit() throws Exception {
+        core.flushState();
+        collector.flush();
+        if (changelog != null) {
+            changelog.flush();
+        }
         if (uncommitted > 0) {
-            collector.flush();
             List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
             for (Input input : inputs) {
                 acks.add(input.acks.commit(input.consumer));
@@ -125,6 +157,17 @@ public final class StreamTask implements Runnable {
             commits++;
         }
         nextCommit = System.nanoTime() + commitIntervalNanos;
+        if (System.nanoTime() >= nextCheckpoint) {
+            checkpoint();
+        }
+    }
+
+    /** Local files are flushed and the changelog positions they reflect recorded, after a commit. */
+    private void checkpoint() {
+        if (changelog != null && stateDirectory != null) {
+            changelog.checkpoint(core.state(), stateDirectory);
+        }
+        nextCheckpoint = System.nanoTime() + checkpointIntervalNanos;
     }
 
     /** Finish the records in hand, commit, and stop. */

@@ -3,6 +3,8 @@ package dev.tributary.testkit.internal;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.TableEmit;
+import dev.tributary.runtime.internal.compile.CompileContext;
 import dev.tributary.runtime.internal.compile.CompiledTopology;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
@@ -12,6 +14,12 @@ import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.state.TaskState;
+import dev.tributary.runtime.internal.translate.ProcessTranslator;
+import dev.tributary.state.Stores;
+import dev.tributary.state.TypedStore;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -20,18 +28,31 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The driver's engine: one task over the compiled topology, with outputs kept in memory. */
+/**
+ * The driver's engine: one task owning every key group, in-memory stores, outputs kept in memory,
+ * and a virtual wall clock. A record written to a topic the topology itself reads (a repartition
+ * topic) is fed back at once, as the broker would deliver it.
+ */
 public final class DriverCore implements RecordCollector {
     private final CompiledTopology compiled;
     private final TaskCore task;
     private final Map<String, SourceSpec> sourcesByName = new HashMap<>();
     private final Map<String, Deque<StoredRecord>> outputs = new LinkedHashMap<>();
     private final Set<String> produced = new TreeSet<>();
+    private long wallClock;
 
-    public DriverCore(Topology topology, Configuration config) {
+    public DriverCore(Topology topology, Configuration config, Instant wallClockStart) {
+        this.wallClock = wallClockStart.toEpochMilli();
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
-        this.compiled = new TopologyCompiler(Translators.defaults()).compile(topology, keyGroups);
-        this.task = compiled.instantiate(this);
+        String applicationId = config.contains(RuntimeOptions.APPLICATION_ID)
+                ? config.get(RuntimeOptions.APPLICATION_ID) : "test-driver";
+        CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
+        Translators translators = Translators.defaults().register(new ProcessTranslator(() -> wallClock));
+        this.compiled = new TopologyCompiler(translators).compile(topology, context);
+        TaskState state = new TaskState(topology.stores(), keyGroups, keyGroups.all(),
+                spec -> Stores.inMemory(spec.name()), null, config.get(RuntimeOptions.CACHE_MAX_RECORDS),
+                config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
+        this.task = compiled.instantiate(this, state);
         for (SourceSpec source : compiled.sources()) {
             sourcesByName.put(source.name(), source);
         }
@@ -40,25 +61,33 @@ public final class DriverCore implements RecordCollector {
     public void checkInput(String topic) {
         if (task.sourceOfTopic(topic) == null) {
             Set<String> read = new TreeSet<>();
-            compiled.sources().forEach(s -> read.addAll(s.topics()));
+            compiled.sources().stream().filter(s -> !s.internal()).forEach(s -> read.addAll(s.topics()));
             throw new IllegalArgumentException("no source of the topology reads topic '" + topic + "'; it reads " + read);
         }
     }
 
-    /** Decodes with the source's schemas, as a consumer would, and processes the record. */
+    /** Decodes with the source's schemas, as a consumer would, processes the record, then commits. */
     public void pipe(String topic, byte[] keyBytes, byte[] valueBytes, long timestamp, Map<String, String> properties) {
+        deliver(topic, keyBytes, valueBytes, timestamp, properties);
+        task.flushState();
+    }
+
+    private void deliver(String topic, byte[] keyBytes, byte[] valueBytes, long timestamp, Map<String, String> properties) {
         String sourceName = task.sourceOfTopic(topic);
         SourceSpec source = sourcesByName.get(sourceName);
         Object key = keyBytes == null ? null : source.keySchema().decode(keyBytes);
         Object value = valueBytes == null ? null : source.valueSchema().decode(valueBytes);
-        task.source(sourceName).process(new Record(key, value, timestamp, properties));
-        flush();
+        task.process(task.source(sourceName), new Record(key, value, timestamp, properties));
     }
 
     @Override
     public void send(String topic, SinkTarget target, Record record) {
         byte[] key = record.key() == null ? null : target.keySchema().encode(record.key());
         byte[] value = record.value() == null ? null : target.valueSchema().encode(record.value());
+        if (task.sourceOfTopic(topic) != null) {
+            deliver(topic, key, value, record.timestamp(), record.properties());
+            return;
+        }
         output(topic).add(new StoredRecord(key, value, record.timestamp(), record.properties()));
         produced.add(topic);
     }
@@ -66,6 +95,16 @@ public final class DriverCore implements RecordCollector {
     @Override
     public void flush() {
         // Writes are kept in memory at once; nothing is buffered.
+    }
+
+    public void advanceWallClock(Duration duration) {
+        wallClock += duration.toMillis();
+        task.wallClock(wallClock);
+        task.flushState();
+    }
+
+    public TypedStore<Object, Object> store(String name) {
+        return task.state().store(name);
     }
 
     public Deque<StoredRecord> output(String topic) {
@@ -77,6 +116,7 @@ public final class DriverCore implements RecordCollector {
     }
 
     public void close() {
+        task.close();
         outputs.clear();
     }
 }

@@ -1,0 +1,135 @@
+package dev.tributary.runtime.internal.state;
+
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.state.ChangelogWriter;
+import dev.tributary.state.KeyGroupedStore;
+import dev.tributary.state.LoggedStore;
+import dev.tributary.state.RecordCache;
+import dev.tributary.state.StoreAccess;
+import dev.tributary.state.TypedStore;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pulsar.client.api.Schema;
+
+/** The stores of one task, layered typed → cached → logged → bytes, with their key groups open. */
+public final class TaskState implements AutoCloseable {
+    private final KeyGroups keyGroups;
+    private final BitSet owned;
+    private final Map<String, Entry> stores = new LinkedHashMap<>();
+    private final Punctuations punctuations = new Punctuations();
+    private final boolean emitOnUpdate;
+    private final List<Runnable> closers = new ArrayList<>();
+
+    private record Entry(StoreSpec spec, KeyGroupedStore bytes, StoreAccess access, RecordCache cache,
+                         TypedStore<Object, Object> typed) {
+    }
+
+    /**
+     * @param specs the topology's stores
+     * @param open creates the bytes store of a spec
+     * @param changelog where logged stores write, or null for none
+     */
+    @SuppressWarnings("unchecked")
+    public TaskState(List<StoreSpec> specs, KeyGroups keyGroups, BitSet owned, Function<StoreSpec, KeyGroupedStore> open,
+                     ChangelogWriter changelog, int cacheMaxRecords, boolean emitOnUpdate) {
+        this.keyGroups = keyGroups;
+        this.owned = (BitSet) owned.clone();
+        this.emitOnUpdate = emitOnUpdate;
+        try {
+            for (StoreSpec spec : specs) {
+                KeyGroupedStore bytes = open.apply(spec);
+                for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
+                    bytes.openKeyGroup(group);
+                }
+                StoreAccess access = new LoggedStore(bytes, spec.logging() ? changelog : null);
+                RecordCache cache = null;
+                if (spec.caching()) {
+                    cache = new RecordCache(access, cacheMaxRecords);
+                    access = cache;
+                }
+                TypedStore<Object, Object> typed = new TypedStore<>(spec.name(), (Schema<Object>) spec.keySchema(),
+                        (Schema<Object>) spec.valueSchema(), keyGroups::ofKeyBytes, () -> this.owned, access);
+                stores.put(spec.name(), new Entry(spec, bytes, access, cache, typed));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public TypedStore<Object, Object> store(String name) {
+        Entry entry = stores.get(name);
+        if (entry == null) {
+            throw new IllegalArgumentException("no store named '" + name + "' in this topology; stores: " + stores.keySet());
+        }
+        return entry.typed;
+    }
+
+    /** The record cache of a store, or null when its updates are written (and emitted) at once. */
+    public RecordCache emittingCache(String name) {
+        Entry entry = stores.get(name);
+        return entry == null || emitOnUpdate ? null : entry.cache;
+    }
+
+    public KeyGroupedStore bytes(String name) {
+        return stores.get(name).bytes;
+    }
+
+    public StoreSpec spec(String name) {
+        return stores.get(name).spec;
+    }
+
+    public List<StoreSpec> specs() {
+        List<StoreSpec> specs = new ArrayList<>();
+        stores.values().forEach(e -> specs.add(e.spec));
+        return specs;
+    }
+
+    public BitSet ownedKeyGroups() {
+        return (BitSet) owned.clone();
+    }
+
+    public KeyGroups keyGroups() {
+        return keyGroups;
+    }
+
+    public Punctuations punctuations() {
+        return punctuations;
+    }
+
+    /** Runs at close, for processors that must release resources. */
+    public void onClose(Runnable closer) {
+        closers.add(closer);
+    }
+
+    /** Writes out every cache, emitting table updates; the first step of a commit. */
+    public void flushCaches() {
+        for (Entry entry : stores.values()) {
+            entry.access.flush();
+        }
+    }
+
+    /** Makes the stores' local files complete, before a checkpoint records how far they go. */
+    public void persist() {
+        for (Entry entry : stores.values()) {
+            entry.bytes.persist();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Runnable closer : closers) {
+            closer.run();
+        }
+        closers.clear();
+        for (Entry entry : stores.values()) {
+            entry.bytes.close();
+        }
+        stores.clear();
+    }
+}
