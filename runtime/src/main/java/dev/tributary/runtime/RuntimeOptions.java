@@ -91,7 +91,7 @@ public final class RuntimeOptions {
 
     /** Where local state lives. */
     public static final ConfigOption<String> STATE_DIR = ConfigOption.key("state.dir").stringType()
-            .defaultValue(System.getProperty("java.io.tmpdir") + "/tributary-state")
+            .defaultValue("/tmp/tributary-state")
             .description("The directory for local state; each job uses <state.dir>/<application.id>, locked by one"
                     + " process at a time.");
 

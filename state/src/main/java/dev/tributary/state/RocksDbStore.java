@@ -50,8 +50,11 @@ final class RocksDbStore implements KeyGroupedStore {
                 .setBlockCache(memory.cache())
                 .setCacheIndexAndFilterBlocks(true)
                 .setBlockSize(16 * 1024);
+        // One column family per key group means many memtables: small arena blocks keep an idle
+        // family from reserving a megabyte of the shared budget, which would make writers stall.
         this.familyOptions = new ColumnFamilyOptions().setTableFormatConfig(table)
-                .setWriteBufferSize(Math.max(1 << 20, memory.writeBufferBytes() / 4));
+                .setWriteBufferSize(Math.max(1 << 20, memory.writeBufferBytes() / 4))
+                .setArenaBlockSize(64 * 1024);
         this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setWriteBufferManager(memory.writeBuffers())
                 .setMaxBackgroundJobs(2)

@@ -23,6 +23,8 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
+import org.apache.pulsar.client.impl.MessageIdImpl;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -52,6 +54,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private final Map<String, CompletableFuture<MessageId>[]> lastSends = new HashMap<>();
     private final Map<String, Map<Integer, byte[]>> positions = new HashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final java.util.Set<String> createdNow = new java.util.HashSet<>();
     private long restored;
 
     public PulsarChangelog(PulsarClient client, PulsarAdmin admin, CompileContext context, List<StoreSpec> stores,
@@ -75,9 +78,15 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         for (StoreSpec store : logged) {
             String topic = context.changelogTopic(store.name());
             try {
-                PartitionedTopicMetadata metadata = admin.topics().getPartitionedTopicMetadata(topic);
+                PartitionedTopicMetadata metadata;
+                try {
+                    metadata = admin.topics().getPartitionedTopicMetadata(topic);
+                } catch (PulsarAdminException.NotFoundException missing) {
+                    metadata = new PartitionedTopicMetadata(0);
+                }
                 if (metadata.partitions == 0) {
                     admin.topics().createPartitionedTopic(topic, partitions);
+                    createdNow.add(store.name());
                     LOG.info("Created changelog topic {} with {} partitions", topic, partitions);
                 } else if (metadata.partitions != partitions) {
                     throw new JobStartException("changelog topic '" + topic + "' of store '" + store.name() + "' has "
@@ -191,15 +200,35 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             KeyGroupedStore bytes = state.bytes(store.name());
             String topic = context.changelogTopic(store.name());
             long before = restored;
+            if (createdNow.contains(store.name())) {
+                // A changelog created by this start is empty: whatever is on local disk predates it.
+                for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
+                    bytes.wipeKeyGroup(group);
+                }
+                LOG.info("Store '{}' is new: its changelog was just created, nothing to restore", store.name());
+                continue;
+            }
             int fromCheckpoint = 0;
+            // Readers are opened together: opening is a broker round trip, and most partitions of a new
+            // or checkpointed store have little or nothing to read.
+            Map<Integer, CompletableFuture<Reader<byte[]>>> readers = new HashMap<>();
+            Map<Integer, MessageIdAdv> covered = new HashMap<>();
             for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
                 byte[] position = checkpoint.get(group);
-                if (position == null) {
+                MessageIdAdv from = position == null ? null : parsePosition(store, group, position);
+                if (from == null) {
                     bytes.wipeKeyGroup(group);
                 } else {
                     fromCheckpoint++;
+                    covered.put(group, from);
                 }
-                restoreGroup(store, bytes, topic + "-partition-" + group, group, position);
+                MessageId start = from == null ? MessageId.earliest
+                        : new MessageIdImpl(from.getLedgerId(), from.getEntryId(), from.getPartitionIndex());
+                readers.put(group, client.newReader(Schema.BYTES).topic(topic + "-partition-" + group)
+                        .startMessageId(start).startMessageIdInclusive().readCompacted(from == null).createAsync());
+            }
+            for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
+                restoreGroup(store, bytes, readers.get(group), group, covered.get(group));
             }
             LOG.info("Restored store '{}': {} changelog records, {} key groups from their checkpoint, {} in full, in {} ms",
                     store.name(), restored - before, fromCheckpoint, owned.cardinality() - fromCheckpoint,
@@ -221,35 +250,57 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
     }
 
-    private void restoreGroup(StoreSpec store, KeyGroupedStore bytes, String partition, int group, byte[] position) {
-        MessageId start;
+    private static MessageIdAdv parsePosition(StoreSpec store, int group, byte[] position) {
         try {
-            start = position == null ? MessageId.earliest : MessageId.fromByteArray(position);
+            return (MessageIdAdv) MessageId.fromByteArray(position);
         } catch (Exception e) {
-            bytes.wipeKeyGroup(group);
-            start = MessageId.earliest;
+            LOG.warn("store '{}': unreadable checkpoint position for key group {}; restoring it in full",
+                    store.name(), group);
+            return null;
         }
+    }
+
+    /**
+     * Reads a changelog partition into a key group. A reader started exclusively at the partition's
+     * last message (inside a batch) reports more messages that never come, so the read starts at the
+     * checkpointed entry, inclusively, and skips what the checkpoint already covers.
+     */
+    private void restoreGroup(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
+                              int group, MessageIdAdv covered) {
         MessageId last = null;
-        try (Reader<byte[]> reader = client.newReader(Schema.BYTES).topic(partition).startMessageId(start)
-                .readCompacted(position == null).create()) {
+        try (Reader<byte[]> reader = opening.get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             while (reader.hasMessageAvailable()) {
                 Message<byte[]> message = reader.readNext((int) timeout.toMillis(), TimeUnit.MILLISECONDS);
                 if (message == null) {
                     break;
+                }
+                if (covered != null && !after((MessageIdAdv) message.getMessageId(), covered)) {
+                    continue;
                 }
                 bytes.put(group, message.getKeyBytes(), message.getValue());
                 last = message.getMessageId();
                 restored++;
             }
         } catch (Exception e) {
-            throw new JobStartException("cannot restore store '" + store.name() + "' from " + partition + ": "
+            throw new JobStartException("cannot restore store '" + store.name() + "' key group " + group + ": "
                     + PulsarErrors.reason(e), e);
         }
         if (last != null) {
             positions.get(store.name()).put(group, last.toByteArray());
-        } else if (position != null) {
-            positions.get(store.name()).put(group, position);
+        } else if (covered != null) {
+            positions.get(store.name()).put(group, covered.toByteArray());
         }
+    }
+
+    /** Whether a message comes after a position in one partition (partition indexes may differ in form). */
+    private static boolean after(MessageIdAdv id, MessageIdAdv position) {
+        if (id.getLedgerId() != position.getLedgerId()) {
+            return id.getLedgerId() > position.getLedgerId();
+        }
+        if (id.getEntryId() != position.getEntryId()) {
+            return id.getEntryId() > position.getEntryId();
+        }
+        return id.getBatchIndex() > position.getBatchIndex();
     }
 
     /** Flushes the stores to disk, then records the positions their files now reflect. */
