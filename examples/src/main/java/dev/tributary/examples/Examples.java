@@ -31,7 +31,7 @@ import sun.misc.Signal;
  * <pre>
  * java -jar tributary-examples.jar &lt;example&gt; [--service-url URL] [--admin-url URL] [--input T] [--output T]
  *                                 [--application-id ID] [--value-schema SPEC] [--records N]
- *                                 [--replay-from TIME] [--key-groups N]
+ *                                 [--replay-from TIME] [--key-groups N] [--state-dir DIR]
  * </pre>
  *
  * <p>Without {@code --service-url} it starts an embedded broker, feeds sample data, runs the job,
@@ -52,7 +52,8 @@ public final class Examples {
     private static final Map<String, ExampleJob> JOBS = new LinkedHashMap<>();
 
     static {
-        for (ExampleJob job : List.of(new ClickEnrichmentExample(), new RebatchExample())) {
+        for (ExampleJob job : List.of(new WordCountExample(), new UserTotalsExample(), new ClickEnrichmentExample(),
+                new RebatchExample())) {
             JOBS.put(job.name(), job);
         }
     }
@@ -122,7 +123,7 @@ public final class Examples {
     private static String help() {
         StringBuilder text = new StringBuilder("usage: java -jar tributary-examples.jar <example> [--service-url URL]"
                 + " [--admin-url URL] [--input TOPIC] [--output TOPIC] [--application-id ID] [--value-schema SPEC]"
-                + " [--records N] [--replay-from TIME] [--key-groups N]\nexamples:");
+                + " [--records N] [--replay-from TIME] [--key-groups N] [--state-dir DIR]\nexamples:");
         JOBS.values().forEach(job -> text.append("\n  ").append(job.name()).append(": ").append(job.description()));
         text.append("\nwithout --service-url the example runs once on an embedded broker with sample data");
         return text.toString();
@@ -137,6 +138,9 @@ public final class Examples {
         }
         if (args.has("replay-from")) {
             config = config.with(RuntimeOptions.REPLAY_FROM.key(), args.get("replay-from", null));
+        }
+        if (args.has("state-dir")) {
+            config = config.with(RuntimeOptions.STATE_DIR.key(), args.get("state-dir", null));
         }
         if (args.has("key-groups")) {
             config = config.with(RuntimeOptions.KEY_GROUPS.key(), args.get("key-groups", null));
@@ -189,7 +193,8 @@ public final class Examples {
             try (Consumer<?> reader = client.newConsumer(job.outputSchema(args)).topic(output)
                     .subscriptionName("demo-reader").subscriptionType(SubscriptionType.Exclusive)
                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
-                 JobRunner runner = new JobRunner(topology, config(job, args, pulsar.serviceUrl(), pulsar.httpUrl()))) {
+                 JobRunner runner = new JobRunner(topology, config(job, args, pulsar.serviceUrl(), pulsar.httpUrl())
+                         .with(RuntimeOptions.STATE_DIR.key(), pulsar.dataDirectory().resolve("job-state").toString()))) {
                 long started = System.nanoTime();
                 runner.start();
                 List<Message<?>> outputs = new ArrayList<>();
@@ -216,7 +221,7 @@ public final class Examples {
                 out.println("Output topic '" + output + "', first records:");
                 outputs.stream().limit(5).forEach(m -> out.println("  " + m.getKey() + " -> " + m.getValue()));
                 out.println(job.summarize(outputs, fed));
-                out.printf("Processed %d records in %d ms (from job start) with %d commits.%n",
+                out.printf("Processed %d records (input and internal topics) in %d ms from job start, with %d commits.%n",
                         runner.processedRecords(), (allProcessed - started) / 1_000_000, runner.commits());
             }
         }
