@@ -177,4 +177,58 @@ class StatefulOperatorsTest {
                 () -> grouped.aggregate(ArrayList::new, (k, v, list) -> list, Materialized.as("lists")));
         assertTrue(error.getMessage().contains("needs the aggregate's value schema"), error.getMessage());
     }
+
+    @Test
+    void aggregatesAreExactOverAHundredThousandRecordsAndTenThousandKeys() {
+        StreamBuilder builder = new StreamBuilder();
+        var grouped = builder.stream("in", Schema.INT64).groupByKey();
+        grouped.count(Materialized.as("n"));
+        grouped.reduce(Long::sum, Materialized.as("sum"));
+        grouped.aggregate(() -> Long.MIN_VALUE, (k, v, max) -> Math.max(v, max),
+                Materialized.<String, Long>as("max").withValueSchema(Schema.INT64));
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build())) {
+            TestInputTopic<String, Long> in = driver.createInputTopic("in", Schema.INT64);
+            for (int i = 0; i < 100_000; i++) {
+                in.pipeInput("k" + (i % 10_000), (long) i);
+            }
+            KeyValueStore<String, Long> n = driver.getKeyValueStore("n");
+            KeyValueStore<String, Long> sum = driver.getKeyValueStore("sum");
+            KeyValueStore<String, Long> max = driver.getKeyValueStore("max");
+            assertEquals(10_000, n.approximateNumEntries());
+            for (int k = 0; k < 10_000; k++) {
+                long expectedSum = 0;
+                for (int i = k; i < 100_000; i += 10_000) {
+                    expectedSum += i;
+                }
+                assertEquals(10L, n.get("k" + k));
+                assertEquals(expectedSum, sum.get("k" + k));
+                assertEquals(90_000L + k, max.get("k" + k));
+            }
+        }
+    }
+
+    @Test
+    void tablesEmitEveryUpdateWhenConfiguredOrUncached() {
+        StreamBuilder cached = new StreamBuilder();
+        cached.stream("in", Schema.STRING).flatMapValues(v -> List.of(v, v)).groupByKey(Grouped.with(Schema.STRING, Schema.STRING))
+                .count().toStream().to("out", Produced.with(Schema.STRING, Schema.INT64));
+        try (TopologyTestDriver driver = new TopologyTestDriver(cached.build())) {
+            driver.createInputTopic("in", Schema.STRING).pipeInput("k", "x");
+            assertEquals(List.of(2L), driver.createOutputTopic("out", Schema.INT64).readValuesToList(),
+                    "on commit: one update per key");
+        }
+        try (TopologyTestDriver driver = new TopologyTestDriver(cached.build(),
+                dev.tributary.dsl.config.Configuration.empty().with("table.emit", "on-update"))) {
+            driver.createInputTopic("in", Schema.STRING).pipeInput("k", "x");
+            assertEquals(List.of(1L, 2L), driver.createOutputTopic("out", Schema.INT64).readValuesToList());
+        }
+        StreamBuilder uncached = new StreamBuilder();
+        uncached.stream("in", Schema.STRING).flatMapValues(v -> List.of(v, v)).groupByKey(Grouped.with(Schema.STRING, Schema.STRING))
+                .count(Materialized.<String, Long>as("c").withCachingDisabled())
+                .toStream().to("out", Produced.with(Schema.STRING, Schema.INT64));
+        try (TopologyTestDriver driver = new TopologyTestDriver(uncached.build())) {
+            driver.createInputTopic("in", Schema.STRING).pipeInput("k", "x");
+            assertEquals(List.of(1L, 2L), driver.createOutputTopic("out", Schema.INT64).readValuesToList());
+        }
+    }
 }

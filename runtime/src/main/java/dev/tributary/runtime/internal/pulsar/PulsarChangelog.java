@@ -279,7 +279,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                 }
                 bytes.put(group, message.getKeyBytes(), message.getValue());
                 last = message.getMessageId();
-                restored++;
+                if (++restored % 100_000 == 0) {
+                    LOG.info("Restoring store '{}': {} changelog records so far (key group {})", store.name(), restored,
+                            group);
+                }
             }
         } catch (Exception e) {
             throw new JobStartException("cannot restore store '" + store.name() + "' key group " + group + ": "
