@@ -243,6 +243,44 @@ class StatefulIT {
     }
 
     @Test
+    void replayReprocessesInputOnceAndLeavesInternalTopicsAlone(EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("replay-words-in");
+        String output = unique("replay-words-out");
+        String app = unique("replay-words");
+        createTopic(pulsar, input);
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.STRING)
+                .groupBy((line, word) -> word, Grouped.with(Schema.STRING, Schema.STRING))
+                .count(Materialized.as("counts"))
+                .toStream().to(output, batched(Schema.STRING, Schema.INT64));
+        Topology topology = builder.build();
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false).create()) {
+            for (int i = 0; i < 100; i++) {
+                producer.newMessage().key("a" + i).value("w" + (i % 10)).send();
+            }
+            java.time.Instant mark = java.time.Instant.ofEpochMilli(System.currentTimeMillis() + 1);
+            while (System.currentTimeMillis() <= mark.toEpochMilli()) {
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < 100; i++) {
+                producer.newMessage().key("b" + i).value("w" + (i % 10)).send();
+            }
+            try (JobRunner first = new JobRunner(topology, stateful(pulsar, app)).start()) {
+                awaitProcessed(first, 400);
+            }
+            try (JobRunner replay = new JobRunner(topology, stateful(pulsar, app).with(RuntimeOptions.REPLAY_FROM, mark))
+                    .start()) {
+                awaitProcessed(replay, 200); // the 100 replayed inputs, and their 100 repartitioned records
+                await("committed", Duration.ofSeconds(30), () -> CommitIT.backlogOf(pulsar, input, app) == 0);
+            }
+            Map<String, Long> counts = latest(client, output, Schema.INT64, 10);
+            // 20 records per word, of which the 10 published after the mark are counted once more.
+            counts.values().forEach(count -> assertEquals(30L, count));
+        }
+    }
+
+    @Test
     void aSecondProcessOnTheSameStateDirectoryFailsAtStart(EmbeddedPulsar pulsar) throws Exception {
         String input = unique("lock-in");
         String app = unique("lock");

@@ -48,7 +48,8 @@ public final class InputSubscriptions {
                                 + "' does not exist; create it, or set input.topics.must.exist=false to let the"
                                 + " broker create it", null);
                     }
-                    if (replayFrom != null) {
+                    // Internal topics are not rewound: replayed input writes to them again.
+                    if (replayFrom != null && !source.internal()) {
                         ensureSubscription(admin, topic, subscription);
                         admin.topics().resetCursor(topic, subscription, replayFrom.toEpochMilli());
                         LOG.info("Replaying topic {} from {} on subscription {}", topic, replayFrom, subscription);
