@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.examples.clicks.Click;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +29,18 @@ class LauncherIT {
     private record Result(int exitCode, String stdout, String stderr) {
     }
 
-    private Result launch(long timeoutSeconds, String... args) throws Exception {
-        Process process = start(args);
-        assertTrue(process.waitFor(timeoutSeconds, TimeUnit.SECONDS), "the launcher did not exit in time (a hang)");
-        return result(process);
+    /** A launcher process and the files its standard output and error go to. */
+    private record Launched(Process process, Path stdout, Path stderr) {
     }
 
-    private Process start(String... args) throws Exception {
+    private Result launch(long timeoutSeconds, String... args) throws Exception {
+        Launched launched = start(args);
+        assertTrue(launched.process().waitFor(timeoutSeconds, TimeUnit.SECONDS),
+                "the launcher did not exit in time (a hang)");
+        return result(launched);
+    }
+
+    private Launched start(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "--add-opens", "java.base/jdk.internal.platform=ALL-UNNAMED",
@@ -44,27 +48,16 @@ class LauncherIT {
                 "-cp", System.getProperty("java.class.path"), Examples.class.getName()));
         command.addAll(List.of(args));
         String id = UUID.randomUUID().toString();
-        return new ProcessBuilder(command)
-                .redirectOutput(temp.resolve(id + ".out").toFile())
-                .redirectError(temp.resolve(id + ".err").toFile())
+        Path stdout = temp.resolve(id + ".out");
+        Path stderr = temp.resolve(id + ".err");
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
                 .start();
+        return new Launched(process, stdout, stderr);
     }
 
-    private Result result(Process process) throws Exception {
-        File[] files = temp.toFile().listFiles();
-        // The newest pair of files belongs to this process; read them by name instead.
-        String out = "";
-        String err = "";
-        for (File file : files) {
-            String text = Files.readString(file.toPath(), StandardCharsets.UTF_8);
-            if (file.getName().endsWith(".out")) {
-                out = text;
-            } else {
-                err = text;
-            }
-            Files.delete(file.toPath());
-        }
-        return new Result(process.exitValue(), out, err);
+    private static Result result(Launched launched) throws Exception {
+        return new Result(launched.process().exitValue(), Files.readString(launched.stdout(), StandardCharsets.UTF_8),
+                Files.readString(launched.stderr(), StandardCharsets.UTF_8));
     }
 
     private static long errorLines(String stderr) {
@@ -128,8 +121,9 @@ class LauncherIT {
             }
             producer.flush();
         }
-        Process process = start("click-enrich", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
+        Launched launched = start("click-enrich", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
                 "--input", input, "--output", input + "-out", "--application-id", app);
+        Process process = launched.process();
         String topic = "persistent://public/default/" + input;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!committed(pulsar, topic, app)) {
@@ -139,7 +133,7 @@ class LauncherIT {
         }
         process.destroy(); // SIGTERM
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
-        Result result = result(process);
+        Result result = result(launched);
         assertEquals(Examples.OK, result.exitCode(), result.stderr());
         assertTrue(result.stderr().contains("Stopped after 500 records."), result.stderr());
         assertEquals(0, pulsar.admin().topics().getStats(topic).getSubscriptions().get(app).getMsgBacklog());

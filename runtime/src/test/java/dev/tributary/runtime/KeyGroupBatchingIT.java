@@ -64,7 +64,7 @@ class KeyGroupBatchingIT {
     }
 
     @Test
-    void keyGroupsMatchTheBrokersStickyPlacement() {
+    void keyGroupRangesTileTheWholeHashSpace() {
         KeyGroups groups = new KeyGroups(64);
         assertEquals(0, groups.firstSlot(0));
         assertEquals(65535, groups.lastSlot(63));

@@ -1,5 +1,7 @@
 package dev.tributary.runtime.internal.compile;
 
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.plan.RepartitionNode;
 import dev.tributary.dsl.plan.SinkNode;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
@@ -8,6 +10,13 @@ import org.apache.pulsar.client.api.Schema;
 /** Resolves a sink node's target against the job's settings. */
 public final class Sinks {
     private Sinks() {
+    }
+
+    /** A repartition topic is written batched by the job's key groups, so each batch has one owner. */
+    @SuppressWarnings("unchecked")
+    public static SinkTarget repartitionTarget(RepartitionNode node, KeyGroups jobKeyGroups) {
+        return new SinkTarget(node.name(), (Schema<Object>) node.keySchema(), (Schema<Object>) node.valueSchema(),
+                ProducerBatching.KEY_GROUP, jobKeyGroups.count());
     }
 
     @SuppressWarnings("unchecked")

@@ -2,11 +2,9 @@ package dev.tributary.runtime.internal.compile;
 
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
-import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.StartPosition;
 import dev.tributary.dsl.plan.PlanNode;
 import dev.tributary.dsl.plan.RepartitionNode;
-import dev.tributary.runtime.internal.core.SinkTarget;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionType;
 import dev.tributary.dsl.plan.SinkNode;
@@ -51,9 +49,7 @@ public final class TopologyCompiler {
             } else if (node instanceof RepartitionNode repartition) {
                 // A repartition is a sink to an internal topic and a source reading it back.
                 String topic = context.repartitionTopic(repartition.name());
-                SinkTarget target = new SinkTarget(repartition.name(), (Schema<Object>) repartition.keySchema(),
-                        (Schema<Object>) repartition.valueSchema(), ProducerBatching.KEY_GROUP, keyGroups.count());
-                sinks.add(new SinkSpec(topic, target));
+                sinks.add(new SinkSpec(topic, Sinks.repartitionTarget(repartition, keyGroups)));
                 sources.add(new SourceSpec(repartition.name() + "-source", List.of(topic),
                         (Schema<Object>) repartition.keySchema(), (Schema<Object>) repartition.valueSchema(),
                         SubscriptionType.Key_Shared, StartPosition.earliest(), true, repartition.name()));

@@ -26,8 +26,6 @@ abstract class AckTracker {
     /** Sends the acknowledgements; the future completes when the client has taken them. */
     abstract CompletableFuture<Void> commit(Consumer<?> consumer);
 
-    abstract int pending();
-
     private static final class Grouped extends AckTracker {
         private List<MessageId> ids = new ArrayList<>();
 
@@ -44,11 +42,6 @@ abstract class AckTracker {
             List<MessageId> batch = ids;
             ids = new ArrayList<>(batch.size());
             return consumer.acknowledgeAsync(batch);
-        }
-
-        @Override
-        int pending() {
-            return ids.size();
         }
     }
 
@@ -69,11 +62,6 @@ abstract class AckTracker {
             }
             lastByPartition.clear();
             return CompletableFuture.allOf(acks.toArray(new CompletableFuture[0]));
-        }
-
-        @Override
-        int pending() {
-            return lastByPartition.size();
         }
     }
 }

@@ -57,14 +57,6 @@ final class KeyGroupBatcher {
         }
     }
 
-    int pending() {
-        int total = 0;
-        for (int bucket = nonEmpty.nextSetBit(0); bucket >= 0; bucket = nonEmpty.nextSetBit(bucket + 1)) {
-            total += buckets[bucket].size();
-        }
-        return total;
-    }
-
     private void send(int bucket) {
         List<TypedMessageBuilder<Object>> pending = buckets[bucket];
         for (int i = 0; i < pending.size(); i++) {

@@ -65,9 +65,16 @@ public final class Punctuations {
         fire(PunctuationType.WALL_CLOCK_TIME, now);
     }
 
+    /** Called on every record that moves stream time, so it allocates nothing. */
     private void fire(PunctuationType type, long now) {
+        if (schedules.isEmpty()) {
+            return;
+        }
         schedules.removeIf(s -> s.cancelled);
-        for (Schedule schedule : List.copyOf(schedules)) {
+        // By index over the schedules present now: a punctuator may add schedules while we iterate.
+        int count = schedules.size();
+        for (int i = 0; i < count; i++) {
+            Schedule schedule = schedules.get(i);
             if (schedule.type != type || schedule.cancelled) {
                 continue;
             }

@@ -84,12 +84,6 @@ public final class TaskState implements AutoCloseable {
         return stores.get(name).spec;
     }
 
-    public List<StoreSpec> specs() {
-        List<StoreSpec> specs = new ArrayList<>();
-        stores.values().forEach(e -> specs.add(e.spec));
-        return specs;
-    }
-
     public BitSet ownedKeyGroups() {
         return (BitSet) owned.clone();
     }

@@ -1,13 +1,12 @@
 package dev.tributary.runtime.internal.translate;
 
-import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.plan.RepartitionNode;
 import dev.tributary.runtime.internal.compile.NodeTranslator;
+import dev.tributary.runtime.internal.compile.Sinks;
 import dev.tributary.runtime.internal.compile.TranslationContext;
 import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
-import org.apache.pulsar.client.api.Schema;
 
 /**
  * The writing half of a repartition: records go to the internal topic, batched by key group so each
@@ -20,11 +19,9 @@ public final class RepartitionTranslator implements NodeTranslator<RepartitionNo
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public Processor translate(RepartitionNode node, TranslationContext context) {
         String topic = context.compile().repartitionTopic(node.name());
-        SinkTarget target = new SinkTarget(node.name(), (Schema<Object>) node.keySchema(),
-                (Schema<Object>) node.valueSchema(), ProducerBatching.KEY_GROUP, context.keyGroups().count());
+        SinkTarget target = Sinks.repartitionTarget(node, context.keyGroups());
         RecordCollector collector = context.collector();
         return record -> collector.send(topic, target, record);
     }
