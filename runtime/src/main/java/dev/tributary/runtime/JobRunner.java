@@ -26,6 +26,11 @@ import dev.tributary.runtime.internal.keygroup.Ownership;
 import dev.tributary.runtime.internal.pulsar.PulsarConnections;
 import dev.tributary.runtime.internal.pulsar.PulsarRecordCollector;
 import dev.tributary.runtime.internal.pulsar.StreamTask;
+import dev.tributary.runtime.internal.pulsar.ErrorHandling;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.dsl.plan.PlanNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.tributary.runtime.internal.pulsar.TaskInputs;
 import java.time.Duration;
 import java.util.Objects;
@@ -55,6 +60,7 @@ public final class JobRunner implements AutoCloseable {
     private final Topology topology;
     private final Configuration config;
     private final String applicationId;
+    private final TaskMetrics metrics;
     private volatile JobState state = JobState.CREATED;
     private PulsarConnections connections;
     private StreamTask task;
@@ -71,12 +77,42 @@ public final class JobRunner implements AutoCloseable {
      * @throws dev.tributary.dsl.config.ConfigException if a setting is missing or invalid
      */
     public JobRunner(Topology topology, Configuration config) {
+        this(topology, config, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Prepares a job that reports its metrics to the given registry; nothing connects until
+     * {@link #start()}.
+     *
+     * @param topology the topology to run
+     * @param config the settings (see {@link RuntimeOptions}); {@code application.id} is required
+     * @param registry where the job's counters and gauges go, tagged with {@code application}
+     * @throws dev.tributary.dsl.config.ConfigException if a setting is missing or invalid
+     */
+    public JobRunner(Topology topology, Configuration config, MeterRegistry registry) {
         this.topology = Objects.requireNonNull(topology, "topology");
         this.config = Objects.requireNonNull(config, "config");
         for (var option : RuntimeOptions.all()) {
             config.get(option);
         }
         this.applicationId = config.get(RuntimeOptions.APPLICATION_ID);
+        ErrorHandling.from(config, nodeNames());
+        this.metrics = new TaskMetrics(Objects.requireNonNull(registry, "registry"), applicationId);
+    }
+
+    private List<String> nodeNames() {
+        return topology.nodes().stream().map(PlanNode::name).toList();
+    }
+
+    /**
+     * The registry holding the job's metrics: records retried, held, dead-lettered, skipped and failed,
+     * dead-letter and output write failures, acknowledgement failures and input pauses (names start
+     * with {@code tributary.}; see docs/GUARANTEES.md).
+     *
+     * @return the registry given at construction, or the job's own
+     */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /**
@@ -94,6 +130,7 @@ public final class JobRunner implements AutoCloseable {
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
         CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(topology, context);
+        ErrorHandling errors = ErrorHandling.from(config, nodeNames());
         connections = PulsarConnections.open(config);
         TaskState taskState = null;
         PulsarChangelog changelog = null;
@@ -128,7 +165,7 @@ public final class JobRunner implements AutoCloseable {
             TaskCore core = compiled.instantiate(collector, taskState);
             task = new StreamTask(applicationId + "-0",
                     TaskInputs.subscribe(connections, compiled, core, applicationId, keyGroups.ranges(owned), config),
-                    collector, core, changelog, stateDirectory, config);
+                    collector, core, changelog, stateDirectory, config, errors, keyGroups, metrics, applicationId);
         } catch (RuntimeException e) {
             if (changelog != null) {
                 changelog.close();

@@ -134,11 +134,63 @@ public final class RuntimeOptions {
             .check(s -> s.matches("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+"), "must be tenant/namespace")
             .description("The namespace of the job's changelog and repartition topics.");
 
+    /** What happens to a record that fails for good. */
+    public static final ConfigOption<ErrorPolicy> ERROR_POLICY = ConfigOption.key("errors.policy")
+            .enumType(ErrorPolicy.class).defaultValue(ErrorPolicy.DEAD_LETTER)
+            .description("What happens to an input record that fails after its last attempt, does not decode, or is"
+                    + " refused by an output topic: dead-letter (write it to the dead-letter topic, then acknowledge"
+                    + " it), skip (count, log its message id, acknowledge it) or fail (stop the job; the record stays"
+                    + " unacknowledged).");
+
+    /** Per-node exceptions to {@link #ERROR_POLICY}. */
+    public static final ConfigOption<String> ERROR_POLICY_NODES = ConfigOption.key("errors.policy.nodes").stringType()
+            .defaultValue("")
+            .check(s -> s.isBlank() || s.matches("\\s*[^=,\\s]+\\s*=\\s*[A-Za-z_-]+\\s*(,\\s*[^=,\\s]+\\s*=\\s*[A-Za-z_-]+\\s*)*"),
+                    "must be node=policy pairs separated by commas, such as parse=skip,enrich=fail")
+            .description("Error policies for single nodes, overriding errors.policy: node=policy pairs separated by"
+                    + " commas. A source node's policy covers records that do not decode; a sink node's covers"
+                    + " records its output topic refuses.");
+
+    /** How many times a failing record is tried. */
+    public static final ConfigOption<Integer> RETRY_ATTEMPTS = ConfigOption.key("errors.retry.attempts").intType()
+            .defaultValue(3)
+            .check(n -> n >= 1 && n <= 1000, "must be between 1 and 1000")
+            .description("How many times a record whose processing throws is tried in all, the first time included;"
+                    + " 1 means no retry. Later records of the same key wait behind it; other keys keep flowing.");
+
+    /** The first retry delay. */
+    public static final ConfigOption<Duration> RETRY_INITIAL_DELAY = ConfigOption.key("errors.retry.initial-delay")
+            .durationType().defaultValue(Duration.ofMillis(100))
+            .check(d -> !d.isNegative(), "must not be negative")
+            .description("How long a failed record waits before its first retry; each further retry waits twice as"
+                    + " long, up to errors.retry.max-delay.");
+
+    /** The longest retry delay. */
+    public static final ConfigOption<Duration> RETRY_MAX_DELAY = ConfigOption.key("errors.retry.max-delay")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .check(d -> !d.isNegative(), "must not be negative")
+            .description("The longest a failed record waits between two attempts.");
+
+    /** Records held behind failing keys, per key group, before the job stops fetching. */
+    public static final ConfigOption<Integer> MAX_HELD_RECORDS = ConfigOption.key("errors.retry.max-held-per-key-group")
+            .intType().defaultValue(1000)
+            .check(n -> n >= 1, "must be positive")
+            .description("The most records one key group may hold in memory behind its failing keys; past it the"
+                    + " job stops fetching input until retries free some (records already fetched keep flowing)."
+                    + " Nothing is dropped.");
+
+    /** Where failed records go. */
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOption.key("errors.dead-letter.topic")
+            .stringType()
+            .description("The one dead-letter topic for all of the job's failed records; by default each input topic"
+                    + " has its own, named <input topic>-<application.id>-DLQ in the input topic's namespace.");
+
     /** Every option, for documentation and validation. */
     public static List<ConfigOption<?>> all() {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
-                ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE);
+                ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,
+                RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC);
     }
 }

@@ -17,6 +17,8 @@ public final class Input {
     final Consumer<Object> consumer;
     final Processor processor;
     final AckTracker acks;
+    /** Deliveries received and not yet done with: processed and awaiting a commit does count as done. */
+    int unresolved;
     private final Schema<Object> keySchema;
     private final boolean stringKeys;
 

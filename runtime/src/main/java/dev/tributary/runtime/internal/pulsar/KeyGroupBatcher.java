@@ -15,7 +15,8 @@ import org.apache.pulsar.client.api.TypedMessageBuilder;
  */
 final class KeyGroupBatcher {
     interface Sink {
-        void send(TypedMessageBuilder<Object> message);
+        /** @param origin what the message was made from, handed back if its write fails */
+        void send(TypedMessageBuilder<Object> message, Object origin);
 
         /** Ends the current batch. */
         void endBatch();
@@ -24,6 +25,7 @@ final class KeyGroupBatcher {
     private final KeyGroups keyGroups;
     private final int maxRecords;
     private final List<TypedMessageBuilder<Object>>[] buckets;
+    private final List<Object>[] origins;
     private final BitSet nonEmpty;
     private final Sink sink;
 
@@ -33,18 +35,21 @@ final class KeyGroupBatcher {
         this.maxRecords = maxRecords;
         this.sink = sink;
         this.buckets = new List[keyGroups.count() + 1];
+        this.origins = new List[keyGroups.count() + 1];
         this.nonEmpty = new BitSet(keyGroups.count() + 1);
     }
 
     /** @param keyBytes the message key's bytes as the broker will hash them, or null for no key */
-    void add(byte[] keyBytes, TypedMessageBuilder<Object> message) {
+    void add(byte[] keyBytes, TypedMessageBuilder<Object> message, Object origin) {
         int bucket = keyBytes == null ? keyGroups.count() : keyGroups.ofKeyBytes(keyBytes);
         List<TypedMessageBuilder<Object>> pending = buckets[bucket];
         if (pending == null) {
             pending = new ArrayList<>();
             buckets[bucket] = pending;
+            origins[bucket] = new ArrayList<>();
         }
         pending.add(message);
+        origins[bucket].add(origin);
         nonEmpty.set(bucket);
         if (pending.size() >= maxRecords) {
             send(bucket);
@@ -59,10 +64,12 @@ final class KeyGroupBatcher {
 
     private void send(int bucket) {
         List<TypedMessageBuilder<Object>> pending = buckets[bucket];
+        List<Object> from = origins[bucket];
         for (int i = 0; i < pending.size(); i++) {
-            sink.send(pending.get(i));
+            sink.send(pending.get(i), from.get(i));
         }
         pending.clear();
+        from.clear();
         nonEmpty.clear(bucket);
         sink.endBatch();
     }

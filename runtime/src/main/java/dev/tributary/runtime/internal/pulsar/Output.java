@@ -6,10 +6,10 @@ import dev.tributary.runtime.internal.core.Record;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import java.nio.charset.StandardCharsets;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
@@ -24,10 +24,12 @@ final class Output implements KeyGroupBatcher.Sink {
     private final Schema<Object> keySchema;
     private final boolean stringKeys;
     private final KeyGroupBatcher batcher;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private CompletableFuture<MessageId> lastSend;
+    private final Queue<OutputFailure> failures;
+    private CompletableFuture<?> lastSend;
 
-    Output(String topic, SinkTarget target, Producer<Object> producer, int maxBatchRecords) {
+    Output(String topic, SinkTarget target, Producer<Object> producer, int maxBatchRecords,
+           Queue<OutputFailure> failures) {
+        this.failures = failures;
         this.topic = topic;
         this.sink = target.node();
         this.producer = producer;
@@ -37,7 +39,8 @@ final class Output implements KeyGroupBatcher.Sink {
                 ? new KeyGroupBatcher(new KeyGroups(target.keyGroups()), maxBatchRecords, this) : null;
     }
 
-    void write(Record record) {
+    /** @param origin the input the record derives from, or null if none (a table update at commit, a punctuation) */
+    void write(Record record, Object origin) {
         TypedMessageBuilder<Object> message;
         byte[] keyBytes = null;
         try {
@@ -57,10 +60,10 @@ final class Output implements KeyGroupBatcher.Sink {
             }
         } catch (ClassCastException e) {
             throw new ProcessingException(sink, new IllegalArgumentException("the record's key of type "
-                    + record.key().getClass().getName() + " does not fit the sink's key schema", e));
+                    + record.key().getClass().getName() + " does not fit the sink's key schema", e), false);
         } catch (RuntimeException e) {
             throw new ProcessingException(sink, new IllegalArgumentException("cannot encode the record for topic '"
-                    + topic + "': " + PulsarErrors.reason(e), e));
+                    + topic + "': " + PulsarErrors.reason(e), e), false);
         }
         if (record.timestamp() > 0) {
             message.eventTime(record.timestamp());
@@ -69,21 +72,26 @@ final class Output implements KeyGroupBatcher.Sink {
             message.properties(record.properties());
         }
         if (batcher != null) {
-            batcher.add(keyBytes, message);
+            batcher.add(keyBytes, message, origin);
         } else {
-            send(message);
+            send(message, origin);
         }
     }
 
     @Override
-    public void send(TypedMessageBuilder<Object> message) {
-        CompletableFuture<MessageId> sent = message.sendAsync();
-        sent.whenComplete((id, error) -> {
+    public void send(TypedMessageBuilder<Object> message, Object origin) {
+        CompletableFuture<MessageId> sent;
+        try {
+            sent = message.sendAsync();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        // Waiting on the callback's own future, not the send's, guarantees the failure is recorded first.
+        lastSend = sent.whenComplete((id, error) -> {
             if (error != null) {
-                failure.compareAndSet(null, error);
+                failures.add(new OutputFailure(origin, sink, topic, PulsarErrors.unwrap(error)));
             }
         });
-        lastSend = sent;
     }
 
     @Override
@@ -101,11 +109,12 @@ final class Output implements KeyGroupBatcher.Sink {
     }
 
     /**
-     * Waits for the receipts of everything sent since the last call. A producer completes its sends in
-     * order, so the last send completing means all earlier callbacks have run.
+     * Waits for the receipts of everything sent since the last call; failed writes are reported to the
+     * failure queue. A producer completes its sends in order, so the last send completing means all
+     * earlier callbacks have run.
      */
     void awaitReceipts(long deadlineNanos) {
-        CompletableFuture<MessageId> last = lastSend;
+        CompletableFuture<?> last = lastSend;
         if (last != null) {
             try {
                 last.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -116,15 +125,10 @@ final class Output implements KeyGroupBatcher.Sink {
                 Thread.currentThread().interrupt();
                 throw new OutputException("interrupted while waiting for writes to topic '" + topic + "'", e);
             } catch (Exception e) {
-                failure.compareAndSet(null, e);
+                // The failure is in the queue.
             }
         }
-        Throwable error = failure.getAndSet(null);
         lastSend = null;
-        if (error != null) {
-            throw new OutputException("cannot write to topic '" + topic + "' (sink '" + sink + "'): "
-                    + PulsarErrors.reason(error), error);
-        }
     }
 
     void close() {

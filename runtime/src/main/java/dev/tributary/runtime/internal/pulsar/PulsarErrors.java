@@ -2,6 +2,7 @@ package dev.tributary.runtime.internal.pulsar;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.pulsar.client.api.PulsarClientException;
 
 /** Turns the layered exceptions of the Pulsar clients into one readable reason. */
 public final class PulsarErrors {
@@ -31,5 +32,28 @@ public final class PulsarErrors {
         }
         String text = current.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         return text.replaceAll("\\s+", " ").trim();
+    }
+
+    /**
+     * Whether an operation that failed this way may succeed if simply tried again later: false for
+     * refusals that hold until someone changes something (a terminated topic, a refused schema, a
+     * message too large, missing permissions).
+     */
+    public static boolean retriable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PulsarClientException.TopicTerminatedException
+                    || t instanceof PulsarClientException.NotAllowedException
+                    || t instanceof PulsarClientException.IncompatibleSchemaException
+                    || t instanceof PulsarClientException.InvalidMessageException
+                    || t instanceof PulsarClientException.AuthorizationException
+                    || t instanceof PulsarClientException.AuthenticationException
+                    || t instanceof PulsarClientException.InvalidTopicNameException
+                    || t instanceof PulsarClientException.NotSupportedException
+                    || t instanceof PulsarClientException.ProducerFencedException
+                    || t instanceof org.apache.pulsar.client.api.SchemaSerializationException) {
+                return false;
+            }
+        }
+        return true;
     }
 }

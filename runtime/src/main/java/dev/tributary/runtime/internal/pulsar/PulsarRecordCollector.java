@@ -10,7 +10,11 @@ import dev.tributary.runtime.internal.core.Record;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -20,6 +24,7 @@ import org.apache.pulsar.client.api.PulsarClient;
 
 /** Writes sink records through one producer per output topic, opened on first use or at start. */
 public final class PulsarRecordCollector implements RecordCollector {
+    private static final long RECEIPT_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(5);
     private final PulsarClient client;
     private final PulsarAdmin admin;
     private final String producerPrefix;
@@ -27,6 +32,8 @@ public final class PulsarRecordCollector implements RecordCollector {
     private final Duration sendTimeout;
     private final Duration commitInterval;
     private final Map<String, Output> outputs = new HashMap<>();
+    private final Queue<OutputFailure> failures = new ConcurrentLinkedQueue<>();
+    private Object origin;
 
     public PulsarRecordCollector(PulsarClient client, PulsarAdmin admin, String producerPrefix, Configuration config) {
         this.client = client;
@@ -42,6 +49,15 @@ public final class PulsarRecordCollector implements RecordCollector {
         outputs.computeIfAbsent(topic, t -> create(t, target));
     }
 
+    PulsarClient client() {
+        return client;
+    }
+
+    /** The input whose processing writes the records sent next, or null; handed back if a write fails. */
+    void origin(Object delivery) {
+        origin = delivery;
+    }
+
     @Override
     public void send(String topic, SinkTarget target, Record record) {
         Output output = outputs.get(topic);
@@ -49,22 +65,49 @@ public final class PulsarRecordCollector implements RecordCollector {
             try {
                 output = create(topic, target);
             } catch (JobStartException e) {
-                throw new ProcessingException(target.node(), e);
+                throw new ProcessingException(target.node(), e, PulsarErrors.retriable(e));
             }
             outputs.put(topic, output);
         }
-        output.write(record);
+        output.write(record, origin);
     }
 
+    /** Makes every write so far durable, or fails naming the first write that was refused. */
     @Override
     public void flush() {
+        List<OutputFailure> refused = flushReportingFailures();
+        if (!refused.isEmpty()) {
+            OutputFailure first = refused.get(0);
+            throw new OutputException("cannot write to topic '" + first.topic() + "' (sink '" + first.sink() + "'): "
+                    + PulsarErrors.reason(first.error()), first.error());
+        }
+    }
+
+    /**
+     * Sends everything held back and waits for the receipts.
+     *
+     * @return the writes the broker refused or did not confirm within producer.send.timeout, in the order
+     *     they were sent per topic
+     * @throws OutputException if receipts are still missing well after the producers' own send timeout
+     */
+    List<OutputFailure> flushReportingFailures() {
         for (Output output : outputs.values()) {
             output.drain();
         }
-        long deadline = System.nanoTime() + sendTimeout.toNanos();
+        // The producers fail late writes themselves after producer.send.timeout; the margin lets them.
+        long deadline = System.nanoTime() + sendTimeout.toNanos() + RECEIPT_MARGIN_NANOS;
         for (Output output : outputs.values()) {
             output.awaitReceipts(deadline);
         }
+        if (failures.isEmpty()) {
+            return List.of();
+        }
+        List<OutputFailure> refused = new ArrayList<>();
+        OutputFailure failure;
+        while ((failure = failures.poll()) != null) {
+            refused.add(failure);
+        }
+        return refused;
     }
 
     public void close() {
@@ -96,7 +139,7 @@ public final class PulsarRecordCollector implements RecordCollector {
                 builder.enableBatching(true);
         }
         try {
-            return new Output(topic, target, builder.create(), maxBatchRecords);
+            return new Output(topic, target, builder.create(), maxBatchRecords, failures);
         } catch (Exception e) {
             if (SchemaMismatch.isRefusal(e)) {
                 throw new JobStartException("sink '" + target.node() + "' cannot write: "

@@ -1,23 +1,41 @@
 package dev.tributary.runtime.internal.pulsar;
 
 import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.ErrorPolicy;
+import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.runtime.internal.core.ProcessingException;
+import dev.tributary.runtime.internal.core.Record;
 import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.state.StateDirectory;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loop of one processing thread: receive, process, and commit every interval or every N records.
- * A commit flushes the outputs and waits for their receipts, and only then acknowledges the input
- * processed since the last commit; a crash anywhere before the acknowledgement re-delivers.
+ * The loop of one processing thread: receive, process, retry what failed, and commit every interval
+ * or every N records. A commit flushes the outputs and waits for their receipts, and only then
+ * acknowledges the input done since the last commit; a crash anywhere before the acknowledgement
+ * re-delivers.
+ *
+ * <p>A record that fails blocks its key: it is retried with backoff while later records of that key
+ * wait behind it and other keys flow. A record that fails for good, does not decode, or whose output
+ * is refused follows its node's error policy. It is acknowledged only when that policy is carried
+ * out: once written to the dead-letter topic, or skipped.
  */
 public final class StreamTask implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
@@ -29,10 +47,17 @@ public final class StreamTask implements Runnable {
     private final TaskCore core;
     private final PulsarChangelog changelog;
     private final StateDirectory stateDirectory;
+    private final ErrorHandling errors;
+    private final DeadLetters deadLetters;
+    private final KeyedRetries retries;
+    private final TaskMetrics metrics;
     private final long checkpointIntervalNanos;
     private final long commitIntervalNanos;
     private final int commitMaxRecords;
     private final long ackTimeoutMillis;
+    private final long sendTimeoutNanos;
+    /** Dead-letter writes that failed, waiting to be written again. */
+    private final List<Delivery> deadLetterRetries = new ArrayList<>();
 
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
@@ -44,23 +69,36 @@ public final class StreamTask implements Runnable {
     private long nextCommit;
     private long nextCheckpoint;
     private int nextBlocking;
+    private long sequence;
+    private boolean paused;
 
     /**
      * @param changelog the task's changelogs, or null when no store is logged
      * @param stateDirectory where checkpoints go, or null for a stateless topology
      */
     public StreamTask(String name, List<Input> inputs, PulsarRecordCollector collector, TaskCore core,
-                      PulsarChangelog changelog, StateDirectory stateDirectory, Configuration config) {
+                      PulsarChangelog changelog, StateDirectory stateDirectory, Configuration config,
+                      ErrorHandling errors, KeyGroups keyGroups, TaskMetrics metrics, String applicationId) {
         this.name = name;
         this.inputs = List.copyOf(inputs);
         this.collector = collector;
         this.core = core;
         this.changelog = changelog;
         this.stateDirectory = stateDirectory;
+        this.errors = errors;
+        this.metrics = metrics;
+        this.retries = new KeyedRetries(keyGroups, errors.maxHeldPerKeyGroup());
+        String fixedDeadLetterTopic = config.get(RuntimeOptions.DEAD_LETTER_TOPIC);
+        if (fixedDeadLetterTopic != null) {
+            fixedDeadLetterTopic = TopicNames.normalize(fixedDeadLetterTopic, RuntimeOptions.DEAD_LETTER_TOPIC.key());
+        }
+        this.deadLetters = new DeadLetters(collector.client(), applicationId, fixedDeadLetterTopic, metrics,
+                config.get(RuntimeOptions.SEND_TIMEOUT));
         this.checkpointIntervalNanos = config.get(RuntimeOptions.CHECKPOINT_INTERVAL).toNanos();
         this.commitIntervalNanos = config.get(RuntimeOptions.COMMIT_INTERVAL).toNanos();
         this.commitMaxRecords = config.get(RuntimeOptions.COMMIT_MAX_RECORDS);
         this.ackTimeoutMillis = config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis();
+        this.sendTimeoutNanos = config.get(RuntimeOptions.SEND_TIMEOUT).toNanos();
     }
 
     @Override
@@ -69,6 +107,7 @@ public final class StreamTask implements Runnable {
         nextCheckpoint = System.nanoTime() + checkpointIntervalNanos;
         try {
             while (!stopRequested && !abortRequested) {
+                retryDue();
                 poll();
                 core.wallClock(System.currentTimeMillis());
                 if (uncommitted >= commitMaxRecords || System.nanoTime() >= nextCommit) {
@@ -78,6 +117,11 @@ public final class StreamTask implements Runnable {
             if (!abortRequested) {
                 commit();
                 checkpoint();
+                if (!retries.isEmpty() || !deadLetterRetries.isEmpty()) {
+                    LOG.info("Task {} leaves {} record(s) of {} failing key(s) and {} unwritten dead letter(s)"
+                            + " unacknowledged; they are delivered again on restart", name, retries.held()
+                            + retries.blockedKeys(), retries.blockedKeys(), deadLetterRetries.size());
+                }
                 LOG.info("Task {} stopped after {} records and {} commits", name, processed, commits);
             }
         } catch (Throwable t) {
@@ -89,6 +133,7 @@ public final class StreamTask implements Runnable {
                 input.consumer.closeAsync();
             }
             collector.close();
+            deadLetters.close();
             if (changelog != null) {
                 changelog.close();
             }
@@ -102,10 +147,11 @@ public final class StreamTask implements Runnable {
             received += drain(input);
         }
         if (received == 0) {
-            // Nothing waiting anywhere: block on one input for a short while, rotating so none starves.
+            // Nothing waiting anywhere: block on one input for a short while, rotating so none starves,
+            // but no later than the next commit or retry.
             Input input = inputs.get(nextBlocking++ % inputs.size());
-            long waitMillis = Math.max(1, Math.min(inputs.size() == 1 ? 100 : 5,
-                    (nextCommit - System.nanoTime()) / 1_000_000));
+            long until = Math.min(nextCommit, retries.nextDueNanos());
+            long waitMillis = Math.max(1, Math.min(inputs.size() == 1 ? 100 : 5, (until - System.nanoTime()) / 1_000_000));
             Message<Object> message = input.consumer.receive((int) waitMillis, TimeUnit.MILLISECONDS);
             if (message != null) {
                 handle(input, message);
@@ -125,41 +171,239 @@ public final class StreamTask implements Runnable {
     }
 
     private void handle(Input input, Message<Object> message) {
-        try {
-            core.process(input.processor, input.decode(message));
-        } catch (ProcessingException e) {
-            throw new ProcessingException(e, "on message " + message.getMessageId() + " of topic '"
-                    + message.getTopicName() + "'");
+        Delivery delivery = new Delivery(input, message, ++sequence);
+        input.unresolved++;
+        if (retries.holdIfBlocked(delivery)) {
+            updatePause();
+            return;
         }
-        input.acks.delivered(message);
+        if (!attempt(delivery)) {
+            retries.block(delivery);
+        }
+    }
+
+    /**
+     * Decodes and processes a delivery once.
+     *
+     * @return true if the key may move on (the record is done, skipped or on its way to the dead-letter
+     *     topic), false if it waits for a retry at its {@code dueNanos}
+     */
+    private boolean attempt(Delivery delivery) {
+        delivery.attempts++;
+        Input input = delivery.input;
+        Record record;
+        try {
+            record = input.decode(delivery.message);
+        } catch (UndecodableRecordException e) {
+            delivery.failure = new Delivery.Failure(Delivery.Kind.UNDECODABLE, input.source.name(), e, false);
+            return settle(delivery);
+        }
+        collector.origin(delivery);
+        try {
+            core.process(input.processor, record);
+        } catch (ProcessingException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            Delivery.Kind kind = cause instanceof ProcessingException.InvalidRecordException ? Delivery.Kind.INVALID
+                    : cause instanceof JobStartException ? Delivery.Kind.OUTPUT : Delivery.Kind.PROCESSING;
+            delivery.failure = new Delivery.Failure(kind, e.node(), cause, e.retriable());
+            return failed(delivery);
+        } finally {
+            collector.origin(null);
+        }
+        done(delivery);
+        return true;
+    }
+
+    private boolean failed(Delivery delivery) {
+        Delivery.Failure failure = delivery.failure;
+        if (failure.retriable() && delivery.attempts < errors.attempts()) {
+            long delay = errors.backoffNanos(delivery.attempts);
+            delivery.dueNanos = System.nanoTime() + delay;
+            metrics.retried(failure.node());
+            LOG.warn("{} failed at node '{}' (attempt {} of {}); retrying in {} ms while later records of its key"
+                    + " wait: {}", delivery.describe(), failure.node(), delivery.attempts, errors.attempts(),
+                    delay / 1_000_000, PulsarErrors.reason(failure.error()));
+            return false;
+        }
+        return settle(delivery);
+    }
+
+    /** Carries out the node's policy for a record that failed for good. */
+    private boolean settle(Delivery delivery) {
+        Delivery.Failure failure = delivery.failure;
+        ErrorPolicy policy = errors.policy(failure.node());
+        String why = delivery.describe() + " failed at node '" + failure.node() + "' (" + failure.kind().label
+                + (failure.retriable() ? ", after " + delivery.attempts + " attempt(s)" : ", not retried") + "): "
+                + PulsarErrors.reason(failure.error());
+        switch (policy) {
+            case SKIP:
+                metrics.skipped(failure.node(), failure.kind().label);
+                LOG.warn("Skipping {} (errors.policy skip)", why);
+                done(delivery);
+                return true;
+            case FAIL:
+                metrics.failed(failure.node(), failure.kind().label);
+                throw new RecordFailedException(why + "; the error policy of node '" + failure.node() + "' is fail,"
+                        + " so the job stops; the record is not acknowledged and is delivered again when the job"
+                        + " restarts", failure.error());
+            default:
+                LOG.warn("Dead-lettering {} to '{}'", why, deadLetters.topicFor(delivery.message));
+                deadLetters.write(delivery);
+                return true;
+        }
+    }
+
+    private void done(Delivery delivery) {
+        delivery.input.acks.delivered(delivery.message);
+        delivery.input.unresolved--;
+        delivery.done = true;
         uncommitted++;
         processed++;
     }
 
+    /** Retries the keys whose wait is over, then the records that waited behind them, in order. */
+    private void retryDue() {
+        long now = System.nanoTime();
+        KeyedRetries.Blocked entry;
+        while ((entry = retries.pollDue(now)) != null) {
+            if (!attempt(entry.head)) {
+                retries.reschedule(entry);
+                continue;
+            }
+            Delivery next;
+            while ((next = retries.release(entry)) != null) {
+                if (!attempt(next)) {
+                    retries.blockAgain(entry, next);
+                    break;
+                }
+            }
+        }
+        if (!deadLetterRetries.isEmpty()) {
+            for (Iterator<Delivery> it = deadLetterRetries.iterator(); it.hasNext(); ) {
+                Delivery delivery = it.next();
+                if (delivery.dueNanos <= now) {
+                    it.remove();
+                    deadLetters.write(delivery);
+                }
+            }
+        }
+        updatePause();
+    }
+
+    /** Past the held-record limit of a key group, stop fetching until retries release records. */
+    private void updatePause() {
+        boolean over = retries.overLimit();
+        if (over && !paused) {
+            paused = true;
+            metrics.inputPaused();
+            LOG.warn("Task {}: a key group holds {} or more records behind failing keys"
+                    + " (errors.retry.max-held-per-key-group); pausing input until retries release them", name,
+                    errors.maxHeldPerKeyGroup());
+            inputs.forEach(input -> input.consumer.pause());
+        } else if (!over && paused) {
+            paused = false;
+            LOG.info("Task {}: held records below the limit again; resuming input", name);
+            inputs.forEach(input -> input.consumer.resume());
+        }
+        metrics.held(retries.held() + retries.blockedKeys());
+    }
+
     /**
      * Caches are written out first (their table updates become outputs), then outputs and changelogs
-     * are made durable, and only then is the input acknowledged. Punctuations can change state without
-     * input, so the flushes run even when nothing awaits acknowledgement.
+     * are made durable, dead-letter writes confirmed, and only then is the input acknowledged.
+     * Punctuations can change state without input, so the flushes run even when nothing awaits
+     * acknowledgement.
      */
     private void commit() throws Exception {
         core.flushState();
-        collector.flush();
+        List<OutputFailure> refused = collector.flushReportingFailures();
+        if (!refused.isEmpty()) {
+            outputsRefused(refused);
+        }
         if (changelog != null) {
             changelog.flush();
         }
+        if (deadLetters.inFlight() > 0) {
+            deadLetters.await(System.nanoTime() + sendTimeoutNanos);
+        }
+        collectDeadLetters();
         if (uncommitted > 0) {
-            List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
-            for (Input input : inputs) {
-                acks.add(input.acks.commit(input.consumer));
-            }
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(ackTimeoutMillis, TimeUnit.MILLISECONDS);
-            uncommitted = 0;
-            commits++;
+            acknowledge();
         }
         nextCommit = System.nanoTime() + commitIntervalNanos;
         if (System.nanoTime() >= nextCheckpoint) {
             checkpoint();
         }
+    }
+
+    private void acknowledge() throws InterruptedException {
+        List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
+        for (Input input : inputs) {
+            acks.add(input.acks.commit(input.consumer, input.unresolved > 0));
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(ackTimeoutMillis, TimeUnit.MILLISECONDS);
+            commits++;
+        } catch (ExecutionException | TimeoutException e) {
+            // An acknowledgement that does not arrive means redelivery, never loss: the records are done.
+            metrics.ackFailed();
+            LOG.warn("Task {}: acknowledgements of a commit did not complete ({}); those records may be delivered"
+                    + " again", name, PulsarErrors.reason(e));
+        }
+        uncommitted = 0;
+    }
+
+    private void collectDeadLetters() {
+        Delivery delivery;
+        while ((delivery = deadLetters.pollWritten()) != null) {
+            metrics.dead(delivery.failure.node(), delivery.failure.kind().label);
+            done(delivery);
+        }
+        while ((delivery = deadLetters.pollFailed()) != null) {
+            delivery.deadLetterAttempts++;
+            delivery.dueNanos = System.nanoTime() + errors.backoffNanos(delivery.deadLetterAttempts);
+            deadLetterRetries.add(delivery);
+        }
+    }
+
+    /**
+     * Writes the broker refused: the records they came from are taken back from this commit and go
+     * through retries and policies like records whose processing failed. Their key's later records may
+     * already be done, so for them per-key order is not kept.
+     */
+    private void outputsRefused(List<OutputFailure> refused) {
+        Map<Delivery, OutputFailure> byOrigin = new IdentityHashMap<>();
+        for (OutputFailure failure : refused) {
+            metrics.outputFailed(failure.sink());
+            if (failure.origin() == null) {
+                throw new OutputException("cannot write to topic '" + failure.topic() + "' (sink '" + failure.sink()
+                        + "'): " + PulsarErrors.reason(failure.error()) + "; the record derives from no single input"
+                        + " record (a table update or a punctuation), so the job stops and the input since the last"
+                        + " commit is delivered again", failure.error());
+            }
+            byOrigin.putIfAbsent((Delivery) failure.origin(), failure);
+        }
+        List<Delivery> origins = new ArrayList<>(byOrigin.keySet());
+        // Latest first: each goes in front of its key, so the earliest ends up at the head.
+        origins.sort(Comparator.comparingLong((Delivery d) -> d.sequence).reversed());
+        for (Delivery delivery : origins) {
+            if (!delivery.done) {
+                // Written by an attempt that failed later on: the delivery is on a failure path already.
+                continue;
+            }
+            OutputFailure failure = byOrigin.get(delivery);
+            delivery.done = false;
+            delivery.input.acks.withdraw(delivery.message.getMessageId());
+            delivery.input.unresolved++;
+            uncommitted--;
+            processed--;
+            delivery.failure = new Delivery.Failure(Delivery.Kind.OUTPUT, failure.sink(), failure.error(),
+                    PulsarErrors.retriable(failure.error()));
+            if (!failed(delivery)) {
+                retries.block(delivery);
+            }
+        }
+        updatePause();
     }
 
     /** Local files are flushed and the changelog positions they reflect recorded, after a commit. */

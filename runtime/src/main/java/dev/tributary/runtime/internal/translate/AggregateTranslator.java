@@ -9,12 +9,9 @@ import dev.tributary.runtime.internal.core.Forward;
 import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.state.TypedStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Folds each record into its key's aggregate in the node's store (count, reduce and aggregate alike). */
 public final class AggregateTranslator implements NodeTranslator<AggregateNode> {
-    private static final Logger LOG = LoggerFactory.getLogger(AggregateTranslator.class);
 
     @Override
     public Class<AggregateNode> nodeType() {
@@ -30,14 +27,13 @@ public final class AggregateTranslator implements NodeTranslator<AggregateNode> 
         Initializer<Object> initializer = node.initializer();
         Aggregator<Object, Object, Object> aggregator = node.aggregator();
         String name = node.name();
-        long[] skipped = {0};
         return record -> {
-            // As in Kafka Streams, a record without a key or value cannot update an aggregate.
-            if (record.key() == null || record.value() == null) {
-                if (skipped[0]++ == 0) {
-                    LOG.warn("{}: skipping records with a null key or value (counted; this is logged once)", name);
-                }
-                return;
+            // Kafka Streams drops these with a metric; here they follow the error policy, so none vanishes.
+            if (record.key() == null) {
+                throw ProcessingException.invalid(name, "a record without a key cannot update an aggregate");
+            }
+            if (record.value() == null) {
+                throw ProcessingException.invalid(name, "a record without a value cannot update an aggregate");
             }
             Object updated;
             try {

@@ -4,6 +4,7 @@ import dev.tributary.dsl.plan.MaterializeNode;
 import dev.tributary.runtime.internal.compile.NodeTranslator;
 import dev.tributary.runtime.internal.compile.TranslationContext;
 import dev.tributary.runtime.internal.core.Forward;
+import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.state.TypedStore;
 
@@ -21,7 +22,8 @@ public final class MaterializeTranslator implements NodeTranslator<MaterializeNo
         boolean emitAtOnce = new TableEmitter(node.store().name(), context.state(), next).emitsAtOnce();
         return record -> {
             if (record.key() == null) {
-                return;
+                throw ProcessingException.invalid(node.name(), "a record without a key cannot update table '"
+                        + node.store().name() + "'");
             }
             store.put(record.key(), record.value());
             if (emitAtOnce) {

@@ -1,0 +1,189 @@
+package dev.tributary.runtime.internal.pulsar;
+
+import dev.tributary.runtime.DeadLetterProperties;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.common.naming.TopicName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes failed records to dead-letter topics, unchanged, with the error in their properties. A
+ * write is reported back as written (the input may now be acknowledged) or failed (it stays
+ * unacknowledged and is written again later); nothing is acknowledged on the hope of a write.
+ */
+final class DeadLetters {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    private static final int MAX_STACK_CHARS = 4000;
+
+    private final PulsarClient client;
+    private final String applicationId;
+    private final String fixedTopic;
+    private final TaskMetrics metrics;
+    private final Duration sendTimeout;
+    private final Map<String, CompletableFuture<Producer<byte[]>>> producers = new ConcurrentHashMap<>();
+    private final Map<String, String> topicBySource = new HashMap<>();
+    private final List<CompletableFuture<?>> inFlight = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Delivery> written = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Delivery> failed = new ConcurrentLinkedQueue<>();
+
+    /** @param fixedTopic the one dead-letter topic of the job, normalized, or null for one per input topic */
+    DeadLetters(PulsarClient client, String applicationId, String fixedTopic, TaskMetrics metrics, Duration sendTimeout) {
+        this.client = client;
+        this.applicationId = applicationId;
+        this.fixedTopic = fixedTopic;
+        this.metrics = metrics;
+        this.sendTimeout = sendTimeout;
+    }
+
+    /** The dead-letter topic of an input topic: {@code <topic>-<application id>-DLQ}, partitions folded. */
+    static String defaultTopic(String inputTopic, String applicationId) {
+        TopicName name = TopicName.get(inputTopic);
+        String base = name.isPartitioned() ? name.getPartitionedTopicName() : name.toString();
+        return base + "-" + applicationId + "-DLQ";
+    }
+
+    String topicFor(Message<?> message) {
+        if (fixedTopic != null) {
+            return fixedTopic;
+        }
+        return topicBySource.computeIfAbsent(message.getTopicName(), t -> defaultTopic(t, applicationId));
+    }
+
+    /** Starts writing a failed delivery; its outcome is collected with {@link #pollWritten} and {@link #pollFailed}. */
+    void write(Delivery delivery) {
+        String topic = topicFor(delivery.message);
+        CompletableFuture<Producer<byte[]>> producer = producers.computeIfAbsent(topic, this::open);
+        CompletableFuture<?> done = producer
+                .thenCompose(p -> message(p, delivery).sendAsync())
+                .whenComplete((id, error) -> {
+                    if (error == null) {
+                        written.add(delivery);
+                    } else {
+                        if (producer.isCompletedExceptionally()) {
+                            forget(topic, producer);
+                        }
+                        metrics.deadLetterWriteFailed();
+                        LOG.error("Cannot write {} to dead-letter topic '{}': {}; it stays unacknowledged and is"
+                                + " written again later", delivery.describe(), topic, PulsarErrors.reason(error));
+                        failed.add(delivery);
+                    }
+                });
+        inFlight.add(done);
+    }
+
+    private void forget(String topic, CompletableFuture<Producer<byte[]>> producer) {
+        producers.remove(topic, producer);
+    }
+
+    private CompletableFuture<Producer<byte[]>> open(String topic) {
+        // Unbatched so that chunking can carry a record at the broker's size limit plus its error.
+        return client.newProducer(Schema.BYTES)
+                .topic(topic)
+                .enableBatching(false)
+                .enableChunking(true)
+                .blockIfQueueFull(true)
+                .sendTimeout((int) Math.min(Integer.MAX_VALUE, sendTimeout.toMillis()), TimeUnit.MILLISECONDS)
+                .createAsync();
+    }
+
+    private TypedMessageBuilder<byte[]> message(Producer<byte[]> producer, Delivery delivery) {
+        Message<Object> original = delivery.message;
+        TypedMessageBuilder<byte[]> message = producer.newMessage().value(original.getData());
+        if (original.hasBase64EncodedKey()) {
+            message.keyBytes(original.getKeyBytes());
+        } else if (original.hasKey()) {
+            message.key(original.getKey());
+        }
+        if (original.hasOrderingKey()) {
+            message.orderingKey(original.getOrderingKey());
+        }
+        if (original.getEventTime() > 0) {
+            message.eventTime(original.getEventTime());
+        }
+        message.properties(properties(delivery));
+        return message;
+    }
+
+    Map<String, String> properties(Delivery delivery) {
+        Message<Object> original = delivery.message;
+        Map<String, String> properties = new HashMap<>();
+        original.getProperties().forEach((k, v) -> {
+            if (!k.startsWith(DeadLetterProperties.PREFIX)) {
+                properties.put(k, v);
+            }
+        });
+        Delivery.Failure failure = delivery.failure;
+        Throwable error = failure.error();
+        properties.put(DeadLetterProperties.KIND, failure.kind().label);
+        properties.put(DeadLetterProperties.EXCEPTION_CLASS, error.getClass().getName());
+        properties.put(DeadLetterProperties.EXCEPTION_MESSAGE, PulsarErrors.reason(error));
+        properties.put(DeadLetterProperties.STACK_TRACE, stackTrace(error));
+        properties.put(DeadLetterProperties.NODE, failure.node());
+        properties.put(DeadLetterProperties.ATTEMPTS, Integer.toString(Math.max(1, delivery.attempts)));
+        properties.put(DeadLetterProperties.SOURCE_TOPIC, original.getTopicName());
+        properties.put(DeadLetterProperties.SOURCE_MESSAGE_ID, original.getMessageId().toString());
+        byte[] schemaVersion = original.getSchemaVersion();
+        if (schemaVersion != null && schemaVersion.length > 0) {
+            properties.put(DeadLetterProperties.SCHEMA_VERSION, HexFormat.of().formatHex(schemaVersion));
+        }
+        properties.put(DeadLetterProperties.APPLICATION_ID, applicationId);
+        properties.put(DeadLetterProperties.TIME, Instant.now().toString());
+        return properties;
+    }
+
+    private static String stackTrace(Throwable error) {
+        StringWriter text = new StringWriter();
+        error.printStackTrace(new PrintWriter(text));
+        String trace = text.toString();
+        return trace.length() <= MAX_STACK_CHARS ? trace : trace.substring(0, MAX_STACK_CHARS - 4) + "\n...";
+    }
+
+    /** Waits until every write started so far is confirmed or failed, or the deadline passes. */
+    void await(long deadlineNanos) throws InterruptedException {
+        for (CompletableFuture<?> write : inFlight) {
+            try {
+                write.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // Reported through the failed queue, or still running past the deadline: collected later.
+            }
+        }
+        inFlight.removeIf(CompletableFuture::isDone);
+    }
+
+    int inFlight() {
+        return inFlight.size();
+    }
+
+    Delivery pollWritten() {
+        return written.poll();
+    }
+
+    Delivery pollFailed() {
+        return failed.poll();
+    }
+
+    void close() {
+        producers.values().forEach(p -> p.thenAccept(Producer::closeAsync));
+        producers.clear();
+    }
+}
