@@ -4,6 +4,7 @@ import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.config.ConfigException;
 import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.DeadLetterReplay;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.JobState;
@@ -15,11 +16,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
@@ -32,6 +35,9 @@ import sun.misc.Signal;
  * java -jar tributary-examples.jar &lt;example&gt; [--service-url URL] [--admin-url URL] [--input T] [--output T]
  *                                 [--application-id ID] [--value-schema SPEC] [--records N]
  *                                 [--replay-from TIME] [--key-groups N] [--state-dir DIR]
+ *                                 [--error-policy dead-letter|skip|fail] [--dead-letter-topic T]
+ * java -jar tributary-examples.jar replay-dead-letters --service-url URL --dead-letter-topic T
+ *                                 [--kinds processing,undecodable,invalid,output] [--subscription NAME]
  * </pre>
  *
  * <p>Without {@code --service-url} it starts an embedded broker, feeds sample data, runs the job,
@@ -50,6 +56,7 @@ public final class Examples {
     static final int CANNOT_START = 4;
 
     private static final Map<String, ExampleJob> JOBS = new LinkedHashMap<>();
+    private static final String REPLAY = "replay-dead-letters";
 
     static {
         for (ExampleJob job : List.of(new WordCountExample(), new UserTotalsExample(), new ClickEnrichmentExample(),
@@ -92,6 +99,9 @@ public final class Examples {
         if (parsed.example == null) {
             return usage("name an example to run");
         }
+        if (parsed.example.equals(REPLAY)) {
+            return replayDeadLetters(parsed);
+        }
         ExampleJob job = JOBS.get(parsed.example);
         if (job == null) {
             return usage("unknown example '" + parsed.example + "'");
@@ -114,6 +124,26 @@ public final class Examples {
         }
     }
 
+    private int replayDeadLetters(LauncherArgs args) {
+        if (!args.has("service-url") || !args.has("dead-letter-topic")) {
+            return usage(REPLAY + " needs --service-url and --dead-letter-topic");
+        }
+        Set<String> kinds = args.has("kinds") ? Set.of(args.get("kinds", "").split("\\s*,\\s*")) : Set.of();
+        String subscription = args.get("subscription", "tributary-replay");
+        try (PulsarClient client = PulsarClient.builder().serviceUrl(args.get("service-url", null))
+                .operationTimeout(30, TimeUnit.SECONDS).build()) {
+            DeadLetterReplay.Result result = DeadLetterReplay.replay(client, args.get("dead-letter-topic", null),
+                    subscription, kinds, Duration.ofSeconds(2));
+            out.println("Replayed " + result.replayed() + " dead letter(s); " + result.left()
+                    + " left in the dead-letter topic.");
+            result.refusals().forEach(line -> err.println("  not replayed: " + line));
+            return result.refusals().isEmpty() ? OK : FAILED;
+        } catch (PulsarClientException e) {
+            err.println("error: cannot replay from '" + args.get("dead-letter-topic", null) + "': " + e.getMessage());
+            return CANNOT_START;
+        }
+    }
+
     private int usage(String problem) {
         err.println("error: " + problem);
         err.println(help());
@@ -126,6 +156,10 @@ public final class Examples {
                 + " [--records N] [--replay-from TIME] [--key-groups N] [--state-dir DIR]\nexamples:");
         JOBS.values().forEach(job -> text.append("\n  ").append(job.name()).append(": ").append(job.description()));
         text.append("\nwithout --service-url the example runs once on an embedded broker with sample data");
+        text.append("\n\n").append(REPLAY).append(" --service-url URL --dead-letter-topic TOPIC [--kinds K1,K2]"
+                + " [--subscription NAME]:\n  puts dead-lettered records back on the topics they came from"
+                + " (see docs/GUARANTEES.md)");
+        text.append("\n\n--error-policy dead-letter|skip|fail sets the job's error policy");
         return text.toString();
     }
 
@@ -141,6 +175,12 @@ public final class Examples {
         }
         if (args.has("state-dir")) {
             config = config.with(RuntimeOptions.STATE_DIR.key(), args.get("state-dir", null));
+        }
+        if (args.has("error-policy")) {
+            config = config.with(RuntimeOptions.ERROR_POLICY.key(), args.get("error-policy", null));
+        }
+        if (args.has("dead-letter-topic")) {
+            config = config.with(RuntimeOptions.DEAD_LETTER_TOPIC.key(), args.get("dead-letter-topic", null));
         }
         if (args.has("key-groups")) {
             config = config.with(RuntimeOptions.KEY_GROUPS.key(), args.get("key-groups", null));

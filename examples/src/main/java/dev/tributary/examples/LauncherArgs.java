@@ -8,7 +8,8 @@ import java.util.Set;
 /** The launcher's command line: the example's name, then options of the form --name value or --name=value. */
 final class LauncherArgs {
     static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
-            "value-schema", "records", "replay-from", "key-groups", "state-dir");
+            "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
+            "kinds", "subscription");
     private static final Set<String> FLAGS = Set.of("help");
 
     final String example;

@@ -139,6 +139,53 @@ class LauncherIT {
         assertEquals(0, pulsar.admin().topics().getStats(topic).getSubscriptions().get(app).getMsgBacklog());
     }
 
+    @Test
+    void deadLettersOfARunningJobAreReplayedAndRefusedOnesReported(EmbeddedPulsar pulsar) throws Exception {
+        String input = "launcher-dlq-" + UUID.randomUUID().toString().substring(0, 8);
+        String app = "launcher-dlq-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = "persistent://public/default/" + input;
+        String deadLetters = topic + "-" + app + "-DLQ";
+        pulsar.admin().topics().createNonPartitionedTopic(input);
+        pulsar.admin().schemas().createSchema(topic, Schema.JSON(Click.class).getSchemaInfo());
+        try (PulsarClient client = pulsar.newClient()) {
+            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).create()) {
+                producer.newMessage().key("u1").value("{\"user\": ".getBytes(StandardCharsets.UTF_8)).send();
+            }
+            Launched job = start("click-enrich", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
+                    "--input", input, "--output", input + "-out", "--application-id", app);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!committed(pulsar, topic, app)) {
+                assertTrue(job.process().isAlive(), "the job exited early");
+                assertTrue(System.nanoTime() < deadline, "the job did not dead-letter its input in time");
+                Thread.sleep(20);
+            }
+            job.process().destroy();
+            assertTrue(job.process().waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, pulsar.admin().topics().getStats(deadLetters).getMsgInCounter(), "one dead letter");
+
+            // A dead letter whose cause was fixed elsewhere: a valid click.
+            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(deadLetters).create()) {
+                producer.newMessage().key("u2").value(Schema.JSON(Click.class).encode(new Click("u2", "/", "Mozilla", 7)))
+                        .property("tributary.error.source.topic", topic).property("tributary.error.kind", "processing")
+                        .send();
+            }
+            try (var replayed = client.newConsumer(Schema.JSON(Click.class)).topic(input).subscriptionName("check")
+                    .subscriptionInitialPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Latest)
+                    .subscribe()) {
+                Result result = launch(60, "replay-dead-letters", "--service-url", pulsar.serviceUrl(),
+                        "--dead-letter-topic", deadLetters);
+                assertEquals(Examples.FAILED, result.exitCode(), result.stderr());
+                assertTrue(result.stdout().contains("Replayed 1 dead letter(s); 1 left in the dead-letter topic."),
+                        result.stdout());
+                assertTrue(result.stderr().contains("not replayed:"), result.stderr());
+                var message = replayed.receive(10, TimeUnit.SECONDS);
+                assertEquals("u2", message.getKey());
+                assertEquals(7, message.getValue().dwellMillis);
+                assertTrue(message.hasProperty("tributary.replayed.from"));
+            }
+        }
+    }
+
     private static boolean committed(EmbeddedPulsar pulsar, String topic, String subscription) {
         try {
             var subscriptions = pulsar.admin().topics().getStats(topic).getSubscriptions();

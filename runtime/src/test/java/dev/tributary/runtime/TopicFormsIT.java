@@ -64,7 +64,7 @@ class TopicFormsIT {
     }
 
     @Test
-    void aFailingOperatorStopsTheJobNamingTheNodeAndAcksNothingPastTheLastCommit(EmbeddedPulsar pulsar)
+    void underTheFailPolicyAFailingOperatorStopsTheJobNamingTheNodeAndAcksNothingPastTheLastCommit(EmbeddedPulsar pulsar)
             throws Exception {
         String input = unique("poison");
         String app = unique("poison");
@@ -78,11 +78,13 @@ class TopicFormsIT {
         StreamBuilder builder = new StreamBuilder();
         builder.stream(input, Schema.STRING).mapValues(Integer::parseInt, Named.as("parse")).foreach((k, v) -> { });
         JobRunner job = new JobRunner(builder.build(), config(pulsar, app)
-                .with(RuntimeOptions.COMMIT_INTERVAL, Duration.ofHours(1))).start();
+                .with(RuntimeOptions.COMMIT_INTERVAL, Duration.ofHours(1))
+                .with(RuntimeOptions.ERROR_POLICY, ErrorPolicy.FAIL)
+                .with(RuntimeOptions.RETRY_ATTEMPTS, 1)).start();
         assertTrue(job.awaitTermination(Duration.ofSeconds(30)), "the job stops by itself");
         assertEquals(JobState.FAILED, job.state());
         String message = job.failure().orElseThrow().getMessage();
-        assertTrue(message.contains("node 'parse' failed") && message.contains("not-a-number"), message);
+        assertTrue(message.contains("failed at node 'parse'") && message.contains("not-a-number"), message);
         job.close();
         assertEquals(100, backlog(pulsar, "persistent://public/default/" + input, app), "nothing acknowledged");
     }

@@ -1,0 +1,182 @@
+package dev.tributary.runtime;
+
+import static dev.tributary.runtime.PulsarTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.PulsarExtension;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stateful job in a JVM of its own is killed with {@code kill -9} three times at random points and
+ * restarted on the same state directory; nothing is lost.
+ */
+@ExtendWith(PulsarExtension.class)
+class CrashIT {
+    private static final int KEYS = 1_000;
+    private static final int PER_KEY = 100;
+    private static final int RECORDS = KEYS * PER_KEY;
+
+    /** Collects (key, seq) pairs from the echo topic in the background; counts duplicates too. */
+    static final class EchoCollector implements AutoCloseable {
+        final Set<String> seen = ConcurrentHashMap.newKeySet();
+        final AtomicLong total = new AtomicLong();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+
+        EchoCollector(PulsarClient client, String topic) throws Exception {
+            Consumer<String> consumer = client.newConsumer(Schema.STRING).topic(topic).subscriptionName("verifier")
+                    .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+            thread = new Thread(() -> {
+                try (consumer) {
+                    while (running.get()) {
+                        Message<String> m = consumer.receive(100, TimeUnit.MILLISECONDS);
+                        if (m != null) {
+                            seen.add(m.getKey() + ":" + m.getValue());
+                            total.incrementAndGet();
+                            consumer.acknowledgeAsync(m);
+                        }
+                    }
+                } catch (Exception e) {
+                    if (running.get()) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }, "echo-collector");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            thread.join(5_000);
+        }
+    }
+
+    static Process launch(EmbeddedPulsar pulsar, String app, String input, String echo, String counts, Path stateDir,
+                          Path log) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, CountJobMain.class.getName(),
+                pulsar.serviceUrl(), pulsar.httpUrl(), app, input, echo, counts, stateDir.toString());
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return builder.start();
+    }
+
+    static void kill9(Process process) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-9", Long.toString(process.pid())).start();
+        assertEquals(0, kill.waitFor(), "kill -9 ran");
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the killed job exited");
+        assertEquals(137, process.exitValue(), "the job died of SIGKILL");
+    }
+
+    static Map<String, Long> lastCounts(PulsarClient client, String counts) throws Exception {
+        Map<String, Long> last = new HashMap<>();
+        for (Message<Long> m : readAll(client, counts, Schema.INT64, 0, Duration.ofMillis(1))) {
+            last.put(m.getKey(), m.getValue());
+        }
+        return last;
+    }
+
+    @Test
+    void aStatefulJobKilledThreeTimesLosesNothing(EmbeddedPulsar pulsar, @TempDir Path stateDir) throws Exception {
+        String input = unique("crash-in");
+        String echo = unique("crash-echo");
+        String counts = unique("crash-counts");
+        String app = unique("crash");
+        createTopic(pulsar, input);
+        createTopic(pulsar, echo);
+        String inputTopic = "persistent://public/default/" + input;
+        Path log = Files.createDirectories(Path.of("target", "crash-logs")).resolve(app + ".log");
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<Long> killPoints = new ArrayList<>(new TreeSet<>(List.of(
+                10_000L + random.nextInt(20_000), 40_000L + random.nextInt(20_000), 70_000L + random.nextInt(20_000))));
+        System.out.println("CrashIT seed " + seed + ", kill points " + killPoints + ", job log " + log.toAbsolutePath());
+
+        try (PulsarClient client = pulsar.newClient();
+             EchoCollector collector = new EchoCollector(client, echo)) {
+            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                    .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
+                for (int i = 0; i < RECORDS; i++) {
+                    producer.newMessage().key("k" + (i % KEYS)).value(Integer.toString(i / KEYS)).sendAsync();
+                }
+                producer.flush();
+            }
+            for (long point : killPoints) {
+                Process job = launch(pulsar, app, input, echo, counts, stateDir, log);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+                while (collector.total.get() < point) {
+                    if (!job.isAlive()) {
+                        fail("the job exited by itself with " + job.exitValue() + "; see " + log.toAbsolutePath());
+                    }
+                    if (System.nanoTime() > deadline) {
+                        job.destroyForcibly();
+                        fail("no progress to " + point + " echoed records; see " + log.toAbsolutePath());
+                    }
+                    Thread.sleep(5);
+                }
+                kill9(job);
+                System.out.println("CrashIT killed the job at " + collector.total.get() + " echoed records ("
+                        + collector.seen.size() + " distinct)");
+            }
+
+            Process last = launch(pulsar, app, input, echo, counts, stateDir, log);
+            try {
+                await("every record echoed", Duration.ofSeconds(120), () -> collector.seen.size() == RECORDS);
+                await("input backlog 0", Duration.ofSeconds(30),
+                        () -> FaultHandlingIT.backlogQuietly(pulsar, inputTopic, app) == 0);
+                Map<String, Long> finalCounts = new HashMap<>();
+                await("final counts", Duration.ofSeconds(60), () -> {
+                    try {
+                        finalCounts.clear();
+                        finalCounts.putAll(lastCounts(client, counts));
+                    } catch (Exception e) {
+                        return false;
+                    }
+                    return finalCounts.size() == KEYS && finalCounts.values().stream().allMatch(c -> c >= PER_KEY);
+                });
+                System.out.println("CrashIT: " + collector.total.get() + " echoed for " + RECORDS + " inputs; counts "
+                        + finalCounts.values().stream().mapToLong(Long::longValue).summaryStatistics());
+            } finally {
+                last.destroy();
+                assertTrue(last.waitFor(60, TimeUnit.SECONDS), "the last job stopped on SIGTERM");
+            }
+            for (int key = 0; key < KEYS; key++) {
+                for (int seq = 0; seq < PER_KEY; seq++) {
+                    if (!collector.seen.contains("k" + key + ":" + seq)) {
+                        fail("k" + key + ":" + seq + " is missing from the output");
+                    }
+                }
+            }
+            assertEquals(0, FaultHandlingIT.backlogQuietly(pulsar, inputTopic, app));
+        }
+    }
+}
