@@ -274,6 +274,50 @@ class FaultHandlingIT {
     }
 
     @Test
+    void pastTheHeldLimitInputPausesAndNothingIsDropped(EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("held-in");
+        String output = unique("held-out");
+        String app = unique("held");
+        createTopic(pulsar, input);
+        AtomicInteger failuresLeft = new AtomicInteger(2);
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.STRING)
+                .mapValuesWithKey((k, v) -> {
+                    if (k.equals("hot") && v.equals("0") && failuresLeft.getAndDecrement() > 0) {
+                        throw new IllegalStateException("not yet");
+                    }
+                    return v;
+                })
+                .to(output, Produced.with(Schema.STRING, Schema.STRING).withBatching(ProducerBatching.KEY_GROUP));
+        Configuration config = config(pulsar, app)
+                .with(RuntimeOptions.RETRY_INITIAL_DELAY, Duration.ofMillis(300))
+                .with(RuntimeOptions.MAX_HELD_RECORDS, 20)
+                .with(RuntimeOptions.RECEIVER_QUEUE_SIZE, 10);
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+            for (int i = 0; i < 300; i++) {
+                producer.newMessage().key("hot").value(Integer.toString(i)).sendAsync();
+                producer.newMessage().key("cold-" + (i % 7)).value(Integer.toString(i)).sendAsync();
+            }
+            producer.flush();
+            try (JobRunner job = new JobRunner(builder.build(), config).start()) {
+                Map<String, List<Integer>> byKey = seqsByKey(readAll(client, output, Schema.STRING, 600,
+                        Duration.ofSeconds(60)));
+                List<Integer> expectedHot = new ArrayList<>();
+                for (int i = 0; i < 300; i++) {
+                    expectedHot.add(i);
+                }
+                assertEquals(expectedHot, byKey.get("hot"), "the held key's records, all and in order");
+                assertEquals(300, byKey.entrySet().stream().filter(e -> e.getKey().startsWith("cold"))
+                        .mapToInt(e -> e.getValue().size()).sum());
+                assertTrue(count(job.meterRegistry(), TaskMetrics.INPUT_PAUSES) >= 1, "input paused at the limit");
+                await("backlog 0", Duration.ofSeconds(20),
+                        () -> backlogQuietly(pulsar, "persistent://public/default/" + input, app) == 0);
+            }
+        }
+    }
+
+    @Test
     void skipPolicyCountsAndAcknowledgesAndFailPolicyStopsTheJobWithTheRecordUnacknowledged(EmbeddedPulsar pulsar)
             throws Exception {
         String input = unique("policy-in");
