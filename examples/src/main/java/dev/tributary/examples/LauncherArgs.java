@@ -1,5 +1,6 @@
 package dev.tributary.examples;
 
+import dev.tributary.dsl.config.Suggestions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,33 +68,7 @@ final class LauncherArgs {
     }
 
     private static String suggestion(String name) {
-        String best = null;
-        int bestDistance = 3;
-        for (String option : OPTIONS) {
-            int distance = distance(name, option);
-            if (distance < bestDistance) {
-                best = option;
-                bestDistance = distance;
-            }
-        }
-        return best == null ? "" : " (did you mean '--" + best + "'?)";
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            int[] current = new int[b.length() + 1];
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            previous = current;
-        }
-        return previous[b.length()];
+        return Suggestions.didYouMean("--" + name, OPTIONS.stream().map(option -> "--" + option).toList());
     }
 
     static final class UsageException extends RuntimeException {

@@ -25,10 +25,16 @@ public final class ConfigReference {
                 .append(" a test fails when this page is out of date. Regenerate it with\n")
                 .append("`mvn -pl runtime test -Dtest=ConfigReferenceTest -Dtributary.docs.update=true`.\n")
                 .append("Durations are written like `100ms`, `5s`, `2m`, `1h` (or ISO-8601 `PT5S`).\n\n")
-                .append("| key | type | default | rule | description |\n")
-                .append("|---|---|---|---|---|\n");
+                .append("Settings come from, in increasing precedence: the defaults below, a properties file,")
+                .append(" environment variables (the variable named in the table), and flags on the command line")
+                .append(" (`ConfigLoader`). A key that no setting knows is reported as a warning with the closest")
+                .append(" known key. A value of type *a secret* is never printed: logs, errors and banners show")
+                .append(" `******`.\n\n")
+                .append("| key | environment variable | type | default | rule | description |\n")
+                .append("|---|---|---|---|---|---|\n");
         for (ConfigOption<?> option : options) {
-            out.append("| `").append(option.key()).append("` | ").append(option.typeName()).append(" | ")
+            out.append("| `").append(option.key()).append("` | `").append(option.environmentVariable()).append("` | ")
+                    .append(option.typeName()).append(" | ")
                     .append(option.isRequired() ? "required" : option.defaultValue() == null ? "none"
                             : "`" + show(option.defaultValue()) + "`")
                     .append(" | ").append(option.ruleText()).append(" | ").append(option.description()).append(" |\n");

@@ -1,6 +1,7 @@
 package dev.tributary.runtime;
 
 import dev.tributary.dsl.config.ConfigOption;
+import dev.tributary.dsl.config.Secret;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +29,39 @@ public final class RuntimeOptions {
     public static final ConfigOption<String> ADMIN_URL = ConfigOption.key("pulsar.admin.url").stringType()
             .check(s -> s.startsWith("http://") || s.startsWith("https://"), "must start with http:// or https://")
             .description("The Pulsar admin REST URL; by default the service URL's host on port 8080 (8443 for TLS).");
+
+    /** A token for Pulsar's token authentication. */
+    public static final ConfigOption<Secret> AUTH_TOKEN = ConfigOption.key("pulsar.auth.token").secretType()
+            .description("A JSON Web Token the client and the admin client authenticate with; never printed.");
+
+    /** A file holding the token. */
+    public static final ConfigOption<String> AUTH_TOKEN_FILE = ConfigOption.key("pulsar.auth.token-file").stringType()
+            .description("A file holding the authentication token, read at connect and whenever the client renews"
+                    + " its credentials (a mounted Kubernetes secret, say); instead of pulsar.auth.token.");
+
+    /** Trusted certificates for TLS. */
+    public static final ConfigOption<String> TLS_TRUST_CERTS_FILE = ConfigOption.key("pulsar.tls.trust-certs-file")
+            .stringType()
+            .description("A PEM file of the certificate authorities trusted for pulsar+ssl:// and https:// connections;"
+                    + " by default the JVM's trust store.");
+
+    /** Whether the broker's host name must match its certificate. */
+    public static final ConfigOption<Boolean> TLS_HOSTNAME_VERIFICATION = ConfigOption.key("pulsar.tls.hostname-verification")
+            .booleanType().defaultValue(true)
+            .description("Check that the broker's certificate names the host connected to.");
+
+    /** Accept any broker certificate. */
+    public static final ConfigOption<Boolean> TLS_ALLOW_INSECURE = ConfigOption.key("pulsar.tls.allow-insecure")
+            .booleanType().defaultValue(false)
+            .description("Accept broker certificates that are not trusted; for tests only.");
+
+    /** The client certificate for mutual TLS. */
+    public static final ConfigOption<String> TLS_CERT_FILE = ConfigOption.key("pulsar.tls.cert-file").stringType()
+            .description("The client's PEM certificate for mutual TLS authentication, with pulsar.tls.key-file.");
+
+    /** The client key for mutual TLS. */
+    public static final ConfigOption<String> TLS_KEY_FILE = ConfigOption.key("pulsar.tls.key-file").stringType()
+            .description("The client's PEM private key for mutual TLS authentication, with pulsar.tls.cert-file.");
 
     /** How often processed input is committed. */
     public static final ConfigOption<Duration> COMMIT_INTERVAL = ConfigOption.key("commit.interval").durationType()
@@ -187,7 +221,8 @@ public final class RuntimeOptions {
 
     /** Every option, for documentation and validation. */
     public static List<ConfigOption<?>> all() {
-        return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
+        return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
+                TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,

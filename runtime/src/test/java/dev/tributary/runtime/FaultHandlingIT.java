@@ -243,8 +243,8 @@ class FaultHandlingIT {
                 producer.newMessage().key("k" + (i % 100)).value(Integer.toString(i)).sendAsync();
             }
             producer.flush();
-            long began = System.nanoTime();
             try (JobRunner job = new JobRunner(builder.build(), config).start()) {
+                long began = System.nanoTime();
                 List<String> arrival = new ArrayList<>();
                 double maxHeld = 0;
                 long othersDoneNanos = 0;

@@ -30,9 +30,11 @@ public final class ConfigOption<T> {
     private final String ruleText;
     private final String description;
     private final boolean required;
+    private final boolean secret;
 
     private ConfigOption(String key, String typeName, Function<String, T> parser, T defaultValue, Predicate<T> rule,
-                         String ruleText, String description, boolean required) {
+                         String ruleText, String description, boolean required, boolean secret) {
+        this.secret = secret;
         this.key = key;
         this.typeName = typeName;
         this.parser = parser;
@@ -103,6 +105,35 @@ public final class ConfigOption<T> {
     }
 
     /**
+     * Whether the value is a {@link Secret}, never to be shown.
+     *
+     * @return true for a secret
+     */
+    public boolean isSecret() {
+        return secret;
+    }
+
+    /**
+     * How a value of this option may be shown: itself, or the mask for a secret.
+     *
+     * @param text the value as text
+     * @return what to print
+     */
+    public String shown(String text) {
+        return secret ? Secret.MASK : text;
+    }
+
+    /**
+     * The environment variable that sets this option: {@code TRIBUTARY_} and the key in upper case with
+     * dots and dashes as underscores, such as {@code TRIBUTARY_PULSAR_SERVICE_URL}.
+     *
+     * @return the variable's name
+     */
+    public String environmentVariable() {
+        return ConfigLoader.environmentVariable(key);
+    }
+
+    /**
      * The rule a value must follow.
      *
      * @return the rule in words, or an empty string
@@ -123,10 +154,10 @@ public final class ConfigOption<T> {
         try {
             value = parser.apply(text.trim());
         } catch (RuntimeException e) {
-            throw new ConfigException(key, text, "must be " + typeName + describeRule()
-                    + (e.getMessage() != null ? " (" + e.getMessage() + ")" : ""));
+            throw new ConfigException(key, shown(text), "must be " + typeName + describeRule()
+                    + (e.getMessage() != null && !secret ? " (" + e.getMessage() + ")" : ""));
         }
-        check(value, text);
+        check(value, shown(text));
         return value;
     }
 
@@ -169,6 +200,17 @@ public final class ConfigOption<T> {
          */
         public Builder<String> stringType() {
             return new Builder<>(key, "a string", s -> s);
+        }
+
+        /**
+         * A secret such as a token or a password: read like a string, never shown (see {@link Secret}).
+         *
+         * @return the next step
+         */
+        public Builder<Secret> secretType() {
+            Builder<Secret> builder = new Builder<>(key, "a secret", Secret::of);
+            builder.secret = true;
+            return builder;
         }
 
         /**
@@ -255,6 +297,7 @@ public final class ConfigOption<T> {
         private boolean required;
         private Predicate<T> rule;
         private String ruleText = "";
+        private boolean secret;
 
         private Builder(String key, String typeName, Function<String, T> parser) {
             this.key = key;
@@ -304,9 +347,9 @@ public final class ConfigOption<T> {
          */
         public ConfigOption<T> description(String description) {
             ConfigOption<T> option = new ConfigOption<>(key, typeName, parser, defaultValue, rule, ruleText,
-                    Objects.requireNonNull(description, "description"), required);
+                    Objects.requireNonNull(description, "description"), required, secret);
             if (defaultValue != null) {
-                option.check(defaultValue, String.valueOf(defaultValue));
+                option.check(defaultValue, option.shown(String.valueOf(defaultValue)));
             }
             return option;
         }

@@ -1,6 +1,9 @@
 package dev.tributary.dsl.config;
 
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -90,8 +93,10 @@ public final class Configuration {
      * @return the new configuration
      */
     public <T> Configuration with(ConfigOption<T> option, T value) {
-        option.check(Objects.requireNonNull(value, "value"), String.valueOf(value));
-        return with(option.key(), String.valueOf(value));
+        Objects.requireNonNull(value, "value");
+        String text = value instanceof Secret secret ? secret.reveal() : String.valueOf(value);
+        option.check(value, option.shown(text));
+        return with(option.key(), text);
     }
 
     /**
@@ -128,8 +133,27 @@ public final class Configuration {
         return values;
     }
 
+    /**
+     * The values for a start-up banner or a log line: the given options' values (secrets masked), then
+     * any other key with its value masked, since nothing says it is not a secret.
+     *
+     * @param known the options whose values may be shown unless secret
+     * @return one {@code key = value} line per set key, in key order
+     */
+    public String describe(Collection<ConfigOption<?>> known) {
+        Map<String, ConfigOption<?>> byKey = new HashMap<>();
+        known.forEach(option -> byKey.put(option.key(), option));
+        StringBuilder text = new StringBuilder();
+        new TreeMap<>(values).forEach((key, value) -> {
+            ConfigOption<?> option = byKey.get(key);
+            text.append(key).append(" = ").append(option != null ? option.shown(value) : Secret.MASK).append('\n');
+        });
+        return text.toString();
+    }
+
+    /** The keys only: values may be secrets. Use {@link #describe} to show values. */
     @Override
     public String toString() {
-        return values.toString();
+        return "Configuration" + new TreeMap<>(values).keySet();
     }
 }

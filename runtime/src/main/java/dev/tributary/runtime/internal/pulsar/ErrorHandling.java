@@ -2,11 +2,11 @@ package dev.tributary.runtime.internal.pulsar;
 
 import dev.tributary.dsl.config.ConfigException;
 import dev.tributary.dsl.config.Configuration;
+import dev.tributary.dsl.config.Suggestions;
 import dev.tributary.runtime.ErrorPolicy;
 import dev.tributary.runtime.RuntimeOptions;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -45,7 +45,7 @@ public final class ErrorHandling {
             String node = parts[0].trim();
             String policyName = parts.length > 1 ? parts[1].trim() : "";
             if (!nodes.contains(node)) {
-                throw new ConfigException(key, key + ": no node named '" + node + "' in the topology" + suggestion(node, nodes)
+                throw new ConfigException(key, key + ": no node named '" + node + "' in the topology" + Suggestions.didYouMean(node, nodes)
                         + "; its nodes are " + new TreeSet<>(nodes));
             }
             try {
@@ -58,38 +58,6 @@ public final class ErrorHandling {
         return new ErrorHandling(config.get(RuntimeOptions.ERROR_POLICY), byNode,
                 config.get(RuntimeOptions.RETRY_ATTEMPTS), config.get(RuntimeOptions.RETRY_INITIAL_DELAY).toNanos(),
                 config.get(RuntimeOptions.RETRY_MAX_DELAY).toNanos(), config.get(RuntimeOptions.MAX_HELD_RECORDS));
-    }
-
-    private static String suggestion(String name, Collection<String> nodes) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String node : nodes) {
-            int distance = distance(name.toLowerCase(Locale.ROOT), node.toLowerCase(Locale.ROOT));
-            if (distance < bestDistance) {
-                bestDistance = distance;
-                best = node;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, name.length() / 3) ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    private static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     public ErrorPolicy policy(String node) {

@@ -4,12 +4,20 @@ import dev.tributary.dsl.config.ConfigException;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.dsl.config.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.Authentication;
+import org.apache.pulsar.client.api.AuthenticationFactory;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.impl.auth.AuthenticationDisabled;
 import org.apache.pulsar.client.api.PulsarClientException;
 
 /** The job's Pulsar client and admin client, created and checked together. */
@@ -33,6 +41,13 @@ public final class PulsarConnections implements AutoCloseable {
                 ? config.get(RuntimeOptions.ADMIN_URL) : adminUrlFor(serviceUrl);
         Duration timeout = config.get(RuntimeOptions.OPERATION_TIMEOUT);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Authentication authentication = authentication(config);
+        String trustCerts = config.get(RuntimeOptions.TLS_TRUST_CERTS_FILE);
+        if (trustCerts != null && !Files.isReadable(Path.of(trustCerts))) {
+            throw new ConfigException(RuntimeOptions.TLS_TRUST_CERTS_FILE.key(), trustCerts, "must be a readable file");
+        }
+        boolean hostnameVerification = config.get(RuntimeOptions.TLS_HOSTNAME_VERIFICATION);
+        boolean allowInsecure = config.get(RuntimeOptions.TLS_ALLOW_INSECURE);
         PulsarClient client;
         try {
             // An explicit no-op instance: otherwise the client consults the global OpenTelemetry and logs
@@ -42,6 +57,10 @@ public final class PulsarConnections implements AutoCloseable {
                     .operationTimeout(millis, TimeUnit.MILLISECONDS)
                     .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
                     .lookupTimeout(millis, TimeUnit.MILLISECONDS)
+                    .authentication(authentication)
+                    .tlsTrustCertsFilePath(trustCerts)
+                    .enableTlsHostnameVerification(hostnameVerification)
+                    .allowTlsInsecureConnection(allowInsecure)
                     .build();
         } catch (PulsarClientException | RuntimeException e) {
             throw new JobStartException("invalid Pulsar service URL '" + serviceUrl + "' (pulsar.service.url): "
@@ -53,8 +72,16 @@ public final class PulsarConnections implements AutoCloseable {
                     .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
                     .readTimeout(millis, TimeUnit.MILLISECONDS)
                     .requestTimeout(millis, TimeUnit.MILLISECONDS)
+                    .authentication(authentication)
+                    .tlsTrustCertsFilePath(trustCerts)
+                    .enableTlsHostnameVerification(hostnameVerification)
+                    .allowTlsInsecureConnection(allowInsecure)
                     .build();
             admin.clusters().getClusters();
+        } catch (PulsarAdminException.NotAuthorizedException e) {
+            closeQuietly(client);
+            throw new JobStartException("the broker refused the job's credentials at " + adminUrl + " ("
+                    + credentialsSource(config) + "): " + PulsarErrors.reason(e), e);
         } catch (PulsarClientException | PulsarAdminException | RuntimeException e) {
             closeQuietly(client);
             throw new JobStartException("cannot reach the Pulsar admin API at " + adminUrl + " ("
@@ -62,6 +89,65 @@ public final class PulsarConnections implements AutoCloseable {
                     + " set pulsar.admin.url if it differs") + "): " + PulsarErrors.reason(e), e);
         }
         return new PulsarConnections(serviceUrl, adminUrl, client, admin);
+    }
+
+    /** The credentials configured, or none; a token and mutual TLS together are refused. */
+    static Authentication authentication(Configuration config) {
+        Secret token = config.get(RuntimeOptions.AUTH_TOKEN);
+        String tokenFile = config.get(RuntimeOptions.AUTH_TOKEN_FILE);
+        String certFile = config.get(RuntimeOptions.TLS_CERT_FILE);
+        String keyFile = config.get(RuntimeOptions.TLS_KEY_FILE);
+        if (token != null && tokenFile != null) {
+            throw new ConfigException(RuntimeOptions.AUTH_TOKEN_FILE.key(), "set either "
+                    + RuntimeOptions.AUTH_TOKEN.key() + " or " + RuntimeOptions.AUTH_TOKEN_FILE.key() + ", not both");
+        }
+        if ((certFile == null) != (keyFile == null)) {
+            throw new ConfigException(RuntimeOptions.TLS_CERT_FILE.key(), "mutual TLS needs both "
+                    + RuntimeOptions.TLS_CERT_FILE.key() + " and " + RuntimeOptions.TLS_KEY_FILE.key());
+        }
+        if (certFile != null && (token != null || tokenFile != null)) {
+            throw new ConfigException(RuntimeOptions.TLS_CERT_FILE.key(), "choose one authentication: a token ("
+                    + RuntimeOptions.AUTH_TOKEN.key() + ") or mutual TLS (" + RuntimeOptions.TLS_CERT_FILE.key() + ")");
+        }
+        if (token != null) {
+            return AuthenticationFactory.token(token.reveal());
+        }
+        if (tokenFile != null) {
+            Path path = Path.of(tokenFile);
+            if (!Files.isReadable(path)) {
+                throw new ConfigException(RuntimeOptions.AUTH_TOKEN_FILE.key(), tokenFile, "must be a readable file");
+            }
+            return AuthenticationFactory.token(() -> {
+                try {
+                    return Files.readString(path).trim();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the token file " + path, e);
+                }
+            });
+        }
+        if (certFile != null) {
+            for (String file : new String[] {certFile, keyFile}) {
+                if (!Files.isReadable(Path.of(file))) {
+                    throw new ConfigException(RuntimeOptions.TLS_CERT_FILE.key(), file, "must be a readable file");
+                }
+            }
+            return AuthenticationFactory.TLS(certFile, keyFile);
+        }
+        return AuthenticationDisabled.INSTANCE;
+    }
+
+    private static String credentialsSource(Configuration config) {
+        if (config.contains(RuntimeOptions.AUTH_TOKEN)) {
+            return "the token of " + RuntimeOptions.AUTH_TOKEN.key();
+        }
+        if (config.contains(RuntimeOptions.AUTH_TOKEN_FILE)) {
+            return "the token in " + config.get(RuntimeOptions.AUTH_TOKEN_FILE);
+        }
+        if (config.contains(RuntimeOptions.TLS_CERT_FILE)) {
+            return "the certificate " + config.get(RuntimeOptions.TLS_CERT_FILE);
+        }
+        return "no credentials configured: set " + RuntimeOptions.AUTH_TOKEN.key() + " or "
+                + RuntimeOptions.TLS_CERT_FILE.key();
     }
 
     /** pulsar://host:6650 → http://host:8080, pulsar+ssl://host:6651 → https://host:8443. */

@@ -1,5 +1,9 @@
 package dev.tributary.testkit.pulsar;
 
+import org.apache.pulsar.broker.authentication.AuthenticationProviderToken;
+import org.apache.pulsar.broker.authentication.utils.AuthTokenUtils;
+import org.apache.pulsar.client.api.AuthenticationFactory;
+import org.apache.pulsar.client.impl.auth.AuthenticationToken;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -50,6 +54,9 @@ public final class EmbeddedPulsar implements AutoCloseable {
     private final int brokerPort;
     private final int webPort;
     private final int bookiePort;
+    /** The key tokens are signed with, when token authentication is on; else null. */
+    private final javax.crypto.SecretKey tokenKey;
+    private final String superUserToken;
 
     private BKCluster bookies;
     private PulsarStandalone standalone;
@@ -67,6 +74,39 @@ public final class EmbeddedPulsar implements AutoCloseable {
         this.brokerPort = builder.brokerPort > 0 ? builder.brokerPort : freePort();
         this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
         this.bookiePort = freePort();
+        if (builder.tokenAuthentication) {
+            this.tokenKey = AuthTokenUtils.createSecretKey(io.jsonwebtoken.SignatureAlgorithm.HS256);
+            this.superUserToken = AuthTokenUtils.createToken(tokenKey, SUPER_USER, Optional.empty());
+        } else {
+            this.tokenKey = null;
+            this.superUserToken = null;
+        }
+    }
+
+    /** The role of the broker's own clients and of {@link #admin()} when token authentication is on. */
+    public static final String SUPER_USER = "tributary-admin";
+
+    /**
+     * Signs a token for a role; the broker accepts it when token authentication is on.
+     *
+     * @param role the role (the token's subject)
+     * @return the token
+     * @throws IllegalStateException if the broker was built without token authentication
+     */
+    public String createToken(String role) {
+        if (tokenKey == null) {
+            throw new IllegalStateException("the broker was built without tokenAuthentication()");
+        }
+        return AuthTokenUtils.createToken(tokenKey, role, Optional.empty());
+    }
+
+    /**
+     * A token of the super-user role, or null without token authentication.
+     *
+     * @return the token
+     */
+    public String superUserToken() {
+        return superUserToken;
     }
 
     /**
@@ -116,7 +156,11 @@ public final class EmbeddedPulsar implements AutoCloseable {
             broker.setNoFunctionsWorker(true);
             broker.start();
             standalone = broker;
-            admin = PulsarAdmin.builder().serviceHttpUrl(httpUrl()).build();
+            var adminBuilder = PulsarAdmin.builder().serviceHttpUrl(httpUrl());
+            if (superUserToken != null) {
+                adminBuilder.authentication(AuthenticationFactory.token(superUserToken));
+            }
+            admin = adminBuilder.build();
         } catch (Exception e) {
             stopQuietly();
             throw new IllegalStateException("the embedded Pulsar broker failed to start: " + e, e);
@@ -164,6 +208,14 @@ public final class EmbeddedPulsar implements AutoCloseable {
         conf.setNumIOThreads(2);
         conf.setNumHttpServerThreads(8);
         conf.setMaxMessageSize(5 * 1024 * 1024);
+        if (tokenKey != null) {
+            conf.setAuthenticationEnabled(true);
+            conf.setAuthenticationProviders(java.util.Set.of(AuthenticationProviderToken.class.getName()));
+            conf.getProperties().setProperty("tokenSecretKey", "data:;base64," + AuthTokenUtils.encodeKeyBase64(tokenKey));
+            conf.setSuperUserRoles(java.util.Set.of(SUPER_USER));
+            conf.setBrokerClientAuthenticationPlugin(AuthenticationToken.class.getName());
+            conf.setBrokerClientAuthenticationParameters("token:" + superUserToken);
+        }
         return conf;
     }
 
@@ -260,7 +312,11 @@ public final class EmbeddedPulsar implements AutoCloseable {
      */
     public PulsarClient newClient() {
         try {
-            return PulsarClient.builder().serviceUrl(serviceUrl()).enableTransaction(true).build();
+            var builder = PulsarClient.builder().serviceUrl(serviceUrl()).enableTransaction(true);
+            if (superUserToken != null) {
+                builder.authentication(AuthenticationFactory.token(superUserToken));
+            }
+            return builder.build();
         } catch (PulsarClientException e) {
             throw new IllegalStateException("cannot create a client for " + serviceUrl(), e);
         }
@@ -291,8 +347,21 @@ public final class EmbeddedPulsar implements AutoCloseable {
         private Path dataDirectory;
         private int brokerPort;
         private int webPort;
+        private boolean tokenAuthentication;
 
         private Builder() {
+        }
+
+        /**
+         * Turns on token authentication: clients must present a token signed by this broker's key
+         * ({@link EmbeddedPulsar#createToken}); {@link EmbeddedPulsar#admin()} and
+         * {@link EmbeddedPulsar#newClient()} use a super-user token.
+         *
+         * @return this builder
+         */
+        public Builder tokenAuthentication() {
+            this.tokenAuthentication = true;
+            return this;
         }
 
         /**
