@@ -30,7 +30,16 @@ import dev.tributary.runtime.internal.pulsar.ErrorHandling;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.dsl.plan.PlanNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.tributary.runtime.internal.ops.BacklogPoller;
+import dev.tributary.runtime.internal.ops.OpsServer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.tributary.runtime.internal.pulsar.TaskInputs;
 import java.time.Duration;
 import java.util.Objects;
@@ -56,11 +65,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    private static final java.util.Set<MeterRegistry> JVM_BOUND =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     private final Topology topology;
     private final Configuration config;
     private final String applicationId;
     private final TaskMetrics metrics;
+    private volatile OpsServer ops;
+    private BacklogPoller backlog;
     private volatile JobState state = JobState.CREATED;
     private PulsarConnections connections;
     private StreamTask task;
@@ -77,7 +90,7 @@ public final class JobRunner implements AutoCloseable {
      * @throws dev.tributary.dsl.config.ConfigException if a setting is missing or invalid
      */
     public JobRunner(Topology topology, Configuration config) {
-        this(topology, config, new SimpleMeterRegistry());
+        this(topology, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 
     /**
@@ -86,7 +99,8 @@ public final class JobRunner implements AutoCloseable {
      *
      * @param topology the topology to run
      * @param config the settings (see {@link RuntimeOptions}); {@code application.id} is required
-     * @param registry where the job's counters and gauges go, tagged with {@code application}
+     * @param registry where the job's counters and gauges go, tagged with {@code application}; with
+     *     {@code http.enabled} it must be a {@link PrometheusMeterRegistry}, which {@code /metrics} serves
      * @throws dev.tributary.dsl.config.ConfigException if a setting is missing or invalid
      */
     public JobRunner(Topology topology, Configuration config, MeterRegistry registry) {
@@ -98,6 +112,11 @@ public final class JobRunner implements AutoCloseable {
         this.applicationId = config.get(RuntimeOptions.APPLICATION_ID);
         ErrorHandling.from(config, nodeNames());
         this.metrics = new TaskMetrics(Objects.requireNonNull(registry, "registry"), applicationId);
+        if (config.get(RuntimeOptions.HTTP_ENABLED) && !(registry instanceof PrometheusMeterRegistry)) {
+            throw new dev.tributary.dsl.config.ConfigException(RuntimeOptions.HTTP_ENABLED.key(),
+                    "http.enabled serves the job's registry to Prometheus, so it must be a PrometheusMeterRegistry, not "
+                            + registry.getClass().getName());
+        }
     }
 
     private List<String> nodeNames() {
@@ -131,11 +150,26 @@ public final class JobRunner implements AutoCloseable {
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
         CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(topology, context);
         ErrorHandling errors = ErrorHandling.from(config, nodeNames());
-        connections = PulsarConnections.open(config);
+        if (config.get(RuntimeOptions.HTTP_ENABLED)) {
+            // Up before the restore, so that readiness says "restoring" rather than nothing at all.
+            PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) metrics.registry();
+            bindJvmMetrics(prometheus);
+            ops = OpsServer.start(config.get(RuntimeOptions.HTTP_BIND), config.get(RuntimeOptions.HTTP_PORT), prometheus,
+                    this::liveness, this::readiness);
+            LOG.info("Job '{}' serves /metrics and /health on {}:{}", applicationId, config.get(RuntimeOptions.HTTP_BIND),
+                    ops.port());
+        }
+        try {
+            connections = PulsarConnections.open(config);
+        } catch (RuntimeException e) {
+            closeOps();
+            throw e;
+        }
         TaskState taskState = null;
         PulsarChangelog changelog = null;
         try {
             BitSet owned = Ownership.all(keyGroups).ownedKeyGroups();
+            metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).set(owned.cardinality());
             List<StoreSpec> stores = topology.stores();
             if (!stores.isEmpty()) {
                 stateDirectory = StateDirectory.lock(Path.of(config.get(RuntimeOptions.STATE_DIR), applicationId));
@@ -153,12 +187,16 @@ public final class JobRunner implements AutoCloseable {
                         config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
                 // Fence any previous owner before reading what it wrote.
                 changelog.openProducers();
+                PulsarChangelog restoring = changelog;
+                metrics.restored(restoring, PulsarChangelog::restoredSoFar);
+                metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(owned.cardinality());
                 restoredRecords = changelog.restore(taskState, stateDirectory);
+                metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(0);
             } else {
                 taskState = new TaskState(List.of(), keyGroups, owned, spec -> null, null, 1, false);
             }
             PulsarRecordCollector collector = new PulsarRecordCollector(connections.client(), connections.admin(),
-                    applicationId, config);
+                    applicationId, config, metrics);
             for (SinkSpec sink : compiled.sinks()) {
                 collector.open(sink.topic(), sink.target());
             }
@@ -175,8 +213,12 @@ public final class JobRunner implements AutoCloseable {
             }
             releaseState();
             connections.close();
+            closeOps();
             throw e;
         }
+        List<String> inputTopics = compiled.sources().stream().flatMap(source -> source.topics().stream()).toList();
+        backlog = BacklogPoller.start(connections.admin(), inputTopics, applicationId, metrics,
+                config.get(RuntimeOptions.BACKLOG_INTERVAL));
         thread = new Thread(task, "tributary-" + applicationId + "-0");
         thread.start();
         state = JobState.RUNNING;
@@ -231,12 +273,64 @@ public final class JobRunner implements AutoCloseable {
             LOG.warn("Job '{}' did not stop within shutdown.timeout; closing its connections", applicationId);
             task.abort();
         }
+        if (backlog != null) {
+            backlog.close();
+        }
         connections.close();
         releaseState();
         synchronized (this) {
             state = task.failure() != null ? JobState.FAILED : JobState.STOPPED;
         }
+        closeOps();
         LOG.info("Job '{}' {} after {} records", applicationId, abort ? "aborted" : "stopped", task.processed());
+    }
+
+    private OpsServer.Health liveness() {
+        JobState now = state();
+        return new OpsServer.Health(now != JobState.FAILED, "job '" + applicationId + "' is " + now
+                + failure().map(f -> ": " + f.getMessage()).orElse(""));
+    }
+
+    private OpsServer.Health readiness() {
+        JobState now = state();
+        if (now == JobState.CREATED && ops != null) {
+            return new OpsServer.Health(false, "starting: restoring " + metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).get()
+                    + " key group(s), " + restoredSoFar() + " changelog records so far");
+        }
+        return new OpsServer.Health(now == JobState.RUNNING, "job '" + applicationId + "' is " + now);
+    }
+
+    private long restoredSoFar() {
+        return (long) metrics.registry().find(TaskMetrics.RESTORED).functionCounters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private static synchronized void bindJvmMetrics(MeterRegistry registry) {
+        // Several jobs of one process may share a registry; the JVM is measured once per registry.
+        if (!JVM_BOUND.add(registry)) {
+            return;
+        }
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+    }
+
+    private void closeOps() {
+        if (ops != null) {
+            ops.close();
+        }
+    }
+
+    /**
+     * The port serving /metrics and /health.
+     *
+     * @return the bound port, or -1 without {@code http.enabled}
+     */
+    public int httpPort() {
+        return ops == null ? -1 : ops.port();
     }
 
     private void releaseState() {

@@ -219,6 +219,30 @@ public final class RuntimeOptions {
             .description("The one dead-letter topic for all of the job's failed records; by default each input topic"
                     + " has its own, named <input topic>-<application.id>-DLQ in the input topic's namespace.");
 
+    /** Whether the job serves metrics and health over HTTP. */
+    public static final ConfigOption<Boolean> HTTP_ENABLED = ConfigOption.key("http.enabled").booleanType()
+            .defaultValue(false)
+            .description("Serve /metrics (Prometheus), /health/live and /health/ready over HTTP; the job launcher turns"
+                    + " it on.");
+
+    /** The address the HTTP endpoints bind to. */
+    public static final ConfigOption<String> HTTP_BIND = ConfigOption.key("http.bind").stringType()
+            .defaultValue("127.0.0.1")
+            .description("The address /metrics and /health listen on: localhost unless set, 0.0.0.0 for every"
+                    + " interface (in a container).");
+
+    /** The HTTP port. */
+    public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.key("http.port").intType().defaultValue(9400)
+            .check(n -> n >= 0 && n <= 65535, "must be between 0 and 65535 (0 picks a free port)")
+            .description("The port /metrics and /health listen on.");
+
+    /** How often the input backlog is read. */
+    public static final ConfigOption<Duration> BACKLOG_INTERVAL = ConfigOption.key("metrics.backlog.interval")
+            .durationType().defaultValue(Duration.ofSeconds(15))
+            .check(d -> d.toMillis() >= 100, "must be at least 100ms")
+            .description("How often the job's subscription backlog on each input topic is read from the broker for"
+                    + " the tributary_input_backlog metric.");
+
     /** Every option, for documentation and validation. */
     public static List<ConfigOption<?>> all() {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
@@ -226,6 +250,7 @@ public final class RuntimeOptions {
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,
-                RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC);
+                RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC, HTTP_ENABLED,
+                HTTP_BIND, HTTP_PORT, BACKLOG_INTERVAL);
     }
 }

@@ -1,6 +1,10 @@
 package dev.tributary.runtime.internal.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,16 +24,75 @@ public final class TaskMetrics {
     public static final String OUTPUT_FAILURES = "tributary.output.write.failures";
     public static final String ACK_FAILURES = "tributary.ack.failures";
     public static final String INPUT_PAUSES = "tributary.input.pauses";
+    public static final String RECORDS_IN = "tributary.records.in";
+    public static final String RECORDS_OUT = "tributary.records.out";
+    public static final String RECORDS_ACKED = "tributary.records.acked";
+    public static final String LATENCY = "tributary.records.latency";
+    public static final String COMMITS = "tributary.commits";
+    public static final String KEY_GROUPS_OWNED = "tributary.key.groups.owned";
+    public static final String KEY_GROUPS_RESTORING = "tributary.key.groups.restoring";
+    public static final String RESTORED = "tributary.restore.records";
+    public static final String STATE_ENTRIES = "tributary.state.entries";
+    public static final String BACKLOG = "tributary.input.backlog";
 
     private final MeterRegistry registry;
     private final Tags common;
     private final AtomicLong held = new AtomicLong();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+    private final Counter acked;
+    private final Timer commits;
+    private final Timer latency;
 
     public TaskMetrics(MeterRegistry registry, String applicationId) {
         this.registry = registry;
         this.common = Tags.of("application", applicationId);
         registry.gauge(HELD, common, held);
+        this.acked = Counter.builder(RECORDS_ACKED).tags(common)
+                .description("Input records acknowledged by commits").register(registry);
+        this.commits = Timer.builder(COMMITS).tags(common)
+                .description("Commits: flush outputs and changelogs, await receipts, acknowledge").register(registry);
+        this.latency = Timer.builder(LATENCY).tags(common)
+                .description("From an input record's publish time to the end of its processing, sampled 1 in 16")
+                .register(registry);
+    }
+
+    /** Counts the records of a source; the count is read from the task's own field when scraped. */
+    public <T> void recordsIn(String source, String topics, T owner, ToDoubleFunction<T> count) {
+        FunctionCounter.builder(RECORDS_IN, owner, count).tags(common.and("source", source, "topics", topics))
+                .description("Input records received").register(registry);
+    }
+
+    public <T> void recordsOut(String sink, String topic, T owner, ToDoubleFunction<T> count) {
+        FunctionCounter.builder(RECORDS_OUT, owner, count).tags(common.and("node", sink, "topic", topic))
+                .description("Records written to output topics").register(registry);
+    }
+
+    public <T> void restored(T owner, ToDoubleFunction<T> count) {
+        FunctionCounter.builder(RESTORED, owner, count).tags(common)
+                .description("Changelog records restored into local state").register(registry);
+    }
+
+    public void acked(long count) {
+        acked.increment(count);
+    }
+
+    public Timer commitTimer() {
+        return commits;
+    }
+
+    public void latency(long millis) {
+        latency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    /** A gauge set by whoever knows its value, such as owned key groups or a store's entries. */
+    public AtomicLong gauge(String name, String... tags) {
+        String id = name + '|' + String.join(",", tags);
+        return gauges.computeIfAbsent(id, k -> {
+            AtomicLong value = new AtomicLong();
+            registry.gauge(name, common.and(tags), value);
+            return value;
+        });
     }
 
     public MeterRegistry registry() {

@@ -29,6 +29,11 @@ abstract class AckTracker {
         ids.add(message.getMessageId());
     }
 
+    /** Messages the next commit acknowledges. */
+    int pending() {
+        return ids.size();
+    }
+
     /** A message reported done must not be acknowledged after all: one of its outputs failed. */
     void withdraw(MessageId id) {
         ids.remove(id);

@@ -19,6 +19,8 @@ public final class Input {
     final AckTracker acks;
     /** Deliveries received and not yet done with: processed and awaiting a commit does count as done. */
     int unresolved;
+    /** Messages received; read racily by the metrics scrape. */
+    long received;
     private final Schema<Object> keySchema;
     private final boolean stringKeys;
 

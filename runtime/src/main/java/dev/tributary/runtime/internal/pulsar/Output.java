@@ -26,6 +26,8 @@ final class Output implements KeyGroupBatcher.Sink {
     private final KeyGroupBatcher batcher;
     private final Queue<OutputFailure> failures;
     private CompletableFuture<?> lastSend;
+    /** Records written; read racily by the metrics scrape. */
+    long written;
 
     Output(String topic, SinkTarget target, Producer<Object> producer, int maxBatchRecords,
            Queue<OutputFailure> failures) {
@@ -41,6 +43,7 @@ final class Output implements KeyGroupBatcher.Sink {
 
     /** @param origin the input the record derives from, or null if none (a table update at commit, a punctuation) */
     void write(Record record, Object origin) {
+        written++;
         TypedMessageBuilder<Object> message;
         byte[] keyBytes = null;
         try {

@@ -193,6 +193,11 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
      *
      * @return the records read from the changelogs
      */
+    /** Records restored so far, for progress metrics; read from another thread, so only approximately current. */
+    public long restoredSoFar() {
+        return restored;
+    }
+
     public long restore(TaskState state, StateDirectory directory) {
         long began = System.nanoTime();
         for (StoreSpec store : logged) {

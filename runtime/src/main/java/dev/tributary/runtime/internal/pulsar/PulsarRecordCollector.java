@@ -9,6 +9,7 @@ import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.Record;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +35,11 @@ public final class PulsarRecordCollector implements RecordCollector {
     private final Map<String, Output> outputs = new HashMap<>();
     private final Queue<OutputFailure> failures = new ConcurrentLinkedQueue<>();
     private Object origin;
+    private final TaskMetrics metrics;
 
-    public PulsarRecordCollector(PulsarClient client, PulsarAdmin admin, String producerPrefix, Configuration config) {
+    public PulsarRecordCollector(PulsarClient client, PulsarAdmin admin, String producerPrefix, Configuration config,
+                                 TaskMetrics metrics) {
+        this.metrics = metrics;
         this.client = client;
         this.admin = admin;
         this.producerPrefix = producerPrefix;
@@ -139,7 +143,9 @@ public final class PulsarRecordCollector implements RecordCollector {
                 builder.enableBatching(true);
         }
         try {
-            return new Output(topic, target, builder.create(), maxBatchRecords, failures);
+            Output output = new Output(topic, target, builder.create(), maxBatchRecords, failures);
+            metrics.recordsOut(target.node(), topic, output, o -> o.written);
+            return output;
         } catch (Exception e) {
             if (SchemaMismatch.isRefusal(e)) {
                 throw new JobStartException("sink '" + target.node() + "' cannot write: "

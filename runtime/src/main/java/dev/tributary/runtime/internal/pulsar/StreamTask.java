@@ -99,6 +99,9 @@ public final class StreamTask implements Runnable {
         this.commitMaxRecords = config.get(RuntimeOptions.COMMIT_MAX_RECORDS);
         this.ackTimeoutMillis = config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis();
         this.sendTimeoutNanos = config.get(RuntimeOptions.SEND_TIMEOUT).toNanos();
+        for (Input input : this.inputs) {
+            metrics.recordsIn(input.source.name(), String.join(",", input.source.topics()), input, i -> i.received);
+        }
     }
 
     @Override
@@ -173,6 +176,7 @@ public final class StreamTask implements Runnable {
     private void handle(Input input, Message<Object> message) {
         Delivery delivery = new Delivery(input, message, ++sequence);
         input.unresolved++;
+        input.received++;
         if (retries.holdIfBlocked(delivery)) {
             updatePause();
             return;
@@ -258,7 +262,9 @@ public final class StreamTask implements Runnable {
         delivery.input.unresolved--;
         delivery.done = true;
         uncommitted++;
-        processed++;
+        if ((++processed & 15) == 0) {
+            metrics.latency(System.currentTimeMillis() - delivery.message.getPublishTime());
+        }
     }
 
     /** Retries the keys whose wait is over, then the records that waited behind them, in order. */
@@ -315,6 +321,7 @@ public final class StreamTask implements Runnable {
      * acknowledgement.
      */
     private void commit() throws Exception {
+        long began = System.nanoTime();
         core.flushState();
         List<OutputFailure> refused = collector.flushReportingFailures();
         if (!refused.isEmpty()) {
@@ -329,6 +336,7 @@ public final class StreamTask implements Runnable {
         collectDeadLetters();
         if (uncommitted > 0) {
             acknowledge();
+            metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         }
         nextCommit = System.nanoTime() + commitIntervalNanos;
         if (System.nanoTime() >= nextCheckpoint) {
@@ -338,6 +346,11 @@ public final class StreamTask implements Runnable {
 
     private void acknowledge() throws InterruptedException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
+        long count = 0;
+        for (Input input : inputs) {
+            count += input.acks.pending();
+        }
+        metrics.acked(count);
         for (Input input : inputs) {
             acks.add(input.acks.commit(input.consumer, input.unresolved > 0));
         }
@@ -411,6 +424,9 @@ public final class StreamTask implements Runnable {
         if (changelog != null && stateDirectory != null) {
             changelog.checkpoint(core.state(), stateDirectory);
         }
+        // Counted here, on the task's thread, because the stores are not safe to read from another.
+        core.state().approximateEntries().forEach((store, entries) ->
+                metrics.gauge(TaskMetrics.STATE_ENTRIES, "store", store).set(entries));
         nextCheckpoint = System.nanoTime() + checkpointIntervalNanos;
     }
 

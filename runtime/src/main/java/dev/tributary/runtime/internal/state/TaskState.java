@@ -84,6 +84,19 @@ public final class TaskState implements AutoCloseable {
         return stores.get(name).spec;
     }
 
+    /** Each store's estimated entry count over the owned key groups, as written out so far. */
+    public Map<String, Long> approximateEntries() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (Entry entry : stores.values()) {
+            long count = 0;
+            for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
+                count += entry.bytes.approximateCount(group);
+            }
+            counts.put(entry.spec.name(), count);
+        }
+        return counts;
+    }
+
     public BitSet ownedKeyGroups() {
         return (BitSet) owned.clone();
     }

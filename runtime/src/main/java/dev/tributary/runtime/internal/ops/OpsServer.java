@@ -1,0 +1,82 @@
+package dev.tributary.runtime.internal.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * Serves {@code /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready}
+ * with the JDK's HTTP server on one daemon thread: nothing here is on the per-record path.
+ */
+public final class OpsServer implements AutoCloseable {
+    /** What a health check reports: whether it passes, and why, in a line. */
+    public record Health(boolean up, String detail) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private OpsServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * @throws UncheckedIOException naming the address if it cannot be bound
+     */
+    public static OpsServer start(String bind, int port, PrometheusMeterRegistry registry, Supplier<Health> live,
+                                  Supplier<Health> ready) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve metrics and health on " + bind + ":" + port + " (http.bind,"
+                    + " http.port): " + e.getMessage(), e);
+        }
+        server.createContext("/metrics", exchange -> respond(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/health/live", exchange -> health(exchange, live.get()));
+        server.createContext("/health/ready", exchange -> health(exchange, ready.get()));
+        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "tributary-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.start();
+        return new OpsServer(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void health(HttpExchange exchange, Health health) throws IOException {
+        respond(exchange, health.up() ? 200 : 503, "application/json",
+                "{\"status\":\"" + (health.up() ? "UP" : "DOWN") + "\",\"detail\":\""
+                        + health.detail().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n");
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tributary.runtime;
+
+import static dev.tributary.runtime.PulsarTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.dsl.Produced;
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.PulsarExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** /metrics, /health/live and /health/ready of a running job. */
+@ExtendWith(PulsarExtension.class)
+class OpsEndpointsIT {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sum of a series' samples whose line starts with the name and contains every fragment. */
+    private static double value(String scrape, String name, String... fragments) {
+        double sum = 0;
+        boolean found = false;
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*})? (\\S+)$").matcher(scrape);
+        while (m.find()) {
+            String labels = m.group(1) == null ? "" : m.group(1);
+            boolean all = true;
+            for (String fragment : fragments) {
+                all &= labels.contains(fragment);
+            }
+            if (all) {
+                found = true;
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        assertTrue(found, "no series " + name + " with " + List.of(fragments));
+        return sum;
+    }
+
+    @Test
+    void readinessWaitsForTheRestoreAndMetricsDescribeTheRun(EmbeddedPulsar pulsar, @TempDir Path firstState,
+                                                            @TempDir Path secondState) throws Exception {
+        String input = unique("ops-in");
+        String output = unique("ops-out");
+        String app = unique("ops");
+        createTopic(pulsar, input);
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.STRING).groupByKey().count().toStream()
+                .to(output, Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
+        Topology topology = builder.build();
+        int keys = 50_000;
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
+            for (int i = 0; i < keys; i++) {
+                producer.newMessage().key("key-" + i).value("v").sendAsync();
+            }
+            producer.flush();
+            try (JobRunner seed = new JobRunner(topology, config(pulsar, app)
+                    .with(RuntimeOptions.STATE_DIR, firstState.toString())).start()) {
+                await("seeded", Duration.ofSeconds(60), () -> seed.processedRecords() >= keys);
+            }
+
+            // A new instance with empty local state restores every key from the changelog.
+            Configuration config = config(pulsar, app)
+                    .with(RuntimeOptions.STATE_DIR, secondState.toString())
+                    .with(RuntimeOptions.HTTP_ENABLED, true)
+                    .with(RuntimeOptions.HTTP_PORT, 0)
+                    .with(RuntimeOptions.CHECKPOINT_INTERVAL, Duration.ofMillis(500))
+                    .with(RuntimeOptions.BACKLOG_INTERVAL, Duration.ofMillis(200));
+            JobRunner job = new JobRunner(topology, config);
+            CompletableFuture<JobRunner> started = CompletableFuture.supplyAsync(job::start);
+            try {
+                await("the endpoints", Duration.ofSeconds(30), () -> job.httpPort() > 0);
+                int port = job.httpPort();
+                List<String> whileStarting = new ArrayList<>();
+                while (!started.isDone()) {
+                    HttpResponse<String> ready = get(port, "/health/ready");
+                    whileStarting.add(ready.statusCode() + " " + ready.body());
+                    Thread.sleep(10);
+                }
+                started.get();
+                assertTrue(whileStarting.stream().anyMatch(r -> r.startsWith("503") && r.contains("restoring")),
+                        "not ready while starting: " + whileStarting.subList(0, Math.min(3, whileStarting.size())));
+                assertEquals(keys, job.restoredRecords());
+                assertEquals(200, get(port, "/health/ready").statusCode());
+                assertEquals(200, get(port, "/health/live").statusCode());
+
+                for (int i = 0; i < 1000; i++) {
+                    producer.newMessage().key("key-" + i).value("v").sendAsync();
+                }
+                producer.flush();
+                await("processed", Duration.ofSeconds(30), () -> job.processedRecords() >= 1000);
+                String[] scrape = new String[1];
+                await("state entries and backlog in the scrape", Duration.ofSeconds(30), () -> {
+                    try {
+                        scrape[0] = get(port, "/metrics").body();
+                        return scrape[0].contains("tributary_state_entries{") && scrape[0].contains("tributary_input_backlog{")
+                                && value(scrape[0], "tributary_state_entries") > 0;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                String text = scrape[0];
+                String application = "application=\"" + app + "\"";
+                assertTrue(value(text, "tributary_records_in_total", application) >= 1000);
+                assertTrue(value(text, "tributary_records_out_total", application, "topic=\"persistent://public/default/"
+                        + output + "\"") >= 1);
+                assertTrue(value(text, "tributary_records_acked_total", application) >= 1000);
+                assertTrue(value(text, "tributary_commits_seconds_count", application) >= 1);
+                assertTrue(value(text, "tributary_records_latency_seconds_count", application) >= 1);
+                assertEquals(64, value(text, "tributary_key_groups_owned", application));
+                assertEquals(0, value(text, "tributary_key_groups_restoring", application));
+                assertEquals(keys, value(text, "tributary_restore_records_total", application));
+                assertTrue(value(text, "tributary_state_entries", application) >= keys * 0.5,
+                        "an estimate of the store's entries");
+                value(text, "tributary_input_backlog", application, "subscription=\"" + app + "\"");
+                assertTrue(value(text, "jvm_memory_used_bytes") > 0);
+                value(text, "tributary_records_held", application);
+            } finally {
+                job.close();
+            }
+            assertTrue(job.httpPort() < 0 || !portAnswers(job.httpPort()), "the endpoints close with the job");
+        }
+    }
+
+    private static boolean portAnswers(int port) {
+        try {
+            get(port, "/health/live");
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
