@@ -9,6 +9,7 @@ import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.JobState;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.launcher.JobLauncher;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
@@ -26,7 +26,6 @@ import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
-import sun.misc.Signal;
 
 /**
  * Runs the example jobs.
@@ -196,26 +195,7 @@ public final class Examples {
         JobRunner runner = new JobRunner(topology, config);
         out.println(topology.describe());
         runner.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runnable stop = () -> {
-            err.println("Stopping: finishing the records in hand and committing...");
-            runner.close();
-            stopped.countDown();
-        };
-        Signal.handle(new Signal("TERM"), signal -> new Thread(stop, "tributary-stop").start());
-        Signal.handle(new Signal("INT"), signal -> new Thread(stop, "tributary-stop").start());
-        while (!runner.awaitTermination(Duration.ofSeconds(1))) {
-            if (stopped.getCount() == 0) {
-                break;
-            }
-        }
-        stopped.await(1, TimeUnit.MINUTES);
-        if (runner.state() == JobState.FAILED) {
-            err.println("error: job failed: " + runner.failure().map(Throwable::getMessage).orElse("unknown error"));
-            return FAILED;
-        }
-        err.println("Stopped after " + runner.processedRecords() + " records.");
-        return OK;
+        return JobLauncher.awaitStop(runner, err);
     }
 
     private int runDemo(ExampleJob job, LauncherArgs args) throws Exception {

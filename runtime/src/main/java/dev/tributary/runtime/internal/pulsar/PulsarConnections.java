@@ -42,30 +42,10 @@ public final class PulsarConnections implements AutoCloseable {
         Duration timeout = config.get(RuntimeOptions.OPERATION_TIMEOUT);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         Authentication authentication = authentication(config);
-        String trustCerts = config.get(RuntimeOptions.TLS_TRUST_CERTS_FILE);
-        if (trustCerts != null && !Files.isReadable(Path.of(trustCerts))) {
-            throw new ConfigException(RuntimeOptions.TLS_TRUST_CERTS_FILE.key(), trustCerts, "must be a readable file");
-        }
+        String trustCerts = trustCerts(config);
         boolean hostnameVerification = config.get(RuntimeOptions.TLS_HOSTNAME_VERIFICATION);
         boolean allowInsecure = config.get(RuntimeOptions.TLS_ALLOW_INSECURE);
-        PulsarClient client;
-        try {
-            // An explicit no-op instance: otherwise the client consults the global OpenTelemetry and logs
-            // a notice about auto-configuration on every start. Tributary's metrics are its own.
-            client = PulsarClient.builder().serviceUrl(serviceUrl)
-                    .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
-                    .operationTimeout(millis, TimeUnit.MILLISECONDS)
-                    .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
-                    .lookupTimeout(millis, TimeUnit.MILLISECONDS)
-                    .authentication(authentication)
-                    .tlsTrustCertsFilePath(trustCerts)
-                    .enableTlsHostnameVerification(hostnameVerification)
-                    .allowTlsInsecureConnection(allowInsecure)
-                    .build();
-        } catch (PulsarClientException | RuntimeException e) {
-            throw new JobStartException("invalid Pulsar service URL '" + serviceUrl + "' (pulsar.service.url): "
-                    + PulsarErrors.reason(e), e);
-        }
+        PulsarClient client = newClient(config);
         PulsarAdmin admin;
         try {
             admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl)
@@ -89,6 +69,42 @@ public final class PulsarConnections implements AutoCloseable {
                     + " set pulsar.admin.url if it differs") + "): " + PulsarErrors.reason(e), e);
         }
         return new PulsarConnections(serviceUrl, adminUrl, client, admin);
+    }
+
+    /**
+     * A client with the job's connection and security settings, not yet connected.
+     *
+     * @throws JobStartException if the service URL is not valid
+     */
+    public static PulsarClient newClient(Configuration config) {
+        String serviceUrl = config.get(RuntimeOptions.SERVICE_URL);
+        int millis = (int) Math.min(Integer.MAX_VALUE, config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis());
+        String trustCerts = trustCerts(config);
+        try {
+            // An explicit no-op instance: otherwise the client consults the global OpenTelemetry and logs
+            // a notice about auto-configuration on every start. Tributary's metrics are its own.
+            return PulsarClient.builder().serviceUrl(serviceUrl)
+                    .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
+                    .operationTimeout(millis, TimeUnit.MILLISECONDS)
+                    .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)
+                    .lookupTimeout(millis, TimeUnit.MILLISECONDS)
+                    .authentication(authentication(config))
+                    .tlsTrustCertsFilePath(trustCerts)
+                    .enableTlsHostnameVerification(config.get(RuntimeOptions.TLS_HOSTNAME_VERIFICATION))
+                    .allowTlsInsecureConnection(config.get(RuntimeOptions.TLS_ALLOW_INSECURE))
+                    .build();
+        } catch (PulsarClientException | RuntimeException e) {
+            throw new JobStartException("invalid Pulsar service URL '" + serviceUrl + "' (pulsar.service.url): "
+                    + PulsarErrors.reason(e), e);
+        }
+    }
+
+    private static String trustCerts(Configuration config) {
+        String trustCerts = config.get(RuntimeOptions.TLS_TRUST_CERTS_FILE);
+        if (trustCerts != null && !Files.isReadable(Path.of(trustCerts))) {
+            throw new ConfigException(RuntimeOptions.TLS_TRUST_CERTS_FILE.key(), trustCerts, "must be a readable file");
+        }
+        return trustCerts;
     }
 
     /** The credentials configured, or none; a token and mutual TLS together are refused. */
