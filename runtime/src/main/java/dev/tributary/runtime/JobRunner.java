@@ -27,6 +27,7 @@ import dev.tributary.runtime.internal.pulsar.PulsarConnections;
 import dev.tributary.runtime.internal.pulsar.PulsarRecordCollector;
 import dev.tributary.runtime.internal.pulsar.StreamTask;
 import dev.tributary.runtime.internal.pulsar.ErrorHandling;
+import dev.tributary.runtime.internal.metrics.NodeMetrics;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.dsl.plan.PlanNode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -200,7 +201,7 @@ public final class JobRunner implements AutoCloseable {
             for (SinkSpec sink : compiled.sinks()) {
                 collector.open(sink.topic(), sink.target());
             }
-            TaskCore core = compiled.instantiate(collector, taskState);
+            TaskCore core = compiled.instantiate(collector, taskState, new NodeMetrics(metrics)::wrap);
             task = new StreamTask(applicationId + "-0",
                     TaskInputs.subscribe(connections, compiled, core, applicationId, keyGroups.ranges(owned), config),
                     collector, core, changelog, stateDirectory, config, errors, keyGroups, metrics, applicationId);

@@ -139,6 +139,8 @@ class OpsEndpointsIT {
                         "an estimate of the store's entries");
                 value(text, "tributary_input_backlog", application, "subscription=\"" + app + "\"");
                 assertTrue(value(text, "jvm_memory_used_bytes") > 0);
+                assertTrue(value(text, "tributary_node_records_total", application, "node=\"source-0\"") >= 1000);
+                assertTrue(value(text, "tributary_node_time_seconds_count", application, "node=\"source-0\"") >= 1000 / 64);
                 value(text, "tributary_records_held", application);
             } finally {
                 job.close();

@@ -53,6 +53,16 @@ public final class CompiledTopology {
 
     /** Builds the operators of one task, children before parents. */
     public TaskCore instantiate(RecordCollector collector, TaskState state) {
+        return instantiate(collector, state, (node, processor) -> processor);
+    }
+
+    /**
+     * Builds the operators of one task, each wrapped as its parents see it, such as for metrics.
+     *
+     * @param wrap given a node's name and operator, returns what its parents call
+     */
+    public TaskCore instantiate(RecordCollector collector, TaskState state,
+                                java.util.function.BiFunction<String, Processor, Processor> wrap) {
         List<PlanNode> nodes = topology.nodes();
         Map<String, Processor> built = new HashMap<>();
         Map<String, List<Processor>> childrenOf = new HashMap<>();
@@ -65,8 +75,8 @@ public final class CompiledTopology {
                 children.add(built.get(child));
             }
             childrenOf.put(node.name(), children);
-            built.put(node.name(), translators.of(node).translate(node,
-                    new TranslationContext(childNodes, children, collector, context.keyGroups(), state, context)));
+            built.put(node.name(), wrap.apply(node.name(), translators.of(node).translate(node,
+                    new TranslationContext(childNodes, children, collector, context.keyGroups(), state, context))));
         }
         Map<String, Processor> bySource = new HashMap<>();
         Map<String, String> byTopic = new HashMap<>();

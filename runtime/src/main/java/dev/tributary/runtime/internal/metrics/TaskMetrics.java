@@ -99,6 +99,11 @@ public final class TaskMetrics {
         return registry;
     }
 
+    /** The tags every meter of the job carries. */
+    public Tags tags() {
+        return common;
+    }
+
     /** A record's processing failed and it will be tried again. */
     public void retried(String node) {
         counter(RETRIED, node, null).increment();
