@@ -1,0 +1,286 @@
+package dev.tributary.bench;
+
+import dev.tributary.dsl.Consumed;
+import dev.tributary.dsl.Produced;
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.JobRunner;
+import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+
+/**
+ * Runs the benchmark scenarios for Tributary and for hand-written raw-client baselines on one
+ * embedded broker, with the same data, and prints a table of throughput, the ratio to the baseline
+ * and CPU time per record.
+ *
+ * <pre>
+ * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3] [--records N]
+ * </pre>
+ */
+public final class Bench {
+    /** A JSON value of about 100 bytes for B2. */
+    public static final class Order {
+        public long id;
+        public String user;
+        public double amount;
+        public String country;
+        public String note;
+
+        public Order() {
+        }
+
+        Order(long id, String user, double amount, String country, String note) {
+            this.id = id;
+            this.user = user;
+            this.amount = amount;
+            this.country = country;
+            this.note = note;
+        }
+    }
+
+    private static final Schema<Order> ORDERS = Schema.JSON(Order.class);
+
+    private final EmbeddedPulsar pulsar;
+    private final PrintStream out;
+    private final long records;
+    private final int repetitions;
+    private final Path work;
+    private int sequence;
+
+    Bench(EmbeddedPulsar pulsar, PrintStream out, long records, int repetitions, Path work) {
+        this.pulsar = pulsar;
+        this.out = out;
+        this.records = records;
+        this.repetitions = repetitions;
+        this.work = work;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "tributary-bench-log4j2.xml");
+        }
+        boolean full = Arrays.asList(args).contains("--full");
+        long records = full ? 1_000_000 : 200_000;
+        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3"));
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--records")) {
+                records = Long.parseLong(args[++i]);
+            } else if (args[i].equals("--scenarios")) {
+                scenarios = new TreeSet<>(Arrays.asList(args[++i].toUpperCase(Locale.ROOT).split(",")));
+            } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
+                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3]"
+                        + " [--records N]");
+                System.exit(2);
+            }
+        }
+        Path work = Files.createTempDirectory("tributary-bench-");
+        try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start()) {
+            Bench bench = new Bench(pulsar, System.out, records, full ? 3 : 1, work);
+            List<Result> results = bench.run(scenarios);
+            bench.print(results);
+        }
+        System.exit(0);
+    }
+
+    List<Result> run(Set<String> scenarios) throws Exception {
+        out.printf("Machine: %d cores, %s %s, Java %s; broker: embedded Pulsar %s, one bookie, journal sync off%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"), org.apache.pulsar.PulsarVersion.getVersion());
+        out.printf("%,d records per run, %d repetition(s), values of about 100 bytes, 10,000 keys from seed 42%n%n",
+                records, repetitions);
+        List<Result> results = new ArrayList<>();
+        for (int rep = 0; rep < repetitions; rep++) {
+            if (scenarios.contains("B1")) {
+                report(results, passThrough());
+            }
+            if (scenarios.contains("B2")) {
+                report(results, mapFilter());
+            }
+            if (scenarios.contains("B3")) {
+                report(results, keyedCount());
+            }
+        }
+        return results;
+    }
+
+    private String topic(String name) throws Exception {
+        String topic = "persistent://public/default/bench-" + name + "-" + (++sequence);
+        pulsar.admin().topics().createNonPartitionedTopic(topic);
+        return topic;
+    }
+
+    private static String key(Random random) {
+        return "key-" + random.nextInt(10_000);
+    }
+
+    private String publishText() throws Exception {
+        String topic = topic("text");
+        Random random = new Random(42);
+        char[] pad = new char[96];
+        Arrays.fill(pad, 'x');
+        String value = new String(pad);
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).blockIfQueueFull(true).create()) {
+            for (long i = 0; i < records; i++) {
+                producer.newMessage().key(key(random)).value(value).sendAsync();
+            }
+            producer.flush();
+        }
+        return topic;
+    }
+
+    private String publishOrders() throws Exception {
+        String topic = topic("orders");
+        Random random = new Random(42);
+        try (PulsarClient client = pulsar.newClient();
+             Producer<Order> producer = client.newProducer(ORDERS).topic(topic).blockIfQueueFull(true).create()) {
+            for (long i = 0; i < records; i++) {
+                String key = key(random);
+                producer.newMessage().key(key).value(new Order(i, key, random.nextInt(10_000) / 100.0,
+                        random.nextBoolean() ? "de" : "fr", "n")).sendAsync();
+            }
+            producer.flush();
+        }
+        return topic;
+    }
+
+    private Result tributary(String scenario, String variant, Topology topology, Configuration extra) throws Exception {
+        String app = "bench-" + (++sequence);
+        Configuration config = Configuration.empty()
+                .with(RuntimeOptions.APPLICATION_ID, app)
+                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
+                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
+                .with(RuntimeOptions.STATE_DIR, work.resolve("state").toString())
+                .withAll(extra);
+        String thread = "tributary-" + app;
+        Cpu cpu = new Cpu(name -> name.startsWith(thread) || name.startsWith("pulsar-client"));
+        JobRunner job = new JobRunner(topology, config).start();
+        long began = System.nanoTime();
+        while (job.processedRecords() < records) {
+            if (job.failure().isPresent()) {
+                throw new IllegalStateException("the job failed", job.failure().get());
+            }
+            Thread.sleep(2);
+            cpu.sample();
+        }
+        cpu.sample();
+        job.close();
+        long nanos = System.nanoTime() - began;
+        return new Result(scenario, variant, false, records, nanos, cpu.nanos());
+    }
+
+    private static Result baseline(Result result) {
+        return new Result(result.scenario(), result.variant(), true, result.records(), result.nanos(), result.cpuNanos());
+    }
+
+    /** B1: consume and produce unchanged. */
+    private List<Result> passThrough() throws Exception {
+        String input = publishText();
+        List<Result> results = new ArrayList<>();
+        results.add(baseline(RawLoops.run("B1 pass-through", "raw loop, default batcher", pulsar.serviceUrl(), input,
+                topic("out"), Schema.STRING, Schema.STRING, BatcherBuilder.DEFAULT, records, (k, v) -> v)));
+        results.add(RawLoops.run("B1 pass-through", "raw loop, KEY_BASED batcher", pulsar.serviceUrl(), input,
+                topic("out"), Schema.STRING, Schema.STRING, BatcherBuilder.KEY_BASED, records, (k, v) -> v));
+        for (ProducerBatching batching : List.of(ProducerBatching.DEFAULT, ProducerBatching.KEY_GROUP)) {
+            StreamBuilder builder = new StreamBuilder();
+            builder.stream(input, Schema.STRING)
+                    .to(topic("out"), Produced.with(Schema.STRING, Schema.STRING).withBatching(batching));
+            results.add(tributary("B1 pass-through", "Tributary, " + batching + " batching", builder.build(),
+                    Configuration.empty()));
+        }
+        return results;
+    }
+
+    /** B2: decode JSON, drop a tenth, change a field, encode JSON. */
+    private List<Result> mapFilter() throws Exception {
+        String input = publishOrders();
+        List<Result> results = new ArrayList<>();
+        results.add(baseline(RawLoops.run("B2 map + filter JSON", "raw loop, default batcher", pulsar.serviceUrl(),
+                input, topic("out"), ORDERS, ORDERS, BatcherBuilder.DEFAULT, records, (k, o) -> {
+                    if (o.amount < 10) {
+                        return null;
+                    }
+                    o.country = o.country.toUpperCase(Locale.ROOT);
+                    return o;
+                })));
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Consumed.with(ORDERS))
+                .filter((k, o) -> o.amount >= 10)
+                .mapValues(o -> {
+                    o.country = o.country.toUpperCase(Locale.ROOT);
+                    return o;
+                })
+                .to(topic("out"), Produced.with(Schema.STRING, ORDERS).withBatching(ProducerBatching.DEFAULT));
+        results.add(tributary("B2 map + filter JSON", "Tributary, DEFAULT batching", builder.build(),
+                Configuration.empty()));
+        return results;
+    }
+
+    /** B3: count per key in RocksDB, write each new count. */
+    private List<Result> keyedCount() throws Exception {
+        String input = publishText();
+        List<Result> results = new ArrayList<>();
+        Path rocks = Files.createDirectories(work.resolve("raw-rocks-" + (++sequence)));
+        String output = topic("out");
+        RawLoops.Counts[] counts = new RawLoops.Counts[1];
+        try {
+            results.add(baseline(RawLoops.run("B3 keyed count, 10k keys", "raw loop + RocksDB get/put per record",
+                    pulsar.serviceUrl(), input, output, Schema.STRING, Schema.INT64, BatcherBuilder.DEFAULT,
+                    records, (k, v) -> {
+                        if (counts[0] == null) {
+                            counts[0] = new RawLoops.Counts(rocks);
+                        }
+                        return counts[0].increment(k);
+                    })));
+        } finally {
+            if (counts[0] != null) {
+                counts[0].close();
+            }
+        }
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.STRING).groupByKey().count().toStream()
+                .to(topic("out"), Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
+        results.add(tributary("B3 keyed count, 10k keys", "Tributary, RocksDB, changelog, emit on commit",
+                builder.build(), Configuration.empty()));
+        return results;
+    }
+
+    private void report(List<Result> all, List<Result> scenario) {
+        all.addAll(scenario);
+        for (Result r : scenario) {
+            out.printf("  done: %s / %s: %,.0f records/s%n", r.scenario(), r.variant(), r.perSecond());
+        }
+    }
+
+    void print(List<Result> results) {
+        out.println();
+        out.printf("%-26s %-46s %12s %8s %14s%n", "scenario", "variant", "records/s", "ratio", "CPU us/record");
+        for (Result result : results) {
+            Result base = results.stream().filter(r -> r.baseline() && r.scenario().equals(result.scenario()))
+                    .findFirst().orElse(result);
+            out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%n", result.scenario(), result.variant(), result.perSecond(),
+                    result.perSecond() / base.perSecond(), result.cpuMicrosPerRecord());
+        }
+    }
+
+    static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.tributary.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The hand-written loops Tributary is measured against: what a careful user of the raw client would
+ * write for the same at-least-once job. Consume on Key_Shared, produce, and every 100 ms flush the
+ * producer, wait for its receipts and acknowledge what was processed with one list-ack.
+ */
+final class RawLoops {
+    private static final long COMMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private RawLoops() {
+    }
+
+    /** What the loop does with one record: returns the value to write, or null to drop it. */
+    interface Step<I, O> {
+        O apply(String key, I value) throws Exception;
+    }
+
+    static <I, O> Result run(String scenario, String variant, String serviceUrl, String input, String output,
+                             Schema<I> in, Schema<O> out, BatcherBuilder batcher, long records, Step<I, O> step)
+            throws Exception {
+        Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client"));
+        try (PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build();
+             Consumer<I> consumer = client.newConsumer(in).topic(input).subscriptionName("raw-" + variant.replaceAll("[^A-Za-z0-9]+", "-"))
+                     .subscriptionType(SubscriptionType.Key_Shared)
+                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+             Producer<O> producer = client.newProducer(out).topic(output).enableBatching(true)
+                     .batcherBuilder(batcher).blockIfQueueFull(true)
+                     .batchingMaxPublishDelay(100, TimeUnit.MILLISECONDS).create()) {
+            long began = System.nanoTime();
+            long nextCommit = began + COMMIT_NANOS;
+            long done = 0;
+            List<MessageId> processed = new ArrayList<>();
+            CompletableFuture<MessageId> last = null;
+            while (done < records) {
+                Message<I> message = consumer.receive(10, TimeUnit.MILLISECONDS);
+                if (message != null) {
+                    O value = step.apply(message.getKey(), message.getValue());
+                    if (value != null) {
+                        last = producer.newMessage().key(message.getKey()).value(value)
+                                .eventTime(message.getPublishTime()).sendAsync();
+                    }
+                    processed.add(message.getMessageId());
+                    done++;
+                }
+                if (System.nanoTime() >= nextCommit || done == records) {
+                    last = commit(producer, consumer, processed, last);
+                    processed = new ArrayList<>();
+                    nextCommit = System.nanoTime() + COMMIT_NANOS;
+                    cpu.sample();
+                }
+            }
+            long nanos = System.nanoTime() - began;
+            return new Result(scenario, variant, false, records, nanos, cpu.nanos());
+        }
+    }
+
+    private static <O> CompletableFuture<MessageId> commit(Producer<O> producer, Consumer<?> consumer,
+                                                          List<MessageId> processed, CompletableFuture<MessageId> last)
+            throws Exception {
+        producer.flush();
+        if (last != null) {
+            last.get();
+        }
+        if (!processed.isEmpty()) {
+            consumer.acknowledgeAsync(processed).get();
+        }
+        return null;
+    }
+
+    /** A read-modify-write counter per key in RocksDB with the write-ahead log off, as a hand-written job would keep. */
+    static final class Counts implements AutoCloseable {
+        private final Options options;
+        private final RocksDB db;
+        private final WriteOptions writes;
+
+        Counts(Path directory) throws Exception {
+            RocksDB.loadLibrary();
+            options = new Options().setCreateIfMissing(true);
+            db = RocksDB.open(options, directory.toString());
+            writes = new WriteOptions().setDisableWAL(true);
+        }
+
+        long increment(String key) throws Exception {
+            byte[] k = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] current = db.get(k);
+            long count = (current == null ? 0 : ByteBuffer.wrap(current).getLong()) + 1;
+            db.put(writes, k, ByteBuffer.allocate(8).putLong(count).array());
+            return count;
+        }
+
+        @Override
+        public void close() {
+            writes.close();
+            db.close();
+            options.close();
+        }
+    }
+
+    static <T> Function<T, T> identity() {
+        return t -> t;
+    }
+}

@@ -1,0 +1,34 @@
+package dev.tributary.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Keeps the harness from rotting: one short pass of every scenario completes and reports numbers. */
+class BenchSmokeTest {
+    @Test
+    void everyScenarioCompletesAndReportsNumbers(@TempDir Path work) throws Exception {
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start()) {
+            Bench bench = new Bench(pulsar, new PrintStream(text, true, StandardCharsets.UTF_8), 5_000, 1, work);
+            List<Result> results = bench.run(Set.of("B1", "B2", "B3"));
+            bench.print(results);
+            assertEquals(8, results.size(), text.toString(StandardCharsets.UTF_8));
+            for (Result result : results) {
+                assertEquals(5_000, result.records());
+                assertTrue(result.perSecond() > 0 && result.cpuNanos() > 0, result.toString());
+            }
+        }
+        String table = text.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("records/s") && table.contains("B3 keyed count"), table);
+    }
+}
