@@ -72,6 +72,35 @@ public final class TypedStore<K, V> implements KeyValueStore<K, V> {
         access.put(keyGroupOf.applyAsInt(bytes), bytes, value == null ? null : valueSchema.encode(value));
     }
 
+    /**
+     * Encodes a key once for a read-modify-write through {@link #get(int, byte[])} and
+     * {@link #put(int, byte[], Object)}, which would otherwise encode and hash it twice.
+     *
+     * @param key the key, not null
+     * @return the key's bytes
+     */
+    public byte[] encodeKey(K key) {
+        return keyBytes(key);
+    }
+
+    /**
+     * @param keyBytes an encoded key
+     * @return its key group
+     */
+    public int keyGroup(byte[] keyBytes) {
+        return keyGroupOf.applyAsInt(keyBytes);
+    }
+
+    /** Reads by an already encoded key and its key group. */
+    public V get(int keyGroup, byte[] keyBytes) {
+        return decode(access.get(keyGroup, keyBytes));
+    }
+
+    /** Writes by an already encoded key and its key group; a null value deletes. */
+    public void put(int keyGroup, byte[] keyBytes, V value) {
+        access.put(keyGroup, keyBytes, value == null ? null : valueSchema.encode(value));
+    }
+
     @Override
     public V putIfAbsent(K key, V value) {
         V existing = get(key);

@@ -36,13 +36,18 @@ public final class AggregateTranslator implements NodeTranslator<AggregateNode> 
                 throw ProcessingException.invalid(name, "a record without a value cannot update an aggregate");
             }
             Object updated;
+            // The key is encoded and hashed once for the read and the write.
+            byte[] keyBytes;
+            int keyGroup;
             try {
-                Object current = store.get(record.key());
+                keyBytes = store.encodeKey(record.key());
+                keyGroup = store.keyGroup(keyBytes);
+                Object current = store.get(keyGroup, keyBytes);
                 updated = aggregator.apply(record.key(), record.value(), current != null ? current : initializer.apply());
             } catch (RuntimeException e) {
                 throw new ProcessingException(name, e);
             }
-            store.put(record.key(), updated);
+            store.put(keyGroup, keyBytes, updated);
             if (emitAtOnce) {
                 next.process(record.withValue(updated));
             }
