@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.BatcherBuilder;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -284,9 +283,5 @@ public final class Bench {
             out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%n", result.scenario(), result.variant(), result.perSecond(),
                     result.perSecond() / base.perSecond(), result.cpuMicrosPerRecord());
         }
-    }
-
-    static long elapsedMillis(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.pulsar.client.api.BatcherBuilder;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
@@ -115,9 +114,5 @@ final class RawLoops {
             db.close();
             options.close();
         }
-    }
-
-    static <T> Function<T, T> identity() {
-        return t -> t;
     }
 }

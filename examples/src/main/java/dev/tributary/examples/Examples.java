@@ -48,11 +48,12 @@ import org.apache.pulsar.client.api.SubscriptionType;
  * schema refused).
  */
 public final class Examples {
-    static final int OK = 0;
-    static final int FAILED = 1;
-    static final int USAGE = 2;
-    static final int INVALID = 3;
-    static final int CANNOT_START = 4;
+    // The same exit codes as the job launcher's, so scripts treat both alike.
+    static final int OK = JobLauncher.OK;
+    static final int FAILED = JobLauncher.FAILED;
+    static final int USAGE = JobLauncher.USAGE;
+    static final int INVALID = JobLauncher.INVALID;
+    static final int CANNOT_START = JobLauncher.CANNOT_START;
 
     private static final Map<String, ExampleJob> JOBS = new LinkedHashMap<>();
     private static final String REPLAY = "replay-dead-letters";

@@ -129,7 +129,7 @@ class LauncherIT {
         while (!committed(pulsar, topic, app)) {
             assertTrue(process.isAlive(), "the job exited early");
             assertTrue(System.nanoTime() < deadline, "the job did not process its input in time");
-            Thread.onSpinWait();
+            Thread.sleep(20); // the poll interval of a wait with a deadline, not a fixed wait
         }
         process.destroy(); // SIGTERM
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");

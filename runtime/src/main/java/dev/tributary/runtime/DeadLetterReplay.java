@@ -20,6 +20,7 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
+import dev.tributary.runtime.internal.pulsar.MessageCopy;
 import org.apache.pulsar.common.naming.TopicName;
 
 /**
@@ -132,26 +133,8 @@ public final class DeadLetterReplay {
     }
 
     private static TypedMessageBuilder<byte[]> copy(Producer<byte[]> producer, Message<byte[]> message) {
-        TypedMessageBuilder<byte[]> copy = producer.newMessage().value(message.getData());
-        if (message.hasBase64EncodedKey()) {
-            copy.keyBytes(message.getKeyBytes());
-        } else if (message.hasKey()) {
-            copy.key(message.getKey());
-        }
-        if (message.hasOrderingKey()) {
-            copy.orderingKey(message.getOrderingKey());
-        }
-        if (message.getEventTime() > 0) {
-            copy.eventTime(message.getEventTime());
-        }
-        Map<String, String> properties = new HashMap<>();
-        message.getProperties().forEach((k, v) -> {
-            if (!k.startsWith(DeadLetterProperties.PREFIX)) {
-                properties.put(k, v);
-            }
-        });
+        Map<String, String> properties = MessageCopy.propertiesWithoutErrors(message);
         properties.put(DeadLetterProperties.REPLAYED_FROM, message.getMessageId().toString());
-        copy.properties(properties);
-        return copy;
+        return MessageCopy.envelope(message, producer.newMessage().value(message.getData())).properties(properties);
     }
 }

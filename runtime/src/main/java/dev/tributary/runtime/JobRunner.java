@@ -73,6 +73,7 @@ public final class JobRunner implements AutoCloseable {
     private final Configuration config;
     private final String applicationId;
     private final TaskMetrics metrics;
+    private final ErrorHandling errors;
     private volatile OpsServer ops;
     private BacklogPoller backlog;
     private volatile JobState state = JobState.CREATED;
@@ -111,7 +112,7 @@ public final class JobRunner implements AutoCloseable {
             config.get(option);
         }
         this.applicationId = config.get(RuntimeOptions.APPLICATION_ID);
-        ErrorHandling.from(config, nodeNames());
+        this.errors = ErrorHandling.from(config, nodeNames());
         this.metrics = new TaskMetrics(Objects.requireNonNull(registry, "registry"), applicationId);
         if (config.get(RuntimeOptions.HTTP_ENABLED) && !(registry instanceof PrometheusMeterRegistry)) {
             throw new dev.tributary.dsl.config.ConfigException(RuntimeOptions.HTTP_ENABLED.key(),
@@ -150,7 +151,6 @@ public final class JobRunner implements AutoCloseable {
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
         CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(topology, context);
-        ErrorHandling errors = ErrorHandling.from(config, nodeNames());
         if (config.get(RuntimeOptions.HTTP_ENABLED)) {
             // Up before the restore, so that readiness says "restoring" rather than nothing at all.
             PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) metrics.registry();

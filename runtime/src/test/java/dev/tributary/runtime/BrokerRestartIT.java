@@ -45,7 +45,8 @@ class BrokerRestartIT {
                 await("half the input echoed", Duration.ofSeconds(60), () -> collector.seen.size() >= keys * perKey / 4);
 
                 pulsar.stop();
-                Thread.sleep(2_000);
+                // Down until the clients have seen it go: the test's own consumer shares the broker.
+                await("clients disconnected", Duration.ofSeconds(30), () -> !collector.connected());
                 assertEquals(JobState.RUNNING, job.state(), "the job waits for the broker");
                 pulsar.start();
 

@@ -49,9 +49,10 @@ class CrashIT {
         final AtomicLong total = new AtomicLong();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
+        private final Consumer<String> consumer;
 
         EchoCollector(PulsarClient client, String topic) throws Exception {
-            Consumer<String> consumer = client.newConsumer(Schema.STRING).topic(topic).subscriptionName("verifier")
+            consumer = client.newConsumer(Schema.STRING).topic(topic).subscriptionName("verifier")
                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
             thread = new Thread(() -> {
                 try (consumer) {
@@ -70,6 +71,11 @@ class CrashIT {
                 }
             }, "echo-collector");
             thread.start();
+        }
+
+        /** Whether the collector's consumer is connected to the broker. */
+        boolean connected() {
+            return consumer.isConnected();
         }
 
         @Override

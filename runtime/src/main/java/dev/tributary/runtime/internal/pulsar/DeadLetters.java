@@ -105,31 +105,13 @@ final class DeadLetters {
     }
 
     private TypedMessageBuilder<byte[]> message(Producer<byte[]> producer, Delivery delivery) {
-        Message<Object> original = delivery.message;
-        TypedMessageBuilder<byte[]> message = producer.newMessage().value(original.getData());
-        if (original.hasBase64EncodedKey()) {
-            message.keyBytes(original.getKeyBytes());
-        } else if (original.hasKey()) {
-            message.key(original.getKey());
-        }
-        if (original.hasOrderingKey()) {
-            message.orderingKey(original.getOrderingKey());
-        }
-        if (original.getEventTime() > 0) {
-            message.eventTime(original.getEventTime());
-        }
-        message.properties(properties(delivery));
-        return message;
+        return MessageCopy.envelope(delivery.message, producer.newMessage().value(delivery.message.getData()))
+                .properties(properties(delivery));
     }
 
     Map<String, String> properties(Delivery delivery) {
         Message<Object> original = delivery.message;
-        Map<String, String> properties = new HashMap<>();
-        original.getProperties().forEach((k, v) -> {
-            if (!k.startsWith(DeadLetterProperties.PREFIX)) {
-                properties.put(k, v);
-            }
-        });
+        Map<String, String> properties = MessageCopy.propertiesWithoutErrors(original);
         Delivery.Failure failure = delivery.failure;
         Throwable error = failure.error();
         properties.put(DeadLetterProperties.KIND, failure.kind().label);
