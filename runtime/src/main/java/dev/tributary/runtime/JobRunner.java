@@ -22,7 +22,8 @@ import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
 import dev.tributary.runtime.internal.compile.Translators;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
-import dev.tributary.runtime.internal.keygroup.Ownership;
+import dev.tributary.runtime.internal.cluster.Membership;
+import dev.tributary.runtime.internal.pulsar.InputSubscriptions;
 import dev.tributary.runtime.internal.pulsar.PulsarConnections;
 import dev.tributary.runtime.internal.pulsar.PulsarRecordCollector;
 import dev.tributary.runtime.internal.pulsar.StreamTask;
@@ -41,7 +42,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import dev.tributary.runtime.internal.pulsar.TaskInputs;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -81,6 +81,8 @@ public final class JobRunner implements AutoCloseable {
     private StreamTask task;
     private Thread thread;
     private StateDirectory stateDirectory;
+    private Membership membership;
+    private volatile String instanceId;
     private boolean holdsStateMemory;
     private long restoredRecords;
 
@@ -168,33 +170,34 @@ public final class JobRunner implements AutoCloseable {
         }
         TaskState taskState = null;
         PulsarChangelog changelog = null;
+        String instanceId = config.get(RuntimeOptions.INSTANCE_ID);
+        if (instanceId == null) {
+            instanceId = defaultInstanceId();
+        }
+        membership = new Membership(connections.client(), connections.admin(),
+                "persistent://" + context.internalNamespace() + "/" + applicationId + "-members", instanceId,
+                keyGroups.count(), config.get(RuntimeOptions.MEMBERSHIP_INTERVAL));
         try {
-            BitSet owned = Ownership.all(keyGroups).ownedKeyGroups();
-            metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).set(owned.cardinality());
+            membership.join(config.get(RuntimeOptions.OPERATION_TIMEOUT));
             List<StoreSpec> stores = topology.stores();
             if (!stores.isEmpty()) {
                 stateDirectory = StateDirectory.lock(Path.of(config.get(RuntimeOptions.STATE_DIR), applicationId));
                 StateMemory memory = SharedStateMemory.acquire(config.get(RuntimeOptions.ROCKSDB_BLOCK_CACHE_BYTES),
                         config.get(RuntimeOptions.ROCKSDB_WRITE_BUFFER_BYTES));
                 holdsStateMemory = true;
-                changelog = new PulsarChangelog(connections.client(), connections.admin(), context, stores, owned,
+                changelog = new PulsarChangelog(connections.client(), connections.admin(), context, stores,
                         config.get(RuntimeOptions.OPERATION_TIMEOUT));
                 changelog.prepareTopics();
+                changelog.loadCheckpoints(stateDirectory);
                 StateDirectory directory = stateDirectory;
-                taskState = new TaskState(stores, keyGroups, owned, spec -> spec.type() == StoreType.IN_MEMORY
+                taskState = new TaskState(stores, keyGroups, new BitSet(), spec -> spec.type() == StoreType.IN_MEMORY
                         ? Stores.inMemory(spec.name())
                         : Stores.rocksDb(spec.name(), directory.storeDirectory(spec.name()).resolve("rocksdb"), memory),
                         changelog, config.get(RuntimeOptions.CACHE_MAX_RECORDS),
                         config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
-                // Fence any previous owner before reading what it wrote.
-                changelog.openProducers();
-                PulsarChangelog restoring = changelog;
-                metrics.restored(restoring, PulsarChangelog::restoredSoFar);
-                metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(owned.cardinality());
-                restoredRecords = changelog.restore(taskState, stateDirectory);
-                metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(0);
+                metrics.restored(changelog, PulsarChangelog::restoredSoFar);
             } else {
-                taskState = new TaskState(List.of(), keyGroups, owned, spec -> null, null, 1, false);
+                taskState = new TaskState(List.of(), keyGroups, new BitSet(), spec -> null, null, 1, false);
             }
             PulsarRecordCollector collector = new PulsarRecordCollector(connections.client(), connections.admin(),
                     applicationId, config, metrics);
@@ -202,9 +205,14 @@ public final class JobRunner implements AutoCloseable {
                 collector.open(sink.topic(), sink.target());
             }
             TaskCore core = compiled.instantiate(collector, taskState, new NodeMetrics(metrics)::wrap);
-            task = new StreamTask(applicationId + "-0",
-                    TaskInputs.subscribe(connections, compiled, core, applicationId, keyGroups.ranges(owned), config),
-                    collector, core, changelog, stateDirectory, config, errors, keyGroups, metrics, applicationId);
+            InputSubscriptions.prepare(connections.admin(), compiled.sources(), applicationId, config);
+            InputSubscriptions.prepareForwardTopics(connections.admin(), compiled.sources(), context.internalNamespace(),
+                    applicationId);
+            task = new StreamTask(applicationId + "-0", connections, compiled.sources(), collector, core, changelog,
+                    stateDirectory, config, errors, keyGroups, metrics, applicationId, membership);
+            // Claims and restores the key groups assigned now; the ones another instance still holds follow.
+            task.start();
+            restoredRecords = changelog == null ? 0 : changelog.restoredSoFar();
         } catch (RuntimeException e) {
             if (changelog != null) {
                 changelog.close();
@@ -212,19 +220,22 @@ public final class JobRunner implements AutoCloseable {
             if (taskState != null) {
                 taskState.close();
             }
+            membership.close();
             releaseState();
             connections.close();
             closeOps();
             throw e;
         }
         List<String> inputTopics = compiled.sources().stream().flatMap(source -> source.topics().stream()).toList();
+        this.instanceId = instanceId;
         backlog = BacklogPoller.start(connections.admin(), inputTopics, applicationId, metrics,
                 config.get(RuntimeOptions.BACKLOG_INTERVAL));
         thread = new Thread(task, "tributary-" + applicationId + "-0");
         thread.start();
         state = JobState.RUNNING;
-        LOG.info("Job '{}' running: {} source(s) on subscription '{}', {} key groups, broker {}", applicationId,
-                compiled.sources().size(), applicationId, keyGroups.count(), connections.serviceUrl());
+        LOG.info("Job '{}' running as instance '{}': {} source(s) on subscription '{}', {} key groups ({} here), broker {}",
+                applicationId, instanceId, compiled.sources().size(), applicationId, keyGroups.count(),
+                metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).get(), connections.serviceUrl());
         for (SourceSpec source : compiled.sources()) {
             LOG.info("  source '{}' reads {} ({})", source.name(), source.topics(), source.subscriptionType());
         }
@@ -277,6 +288,8 @@ public final class JobRunner implements AutoCloseable {
         if (backlog != null) {
             backlog.close();
         }
+        // Leaving last: the others claim this instance's key groups once it is gone, and its ranges are free by then.
+        membership.close();
         connections.close();
         releaseState();
         synchronized (this) {
@@ -297,6 +310,9 @@ public final class JobRunner implements AutoCloseable {
         if (now == JobState.CREATED && ops != null) {
             return new OpsServer.Health(false, "starting: restoring " + metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).get()
                     + " key group(s), " + restoredSoFar() + " changelog records so far");
+        }
+        if (now == JobState.RUNNING && task.pendingKeyGroups() > 0) {
+            return new OpsServer.Health(false, "claiming or restoring " + task.pendingKeyGroups() + " key group(s)");
         }
         return new OpsServer.Health(now == JobState.RUNNING, "job '" + applicationId + "' is " + now);
     }
@@ -332,6 +348,44 @@ public final class JobRunner implements AutoCloseable {
      */
     public int httpPort() {
         return ops == null ? -1 : ops.port();
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "-");
+        } catch (java.io.IOException e) {
+            host = "instance";
+        }
+        return (host.length() > 60 ? host.substring(0, 60) : host) + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+    }
+
+    /**
+     * This instance's name among the running instances of the job.
+     *
+     * @return {@code instance.id}, or the name chosen at start; null before {@link #start()}
+     */
+    public String instanceId() {
+        return instanceId;
+    }
+
+    /**
+     * Key groups this instance processes now.
+     *
+     * @return the count of key groups restored and consuming here
+     */
+    public int ownedKeyGroups() {
+        return (int) metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).get();
+    }
+
+    /**
+     * Key groups assigned to this instance that are not processing yet.
+     *
+     * @return the count being claimed (their previous owner has not let go yet) or restored
+     */
+    public int pendingKeyGroups() {
+        return task == null ? 0 : task.pendingKeyGroups();
     }
 
     private void releaseState() {

@@ -82,6 +82,22 @@ public final class RuntimeOptions {
             .description("Key groups the hash space is cut into: the unit of ownership and state, and the job's"
                     + " maximum parallelism.");
 
+    /** This instance's name among the running instances of the job. */
+    public static final ConfigOption<String> INSTANCE_ID = ConfigOption.key("instance.id").stringType()
+            .check(s -> s.matches("[A-Za-z0-9_.-]{1,100}"), "must be 1 to 100 letters, digits, '.', '_' or '-'")
+            .description("This instance's name among the running instances of the job; key groups are assigned by"
+                    + " it. Give each instance a stable name (a StatefulSet pod name, a host name) so that a restarted"
+                    + " instance gets its key groups back and restores only the changelog tail; unset, a random"
+                    + " name is chosen at each start.");
+
+    /** How often an instance looks at who else is running. */
+    public static final ConfigOption<Duration> MEMBERSHIP_INTERVAL = ConfigOption.key("membership.interval")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .check(d -> d.toMillis() >= 50 && d.toMillis() <= 60_000, "must be between 50ms and 60s")
+            .description("How often each instance reads the list of running instances from the broker and"
+                    + " recomputes which key groups it owns; a departed instance's key groups are claimed within"
+                    + " about one interval of the broker noticing its departure.");
+
     /** Whether input topics must exist before the job starts. */
     public static final ConfigOption<Boolean> REQUIRE_INPUT_TOPICS = ConfigOption.key("input.topics.must.exist")
             .booleanType().defaultValue(true)
@@ -247,6 +263,7 @@ public final class RuntimeOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
                 TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
+                INSTANCE_ID, MEMBERSHIP_INTERVAL,
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,

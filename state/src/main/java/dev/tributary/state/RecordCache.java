@@ -66,6 +66,11 @@ public final class RecordCache implements StoreAccess {
         }
     }
 
+    /** Drops every entry not written out yet, as if the writes since the last flush never happened. */
+    public void discard() {
+        dirty.clear();
+    }
+
     @Override
     public void flush() {
         if (dirty.isEmpty()) {

@@ -34,6 +34,10 @@ public final class TaskMetrics {
     public static final String RESTORED = "tributary.restore.records";
     public static final String STATE_ENTRIES = "tributary.state.entries";
     public static final String BACKLOG = "tributary.input.backlog";
+    public static final String FORWARDED = "tributary.records.forwarded";
+    public static final String HANDOVERS = "tributary.handovers";
+    public static final String LEASES_LOST = "tributary.leases.lost";
+    public static final String INSTANCES = "tributary.instances";
 
     private final MeterRegistry registry;
     private final Tags common;
@@ -135,6 +139,26 @@ public final class TaskMetrics {
 
     public void inputPaused() {
         counter(INPUT_PAUSES, null, null).increment();
+    }
+
+    /** A record of a key group not running here was sent on to its owner. */
+    public void forwarded(String source) {
+        counter(FORWARDED, source, null).increment();
+    }
+
+    /**
+     * Times a hand-over step: {@code release} from the decision to the ranges being free, {@code claim}
+     * from the ranges being held to the key group processing (its restore included).
+     */
+    public Timer handover(String step) {
+        return Timer.builder(HANDOVERS).tags(common.and("step", step))
+                .description("Key-group hand-overs: release (commit and free the ranges) and claim (restore and start)")
+                .register(registry);
+    }
+
+    /** The broker dropped the instance's hold on its key groups (a pause, a network split); it re-claimed them. */
+    public void leaseLost() {
+        counter(LEASES_LOST, null, null).increment();
     }
 
     /** Records held in memory behind failing keys, now. */

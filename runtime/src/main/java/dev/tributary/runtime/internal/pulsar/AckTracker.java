@@ -34,6 +34,11 @@ abstract class AckTracker {
         return ids.size();
     }
 
+    /** Forgets everything not acknowledged yet: it will be delivered again. */
+    void clear() {
+        ids.clear();
+    }
+
     /** A message reported done must not be acknowledged after all: one of its outputs failed. */
     void withdraw(MessageId id) {
         ids.remove(id);
@@ -70,6 +75,12 @@ abstract class AckTracker {
             super.delivered(message);
             // Records of one partition are done in delivery order unless some are unresolved.
             lastByPartition.put(message.getTopicName(), message.getMessageId());
+        }
+
+        @Override
+        void clear() {
+            super.clear();
+            lastByPartition.clear();
         }
 
         @Override

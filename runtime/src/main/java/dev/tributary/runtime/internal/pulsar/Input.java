@@ -19,18 +19,37 @@ public final class Input {
     final AckTracker acks;
     /** Deliveries received and not yet done with: processed and awaiting a commit does count as done. */
     int unresolved;
-    /** Messages received; read racily by the metrics scrape. */
-    long received;
+    /** Messages received from this source by any of its consumers; read racily by the metrics scrape. */
+    final long[] received;
+    /** Key groups this consumer holds the ranges of, or null for a consumer without ranges. */
+    final java.util.BitSet keyGroups;
+    /** When the client last lost this consumer's connection, as seen at subscribe: a change means the broker let go. */
+    final long disconnectedAt;
+    /** Closed: what it delivered is neither processed further nor acknowledged. */
+    boolean closed;
     private final Schema<Object> keySchema;
     private final boolean stringKeys;
 
-    Input(SourceSpec source, Consumer<Object> consumer, Processor processor) {
+    Input(SourceSpec source, Consumer<Object> consumer, Processor processor, long[] received, java.util.BitSet keyGroups) {
         this.source = source;
+        this.received = received;
+        this.keyGroups = keyGroups;
+        this.disconnectedAt = consumer.getLastDisconnectedTimestamp();
         this.consumer = consumer;
         this.processor = processor;
         this.acks = AckTracker.forType(source.subscriptionType());
         this.keySchema = source.keySchema();
         this.stringKeys = keySchema.getSchemaInfo() != null && keySchema.getSchemaInfo().getType() == SchemaType.STRING;
+    }
+
+    /** Whether the broker dropped this consumer since it subscribed: its ranges may have gone to another instance. */
+    boolean leaseLost() {
+        return consumer.getLastDisconnectedTimestamp() != disconnectedAt;
+    }
+
+    void close() {
+        closed = true;
+        consumer.closeAsync();
     }
 
     /** Decodes a message into a record; a message that does not decode fails with the reason. */

@@ -17,6 +17,7 @@ import org.apache.pulsar.client.api.ConsumerBuilder;
 import org.apache.pulsar.client.api.KeySharedPolicy;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Range;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
@@ -68,6 +69,20 @@ public final class InputSubscriptions {
         }
     }
 
+    /** Creates the forward topic of every source (see {@link Forwarder}) if it is missing. */
+    public static void prepareForwardTopics(PulsarAdmin admin, List<SourceSpec> sources, String namespace,
+                                            String applicationId) {
+        for (SourceSpec source : sources) {
+            String topic = Forwarder.topic(namespace, applicationId, source);
+            try {
+                createIfMissing(admin, topic);
+            } catch (PulsarAdminException e) {
+                throw new JobStartException("cannot create forward topic '" + topic + "' of source '" + source.name()
+                        + "': " + PulsarErrors.reason(e), e);
+            }
+        }
+    }
+
     private static boolean exists(PulsarAdmin admin, String topic) throws PulsarAdminException {
         TopicName name = TopicName.get(topic);
         String namespace = name.getNamespace();
@@ -108,10 +123,15 @@ public final class InputSubscriptions {
         }
     }
 
-    /** Subscribes a source's consumer, declaring the hash ranges of the owned key groups on Key_Shared. */
-    public static Consumer<Object> subscribe(PulsarClient client, PulsarAdmin admin, SourceSpec source,
-                                             String subscription, String consumerName, List<Range> ranges,
-                                             Configuration config) {
+    /**
+     * A source's consumer, declaring the hash ranges of the given key groups on Key_Shared.
+     *
+     * @param paused whether it starts without fetching (a key group being restored holds its ranges, and
+     *     so its records, without receiving them yet)
+     */
+    static ConsumerBuilder<Object> builder(PulsarClient client, SourceSpec source, String subscription,
+                                           String consumerName, List<Range> ranges, Configuration config,
+                                           boolean paused) {
         ConsumerBuilder<Object> builder = client.newConsumer(source.valueSchema())
                 .topics(source.topics())
                 .subscriptionName(subscription)
@@ -120,23 +140,42 @@ public final class InputSubscriptions {
                 .subscriptionInitialPosition(source.startPosition().kind() == StartPosition.Kind.LATEST
                         ? SubscriptionInitialPosition.Latest : SubscriptionInitialPosition.Earliest)
                 .receiverQueueSize(config.get(RuntimeOptions.RECEIVER_QUEUE_SIZE))
+                .startPaused(paused)
                 // Acks are sent by the commit, as one grouped command; no timer-driven flushes in between.
                 .acknowledgmentGroupTime(0, TimeUnit.MILLISECONDS);
         if (source.subscriptionType() == SubscriptionType.Key_Shared) {
             builder.keySharedPolicy(KeySharedPolicy.stickyHashRange().ranges(ranges.toArray(new Range[0])));
         }
+        return builder;
+    }
+
+    /** Whether a subscribe failed because another consumer holds some of the ranges. */
+    static boolean rangesTaken(Throwable error) {
+        return PulsarErrors.unwrap(error) instanceof PulsarClientException.ConsumerAssignException
+                || String.valueOf(PulsarErrors.unwrap(error).getMessage()).contains("Range conflict");
+    }
+
+    /** Explains a subscribe failure that is not a range conflict: a refused schema, a missing topic. */
+    static JobStartException explain(PulsarAdmin admin, SourceSpec source, String subscription, Throwable e) {
+        String topics = String.join(", ", source.topics());
+        if (SchemaMismatch.isRefusal(e)) {
+            return new JobStartException("source '" + source.name() + "' cannot read: "
+                    + SchemaMismatch.explain(admin, source.topics().get(0), source.valueSchema(),
+                    "source '" + source.name() + "'", e), e);
+        }
+        return new JobStartException("source '" + source.name() + "' cannot subscribe '" + subscription + "' ("
+                + source.subscriptionType() + ", value " + Schemas.describe(source.valueSchema()) + ") to " + topics
+                + ": " + PulsarErrors.reason(e), e);
+    }
+
+    /** Subscribes a source's consumer, declaring the hash ranges of the owned key groups on Key_Shared. */
+    public static Consumer<Object> subscribe(PulsarClient client, PulsarAdmin admin, SourceSpec source,
+                                             String subscription, String consumerName, List<Range> ranges,
+                                             Configuration config) {
         try {
-            return builder.subscribe();
+            return builder(client, source, subscription, consumerName, ranges, config, false).subscribe();
         } catch (Exception e) {
-            String topics = String.join(", ", source.topics());
-            if (SchemaMismatch.isRefusal(e)) {
-                throw new JobStartException("source '" + source.name() + "' cannot read: "
-                        + SchemaMismatch.explain(admin, source.topics().get(0), source.valueSchema(),
-                        "source '" + source.name() + "'", e), e);
-            }
-            throw new JobStartException("source '" + source.name() + "' cannot subscribe '" + subscription + "' ("
-                    + source.subscriptionType() + ", value " + Schemas.describe(source.valueSchema()) + ") to " + topics
-                    + ": " + PulsarErrors.reason(e), e);
+            throw explain(admin, source, subscription, e);
         }
     }
 }

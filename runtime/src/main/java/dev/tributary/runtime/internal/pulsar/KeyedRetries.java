@@ -116,6 +116,42 @@ final class KeyedRetries {
         due.add(entry);
     }
 
+    /** Forgets every blocked key and held record. */
+    void clear() {
+        blocked.clear();
+        due.clear();
+        java.util.Arrays.fill(heldByGroup, 0);
+        groupsAtLimit = 0;
+        held = 0;
+    }
+
+    /**
+     * Forgets the deliveries that match (their consumer closed). Records of one consumer are of one key
+     * group set, so a key's head and the records held behind it go together.
+     */
+    void removeIf(java.util.function.Predicate<Delivery> drop) {
+        for (java.util.Iterator<Blocked> it = blocked.values().iterator(); it.hasNext(); ) {
+            Blocked entry = it.next();
+            int before = entry.held.size();
+            entry.held.removeIf(drop);
+            addHeld(entry.keyGroup, entry.held.size() - before);
+            if (entry.head != null && drop.test(entry.head)) {
+                due.remove(entry);
+                Delivery next = entry.held.pollFirst();
+                if (next == null) {
+                    entry.head = null;
+                    it.remove();
+                    continue;
+                }
+                addHeld(entry.keyGroup, -1);
+                // A record that waited behind a dropped head is tried at once.
+                next.dueNanos = System.nanoTime();
+                entry.head = next;
+                due.add(entry);
+            }
+        }
+    }
+
     /** Whether some key group holds as many records as it may. */
     boolean overLimit() {
         return groupsAtLimit > 0;

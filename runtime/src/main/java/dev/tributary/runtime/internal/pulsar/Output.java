@@ -26,6 +26,8 @@ final class Output implements KeyGroupBatcher.Sink {
     private final KeyGroupBatcher batcher;
     private final Queue<OutputFailure> failures;
     private CompletableFuture<?> lastSend;
+    /** Closed or discarded: the failures of its last sends are nobody's concern any more. */
+    private volatile boolean closed;
     /** Records written; read racily by the metrics scrape. */
     long written;
 
@@ -91,7 +93,7 @@ final class Output implements KeyGroupBatcher.Sink {
         }
         // Waiting on the callback's own future, not the send's, guarantees the failure is recorded first.
         lastSend = sent.whenComplete((id, error) -> {
-            if (error != null) {
+            if (error != null && !closed) {
                 failures.add(new OutputFailure(origin, sink, topic, PulsarErrors.unwrap(error)));
             }
         });
@@ -135,6 +137,7 @@ final class Output implements KeyGroupBatcher.Sink {
     }
 
     void close() {
+        closed = true;
         producer.closeAsync();
     }
 }

@@ -1,7 +1,7 @@
 package dev.tributary.runtime.internal.pulsar;
 
 /** An output write failed or was not confirmed; the commit fails and nothing is acknowledged. */
-public final class OutputException extends RuntimeException {
+public class OutputException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public OutputException(String message, Throwable cause) {

@@ -28,6 +28,7 @@ import org.apache.pulsar.client.impl.MessageIdImpl;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.common.partition.PartitionedTopicMetadata;
@@ -48,7 +49,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private final PulsarAdmin admin;
     private final CompileContext context;
     private final List<StoreSpec> logged = new ArrayList<>();
-    private final BitSet owned;
+    private final BitSet unflushed = new BitSet();
     private final Duration timeout;
     private final Map<String, Producer<byte[]>[]> producers = new HashMap<>();
     private final Map<String, CompletableFuture<MessageId>[]> lastSends = new HashMap<>();
@@ -58,11 +59,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private long restored;
 
     public PulsarChangelog(PulsarClient client, PulsarAdmin admin, CompileContext context, List<StoreSpec> stores,
-                           BitSet owned, Duration timeout) {
+                           Duration timeout) {
         this.client = client;
         this.admin = admin;
         this.context = context;
-        this.owned = (BitSet) owned.clone();
         this.timeout = timeout;
         for (StoreSpec store : stores) {
             if (store.logging()) {
@@ -108,17 +108,33 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
     }
 
-    /** Opens an exclusive producer per owned partition; a previous owner's producer is fenced. */
+    /**
+     * Reads the checkpoint of every logged store: the changelog position each key group's local files
+     * reflect. A store whose changelog this start created has nothing valid on disk.
+     */
+    public void loadCheckpoints(StateDirectory directory) {
+        for (StoreSpec store : logged) {
+            Map<Integer, byte[]> positionsOfStore = positions.get(store.name());
+            positionsOfStore.clear();
+            if (!createdNow.contains(store.name())) {
+                positionsOfStore.putAll(readCheckpoint(store, directory));
+            }
+        }
+    }
+
+    /**
+     * Opens an exclusive producer per logged store on the key groups' partitions; any other instance's
+     * producer there is fenced, so a zombie can no longer write the state it lost.
+     */
     @SuppressWarnings("unchecked")
-    public void openProducers() {
-        int groups = context.keyGroups().count();
+    public void openProducers(BitSet groups) {
+        int count = context.keyGroups().count();
         List<CompletableFuture<?>> opening = new ArrayList<>();
         for (StoreSpec store : logged) {
-            Producer<byte[]>[] byGroup = new Producer[groups];
-            producers.put(store.name(), byGroup);
-            lastSends.put(store.name(), new CompletableFuture[groups]);
+            Producer<byte[]>[] byGroup = producers.computeIfAbsent(store.name(), name -> new Producer[count]);
+            lastSends.computeIfAbsent(store.name(), name -> new CompletableFuture[count]);
             String topic = context.changelogTopic(store.name());
-            for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
+            for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
                 int g = group;
                 opening.add(client.newProducer(Schema.BYTES).topic(topic + "-partition-" + group)
                         .accessMode(ProducerAccessMode.ExclusiveWithFencing)
@@ -133,18 +149,39 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         try {
             CompletableFuture.allOf(opening.toArray(new CompletableFuture[0])).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
-            close();
-            throw new JobStartException("cannot open the changelog producers: " + PulsarErrors.reason(e), e);
+            closeProducers(groups);
+            throw new JobStartException("cannot open the changelog producers of key groups " + groups + ": "
+                    + PulsarErrors.reason(e), e);
+        }
+    }
+
+    /** Closes the key groups' producers; writes not flushed are dropped (their records are not acknowledged). */
+    public void closeProducers(BitSet groups) {
+        for (StoreSpec store : logged) {
+            Producer<byte[]>[] byGroup = producers.get(store.name());
+            CompletableFuture<MessageId>[] sends = lastSends.get(store.name());
+            if (byGroup == null) {
+                continue;
+            }
+            for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
+                if (byGroup[group] != null) {
+                    byGroup[group].closeAsync();
+                    byGroup[group] = null;
+                }
+                sends[group] = null;
+            }
         }
     }
 
     @Override
     public void append(String store, int keyGroup, byte[] key, byte[] value) {
-        Producer<byte[]> producer = producers.get(store)[keyGroup];
+        Producer<byte[]>[] byGroup = producers.get(store);
+        Producer<byte[]> producer = byGroup == null ? null : byGroup[keyGroup];
         if (producer == null) {
             throw new IllegalStateException("store '" + store + "' wrote key group " + keyGroup
                     + ", which this instance does not own");
         }
+        unflushed.set(keyGroup);
         CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(key).value(value).sendAsync();
         sent.whenComplete((id, error) -> {
             if (error != null) {
@@ -154,14 +191,26 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         lastSends.get(store)[keyGroup] = sent;
     }
 
+    /**
+     * Key groups whose local state holds writes the changelog has not confirmed: if they are lost
+     * uncommitted, their local state cannot be trusted and is rebuilt in full.
+     */
+    public BitSet unflushed() {
+        return (BitSet) unflushed.clone();
+    }
+
     /** Waits until every write so far is durable and records the position each key group reached. */
     public void flush() {
         long deadline = System.nanoTime() + timeout.toNanos();
+        BitSet fenced = new BitSet();
         for (StoreSpec store : logged) {
             CompletableFuture<MessageId>[] sends = lastSends.get(store.name());
             Producer<byte[]>[] byGroup = producers.get(store.name());
+            if (sends == null) {
+                continue;
+            }
             for (int group = 0; group < sends.length; group++) {
-                if (sends[group] != null) {
+                if (sends[group] != null && byGroup[group] != null) {
                     byGroup[group].flushAsync();
                 }
             }
@@ -174,6 +223,9 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     MessageId id = last.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     positions.get(store.name()).put(group, id.toByteArray());
                 } catch (Exception e) {
+                    if (PulsarErrors.unwrap(e) instanceof PulsarClientException.ProducerFencedException) {
+                        fenced.set(group);
+                    }
                     failure.compareAndSet(null, e);
                 }
                 sends[group] = null;
@@ -181,65 +233,172 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
         Throwable error = failure.getAndSet(null);
         if (error != null) {
-            throw new OutputException("cannot write the changelog: " + PulsarErrors.reason(error)
-                    + (PulsarErrors.reason(error).contains("Fenced") ? " (another instance took over these key groups)" : ""),
-                    error);
+            if (!fenced.isEmpty()) {
+                throw new FencedException("another instance took over key groups " + fenced
+                        + ": its changelog producers fenced this one's", fenced, error);
+            }
+            throw new OutputException("cannot write the changelog: " + PulsarErrors.reason(error), error);
+        }
+        unflushed.clear();
+    }
+
+    /** The changelog refused this instance's writes: another instance owns those key groups now. */
+    public static final class FencedException extends OutputException {
+        private final BitSet groups;
+
+        FencedException(String message, BitSet groups, Throwable cause) {
+            super(message, cause);
+            this.groups = groups;
+        }
+
+        public BitSet groups() {
+            return (BitSet) groups.clone();
         }
     }
 
-    /**
-     * Restores every logged store's owned key groups: from the checkpointed position when the local
-     * files have one, else wiped and rebuilt from the start of the changelog.
-     *
-     * @return the records read from the changelogs
-     */
     /** Records restored so far, for progress metrics; read from another thread, so only approximately current. */
     public long restoredSoFar() {
         return restored;
     }
 
-    public long restore(TaskState state, StateDirectory directory) {
-        long began = System.nanoTime();
+    /**
+     * Starts restoring a key group of every logged store: from the position its local files reflect,
+     * else wiped and rebuilt from the start of the compacted changelog. Reading happens in
+     * {@link GroupRestore#step}, interleaved with processing of the key groups already running.
+     */
+    public GroupRestore startRestore(int group, TaskState state) {
+        List<StoreRestore> parts = new ArrayList<>();
         for (StoreSpec store : logged) {
-            Map<Integer, byte[]> checkpoint = readCheckpoint(store, directory);
             KeyGroupedStore bytes = state.bytes(store.name());
-            String topic = context.changelogTopic(store.name());
-            long before = restored;
-            if (createdNow.contains(store.name())) {
-                // A changelog created by this start is empty: whatever is on local disk predates it.
-                for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
-                    bytes.wipeKeyGroup(group);
-                }
-                LOG.info("Store '{}' is new: its changelog was just created, nothing to restore", store.name());
-                continue;
+            byte[] position = positions.get(store.name()).get(group);
+            MessageIdAdv from = position == null ? null : parsePosition(store, group, position);
+            if (from == null) {
+                positions.get(store.name()).remove(group);
+                bytes.wipeKeyGroup(group);
+                bytes.openKeyGroup(group);
             }
-            int fromCheckpoint = 0;
-            // Readers are opened together: opening is a broker round trip, and most partitions of a new
-            // or checkpointed store have little or nothing to read.
-            Map<Integer, CompletableFuture<Reader<byte[]>>> readers = new HashMap<>();
-            Map<Integer, MessageIdAdv> covered = new HashMap<>();
-            for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
-                byte[] position = checkpoint.get(group);
-                MessageIdAdv from = position == null ? null : parsePosition(store, group, position);
-                if (from == null) {
-                    bytes.wipeKeyGroup(group);
-                } else {
-                    fromCheckpoint++;
-                    covered.put(group, from);
-                }
-                MessageId start = from == null ? MessageId.earliest
-                        : new MessageIdImpl(from.getLedgerId(), from.getEntryId(), from.getPartitionIndex());
-                readers.put(group, client.newReader(Schema.BYTES).topic(topic + "-partition-" + group)
-                        .startMessageId(start).startMessageIdInclusive().readCompacted(from == null).createAsync());
-            }
-            for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
-                restoreGroup(store, bytes, readers.get(group), group, covered.get(group));
-            }
-            LOG.info("Restored store '{}': {} changelog records, {} key groups from their checkpoint, {} in full, in {} ms",
-                    store.name(), restored - before, fromCheckpoint, owned.cardinality() - fromCheckpoint,
-                    (System.nanoTime() - began) / 1_000_000);
+            MessageId start = from == null ? MessageId.earliest
+                    : new MessageIdImpl(from.getLedgerId(), from.getEntryId(), from.getPartitionIndex());
+            // The compacted view from the start position holds the latest value of every key written
+            // since, even where compaction has removed the raw entries.
+            CompletableFuture<Reader<byte[]>> reader = client.newReader(Schema.BYTES)
+                    .topic(context.changelogTopic(store.name()) + "-partition-" + group)
+                    .startMessageId(start).startMessageIdInclusive().readCompacted(true).createAsync();
+            parts.add(new StoreRestore(store, bytes, reader, from));
         }
-        return restored;
+        return new GroupRestore(group, parts);
+    }
+
+    /** Forgets where a key group's local files stand: its next restore is a full one. */
+    public void forget(int group) {
+        for (StoreSpec store : logged) {
+            positions.get(store.name()).remove(group);
+        }
+    }
+
+    private final class StoreRestore {
+        final StoreSpec store;
+        final KeyGroupedStore bytes;
+        final CompletableFuture<Reader<byte[]>> opening;
+        final MessageIdAdv covered;
+        MessageId last;
+        boolean done;
+
+        StoreRestore(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
+                     MessageIdAdv covered) {
+            this.store = store;
+            this.bytes = bytes;
+            this.opening = opening;
+            this.covered = covered;
+        }
+    }
+
+    /** The restore of one key group, read a bounded amount at a time. */
+    public final class GroupRestore implements AutoCloseable {
+        private final int group;
+        private final List<StoreRestore> parts;
+        private final long began = System.nanoTime();
+        private long records;
+
+        GroupRestore(int group, List<StoreRestore> parts) {
+            this.group = group;
+            this.parts = parts;
+        }
+
+        public int group() {
+            return group;
+        }
+
+        public long records() {
+            return records;
+        }
+
+        public long elapsedNanos() {
+            return System.nanoTime() - began;
+        }
+
+        /**
+         * Reads at most {@code budget} records.
+         *
+         * @return true once every store of the key group is restored
+         */
+        public boolean step(int budget) {
+            for (StoreRestore part : parts) {
+                if (part.done) {
+                    continue;
+                }
+                try {
+                    if (!part.opening.isDone()) {
+                        return false;
+                    }
+                    Reader<byte[]> reader = part.opening.get();
+                    int read = 0;
+                    while (read < budget) {
+                        Message<byte[]> message = reader.readNext(0, TimeUnit.MILLISECONDS);
+                        if (message == null) {
+                            if (reader.hasMessageAvailable()) {
+                                return false;
+                            }
+                            finish(part, reader);
+                            break;
+                        }
+                        read++;
+                        if (part.covered != null && !after((MessageIdAdv) message.getMessageId(), part.covered)) {
+                            continue;
+                        }
+                        part.bytes.put(group, message.getKeyBytes(), message.getValue());
+                        part.last = message.getMessageId();
+                        records++;
+                        restored++;
+                    }
+                    if (!part.done) {
+                        return false;
+                    }
+                } catch (Exception e) {
+                    throw new OutputException("cannot restore store '" + part.store.name() + "' key group " + group
+                            + ": " + PulsarErrors.reason(e), e);
+                }
+            }
+            return true;
+        }
+
+        private void finish(StoreRestore part, Reader<byte[]> reader) {
+            part.done = true;
+            if (part.last != null) {
+                positions.get(part.store.name()).put(group, part.last.toByteArray());
+            } else if (part.covered != null) {
+                positions.get(part.store.name()).put(group, part.covered.toByteArray());
+            }
+            reader.closeAsync();
+        }
+
+        /** Stops reading; what was read stays and is read again (idempotently) by the next restore. */
+        @Override
+        public void close() {
+            for (StoreRestore part : parts) {
+                part.opening.thenAccept(Reader::closeAsync);
+            }
+        }
     }
 
     private Map<Integer, byte[]> readCheckpoint(StoreSpec store, StateDirectory directory) {
@@ -262,41 +421,6 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             LOG.warn("store '{}': unreadable checkpoint position for key group {}; restoring it in full",
                     store.name(), group);
             return null;
-        }
-    }
-
-    /**
-     * Reads a changelog partition into a key group. A reader started exclusively at the partition's
-     * last message (inside a batch) reports more messages that never come, so the read starts at the
-     * checkpointed entry, inclusively, and skips what the checkpoint already covers.
-     */
-    private void restoreGroup(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
-                              int group, MessageIdAdv covered) {
-        MessageId last = null;
-        try (Reader<byte[]> reader = opening.get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            while (reader.hasMessageAvailable()) {
-                Message<byte[]> message = reader.readNext((int) timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (message == null) {
-                    break;
-                }
-                if (covered != null && !after((MessageIdAdv) message.getMessageId(), covered)) {
-                    continue;
-                }
-                bytes.put(group, message.getKeyBytes(), message.getValue());
-                last = message.getMessageId();
-                if (++restored % 100_000 == 0) {
-                    LOG.info("Restoring store '{}': {} changelog records so far (key group {})", store.name(), restored,
-                            group);
-                }
-            }
-        } catch (Exception e) {
-            throw new JobStartException("cannot restore store '" + store.name() + "' key group " + group + ": "
-                    + PulsarErrors.reason(e), e);
-        }
-        if (last != null) {
-            positions.get(store.name()).put(group, last.toByteArray());
-        } else if (covered != null) {
-            positions.get(store.name()).put(group, covered.toByteArray());
         }
     }
 

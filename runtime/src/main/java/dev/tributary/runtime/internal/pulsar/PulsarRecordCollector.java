@@ -114,6 +114,16 @@ public final class PulsarRecordCollector implements RecordCollector {
         return refused;
     }
 
+    /**
+     * Drops what is held back and closes the producers, failing what they have not sent: after a lost
+     * lease, the records that made these outputs are processed again by whoever owns them now.
+     */
+    void discard() {
+        outputs.values().forEach(Output::close);
+        outputs.clear();
+        failures.clear();
+    }
+
     public void close() {
         outputs.values().forEach(Output::close);
         outputs.clear();

@@ -42,7 +42,12 @@ public final class StreamTask implements Runnable {
     private static final int DRAIN_LIMIT = 1000;
 
     private final String name;
-    private final List<Input> inputs;
+    private List<Input> inputs = List.of();
+    private final KeyGroupOwner owner;
+    private final KeyGroups keyGroups;
+    private final Forwarder forwarder;
+    private final String internalNamespace;
+    private final String applicationId;
     private final PulsarRecordCollector collector;
     private final TaskCore core;
     private final PulsarChangelog changelog;
@@ -58,12 +63,15 @@ public final class StreamTask implements Runnable {
     private final long sendTimeoutNanos;
     /** Dead-letter writes that failed, waiting to be written again. */
     private final List<Delivery> deadLetterRetries = new ArrayList<>();
+    /** Forwards that failed, waiting to be sent again. */
+    private final List<Delivery> forwardRetries = new ArrayList<>();
 
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
     private volatile Throwable failure;
     private volatile long processed;
     private volatile long commits;
+    private volatile int pendingKeyGroups;
 
     private int uncommitted;
     private long nextCommit;
@@ -76,17 +84,20 @@ public final class StreamTask implements Runnable {
      * @param changelog the task's changelogs, or null when no store is logged
      * @param stateDirectory where checkpoints go, or null for a stateless topology
      */
-    public StreamTask(String name, List<Input> inputs, PulsarRecordCollector collector, TaskCore core,
-                      PulsarChangelog changelog, StateDirectory stateDirectory, Configuration config,
-                      ErrorHandling errors, KeyGroups keyGroups, TaskMetrics metrics, String applicationId) {
+    public StreamTask(String name, PulsarConnections connections, List<dev.tributary.runtime.internal.compile.SourceSpec> sources,
+                      PulsarRecordCollector collector, TaskCore core, PulsarChangelog changelog,
+                      StateDirectory stateDirectory, Configuration config, ErrorHandling errors, KeyGroups keyGroups,
+                      TaskMetrics metrics, String applicationId, dev.tributary.runtime.internal.cluster.Membership membership) {
         this.name = name;
-        this.inputs = List.copyOf(inputs);
         this.collector = collector;
         this.core = core;
         this.changelog = changelog;
         this.stateDirectory = stateDirectory;
         this.errors = errors;
         this.metrics = metrics;
+        this.keyGroups = keyGroups;
+        this.applicationId = applicationId;
+        this.internalNamespace = config.get(RuntimeOptions.INTERNAL_NAMESPACE);
         this.retries = new KeyedRetries(keyGroups, errors.maxHeldPerKeyGroup());
         String fixedDeadLetterTopic = config.get(RuntimeOptions.DEAD_LETTER_TOPIC);
         if (fixedDeadLetterTopic != null) {
@@ -94,14 +105,48 @@ public final class StreamTask implements Runnable {
         }
         this.deadLetters = new DeadLetters(collector.client(), applicationId, fixedDeadLetterTopic, metrics,
                 config.get(RuntimeOptions.SEND_TIMEOUT));
+        this.forwarder = new Forwarder(collector.client(), keyGroups, metrics, config.get(RuntimeOptions.SEND_TIMEOUT),
+                config.get(RuntimeOptions.BATCH_MAX_RECORDS));
         this.checkpointIntervalNanos = config.get(RuntimeOptions.CHECKPOINT_INTERVAL).toNanos();
         this.commitIntervalNanos = config.get(RuntimeOptions.COMMIT_INTERVAL).toNanos();
         this.commitMaxRecords = config.get(RuntimeOptions.COMMIT_MAX_RECORDS);
         this.ackTimeoutMillis = config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis();
         this.sendTimeoutNanos = config.get(RuntimeOptions.SEND_TIMEOUT).toNanos();
-        for (Input input : this.inputs) {
-            metrics.recordsIn(input.source.name(), String.join(",", input.source.topics()), input, i -> i.received);
-        }
+        this.owner = new KeyGroupOwner(new KeyGroupOwner.Host() {
+            @Override
+            public void commitNow() throws Exception {
+                commit();
+            }
+
+            @Override
+            public void discardUncommitted() {
+                StreamTask.this.discardUncommitted();
+            }
+
+            @Override
+            public void dropClosed() {
+                StreamTask.this.dropClosed();
+            }
+
+            @Override
+            public void inputsChanged(List<Input> now) {
+                if (paused) {
+                    now.forEach(input -> input.consumer.pause());
+                }
+                inputs = List.copyOf(now);
+            }
+        }, connections, sources, internalNamespace, core, applicationId, membership.instanceId(), config, changelog,
+                core.state(), metrics, membership, keyGroups);
+    }
+
+    /** Claims and restores the assigned key groups before the loop starts; errors surface to the caller. */
+    public void start() {
+        owner.start();
+    }
+
+    /** Key groups assigned here that are not processing yet (being claimed or restored). */
+    public int pendingKeyGroups() {
+        return pendingKeyGroups;
     }
 
     @Override
@@ -110,6 +155,8 @@ public final class StreamTask implements Runnable {
         nextCheckpoint = System.nanoTime() + checkpointIntervalNanos;
         try {
             while (!stopRequested && !abortRequested) {
+                owner.tick();
+                pendingKeyGroups = owner.pending();
                 retryDue();
                 poll();
                 core.wallClock(System.currentTimeMillis());
@@ -120,6 +167,7 @@ public final class StreamTask implements Runnable {
             if (!abortRequested) {
                 commit();
                 checkpoint();
+                owner.close();
                 if (!retries.isEmpty() || !deadLetterRetries.isEmpty()) {
                     LOG.info("Task {} leaves {} record(s) of {} failing key(s) and {} unwritten dead letter(s)"
                             + " unacknowledged; they are delivered again on restart", name, retries.held()
@@ -132,11 +180,10 @@ public final class StreamTask implements Runnable {
             LOG.error("Task {} failed; input processed since the last commit is not acknowledged and will be"
                     + " delivered again: {}", name, t.getMessage());
         } finally {
-            for (Input input : inputs) {
-                input.consumer.closeAsync();
-            }
+            owner.close();
             collector.close();
             deadLetters.close();
+            forwarder.close();
             if (changelog != null) {
                 changelog.close();
             }
@@ -149,7 +196,10 @@ public final class StreamTask implements Runnable {
         for (Input input : inputs) {
             received += drain(input);
         }
-        if (received == 0) {
+        if (received == 0 && inputs.isEmpty()) {
+            // Nothing owned yet (key groups being claimed or restored, or more instances than key groups).
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+        } else if (received == 0) {
             // Nothing waiting anywhere: block on one input for a short while, rotating so none starves,
             // but no later than the next commit or retry.
             Input input = inputs.get(nextBlocking++ % inputs.size());
@@ -166,7 +216,8 @@ public final class StreamTask implements Runnable {
     private int drain(Input input) throws PulsarClientException {
         int count = 0;
         Message<Object> message;
-        while (count < DRAIN_LIMIT && !stopRequested && (message = input.consumer.receive(0, TimeUnit.MILLISECONDS)) != null) {
+        while (count < DRAIN_LIMIT && !stopRequested && !input.closed
+                && (message = input.consumer.receive(0, TimeUnit.MILLISECONDS)) != null) {
             handle(input, message);
             count++;
         }
@@ -176,7 +227,10 @@ public final class StreamTask implements Runnable {
     private void handle(Input input, Message<Object> message) {
         Delivery delivery = new Delivery(input, message, ++sequence);
         input.unresolved++;
-        input.received++;
+        input.received[0]++;
+        if (!owner.ownsAll() && misrouted(delivery)) {
+            return;
+        }
         if (retries.holdIfBlocked(delivery)) {
             updatePause();
             return;
@@ -184,6 +238,31 @@ public final class StreamTask implements Runnable {
         if (!attempt(delivery)) {
             retries.block(delivery);
         }
+    }
+
+    /**
+     * A record of a key group that does not run here is forwarded to its owner, unless it cannot be
+     * decoded (no owner could process it: it goes to the error policy here).
+     *
+     * @return true if the record was taken care of
+     */
+    private boolean misrouted(Delivery delivery) {
+        Message<Object> message = delivery.message;
+        byte[] routing = message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
+        if (routing == null) {
+            return false;
+        }
+        int group = keyGroups.ofKeyBytes(routing);
+        if (owner.runs(group)) {
+            return false;
+        }
+        try {
+            delivery.input.decode(message);
+        } catch (UndecodableRecordException e) {
+            return false;
+        }
+        forwarder.forward(delivery, Forwarder.topic(internalNamespace, applicationId, delivery.input.source), group);
+        return true;
     }
 
     /**
@@ -258,6 +337,9 @@ public final class StreamTask implements Runnable {
     }
 
     private void done(Delivery delivery) {
+        if (delivery.input.closed) {
+            return;
+        }
         delivery.input.acks.delivered(delivery.message);
         delivery.input.unresolved--;
         delivery.done = true;
@@ -281,6 +363,20 @@ public final class StreamTask implements Runnable {
                 if (!attempt(next)) {
                     retries.blockAgain(entry, next);
                     break;
+                }
+            }
+        }
+        if (!forwardRetries.isEmpty()) {
+            for (Iterator<Delivery> it = forwardRetries.iterator(); it.hasNext(); ) {
+                Delivery delivery = it.next();
+                if (delivery.dueNanos <= now) {
+                    it.remove();
+                    if (!misrouted(delivery)) {
+                        // Its key group runs here now.
+                        if (!retries.holdIfBlocked(delivery) && !attempt(delivery)) {
+                            retries.block(delivery);
+                        }
+                    }
                 }
             }
         }
@@ -323,17 +419,27 @@ public final class StreamTask implements Runnable {
     private void commit() throws Exception {
         long began = System.nanoTime();
         core.flushState();
+        if (changelog != null) {
+            // State first: an instance whose key groups were taken over is fenced here, before any of its
+            // held-back outputs leave.
+            try {
+                changelog.flush();
+            } catch (PulsarChangelog.FencedException e) {
+                owner.leaseLost(e.getMessage());
+                nextCommit = System.nanoTime() + commitIntervalNanos;
+                return;
+            }
+        }
         List<OutputFailure> refused = collector.flushReportingFailures();
         if (!refused.isEmpty()) {
             outputsRefused(refused);
         }
-        if (changelog != null) {
-            changelog.flush();
-        }
+        forwarder.flush(System.nanoTime() + sendTimeoutNanos);
         if (deadLetters.inFlight() > 0) {
             deadLetters.await(System.nanoTime() + sendTimeoutNanos);
         }
         collectDeadLetters();
+        collectForwards();
         if (uncommitted > 0) {
             acknowledge();
             metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
@@ -344,6 +450,41 @@ public final class StreamTask implements Runnable {
         }
     }
 
+    private void collectForwards() {
+        Delivery delivery;
+        while ((delivery = forwarder.pollWritten()) != null) {
+            done(delivery);
+        }
+        while ((delivery = forwarder.pollFailed()) != null) {
+            delivery.deadLetterAttempts++;
+            delivery.dueNanos = System.nanoTime() + errors.backoffNanos(delivery.deadLetterAttempts);
+            forwardRetries.add(delivery);
+        }
+    }
+
+    /** After a lost lease: nothing done since the last commit is written or acknowledged. */
+    private void discardUncommitted() {
+        core.state().discardCaches();
+        collector.discard();
+        forwarder.discard();
+        retries.clear();
+        deadLetterRetries.clear();
+        forwardRetries.clear();
+        for (Input input : inputs) {
+            input.acks.clear();
+        }
+        uncommitted = 0;
+        updatePause();
+    }
+
+    /** After consumers closed: their undone deliveries come again to whoever holds the ranges next. */
+    private void dropClosed() {
+        retries.removeIf(delivery -> delivery.input.closed);
+        deadLetterRetries.removeIf(delivery -> delivery.input.closed);
+        forwardRetries.removeIf(delivery -> delivery.input.closed);
+        updatePause();
+    }
+
     private void acknowledge() throws InterruptedException {
         List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
         long count = 0;
@@ -352,7 +493,9 @@ public final class StreamTask implements Runnable {
         }
         metrics.acked(count);
         for (Input input : inputs) {
-            acks.add(input.acks.commit(input.consumer, input.unresolved > 0));
+            if (!input.closed) {
+                acks.add(input.acks.commit(input.consumer, input.unresolved > 0));
+            }
         }
         try {
             CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(ackTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -400,7 +543,7 @@ public final class StreamTask implements Runnable {
         // Latest first: each goes in front of its key, so the earliest ends up at the head.
         origins.sort(Comparator.comparingLong((Delivery d) -> d.sequence).reversed());
         for (Delivery delivery : origins) {
-            if (!delivery.done) {
+            if (!delivery.done || delivery.input.closed) {
                 // Written by an attempt that failed later on: the delivery is on a failure path already.
                 continue;
             }

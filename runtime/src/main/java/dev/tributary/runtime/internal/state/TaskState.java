@@ -101,6 +101,40 @@ public final class TaskState implements AutoCloseable {
         return (BitSet) owned.clone();
     }
 
+    /** Makes a key group's space in every store usable, before it is restored. */
+    public void openKeyGroup(int group) {
+        for (Entry entry : stores.values()) {
+            entry.bytes.openKeyGroup(group);
+        }
+    }
+
+    /** Deletes a key group's entries in every store, before a full restore. */
+    public void wipeKeyGroup(int group) {
+        for (Entry entry : stores.values()) {
+            entry.bytes.wipeKeyGroup(group);
+            entry.bytes.openKeyGroup(group);
+        }
+    }
+
+    /** A restored key group takes part in processing and in scans. */
+    public void own(int group) {
+        owned.set(group);
+    }
+
+    /** A released key group's entries stay on disk (a later claim restores only the tail), unused. */
+    public void disown(BitSet groups) {
+        owned.andNot(groups);
+    }
+
+    /** Forgets cached writes not yet written out: the records that made them will be processed again. */
+    public void discardCaches() {
+        for (Entry entry : stores.values()) {
+            if (entry.cache != null) {
+                entry.cache.discard();
+            }
+        }
+    }
+
     public KeyGroups keyGroups() {
         return keyGroups;
     }

@@ -1,0 +1,565 @@
+package dev.tributary.runtime.internal.pulsar;
+
+import dev.tributary.dsl.StartPosition;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.internal.cluster.Membership;
+import dev.tributary.runtime.internal.compile.SourceSpec;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.state.TaskState;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Range;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the key groups this instance is assigned, on the task's thread. A key group moves in two
+ * halves. The old owner commits what it has done, then closes the consumers holding the group's
+ * hash ranges, which frees them. The new owner claims the ranges by subscribing with them, paused:
+ * the broker accepts that only once no one else holds them, so the old owner's last changelog writes
+ * are durable by then. It then opens the group's changelog producers exclusively (fencing any
+ * zombie), restores the group's state while its other groups keep flowing, and only then starts
+ * fetching the group's records.
+ *
+ * <p>The consumers holding a set of key groups are a {@code Segment}. At start one segment holds every
+ * assigned group; later claims are one group each, so that key groups become ready one at a time.
+ */
+final class KeyGroupOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyGroupOwner.class);
+    private static final int RESTORE_BUDGET = 5_000;
+    private static final long CLAIM_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    /** What the owner asks of the task it runs in. */
+    interface Host {
+        /** Flushes and acknowledges everything done so far. */
+        void commitNow() throws Exception;
+
+        /** Forgets work not committed yet: its records will be delivered again. */
+        void discardUncommitted();
+
+        /** Forgets deliveries of closed consumers: the broker delivers them again. */
+        void dropClosed();
+
+        /** The inputs to poll changed. */
+        void inputsChanged(List<Input> inputs);
+    }
+
+    private final class Segment {
+        final BitSet groups;
+        final List<Input> inputs;
+        final long claimedNanos = System.nanoTime();
+        final BitSet unrestored;
+
+        Segment(BitSet groups, List<Input> inputs) {
+            this.groups = groups;
+            this.inputs = inputs;
+            this.unrestored = (BitSet) groups.clone();
+        }
+
+        boolean leaseLost() {
+            for (Input input : inputs) {
+                if (input.leaseLost()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void close() {
+            inputs.forEach(Input::close);
+        }
+    }
+
+    /** Subscriptions in flight for a claim. */
+    private record Claim(BitSet groups, List<SourceSpec> specs, List<CompletableFuture<Consumer<Object>>> consumers) {
+    }
+
+    private final Host host;
+    private final PulsarClient client;
+    private final PulsarAdmin admin;
+    private final KeyGroups keyGroups;
+    private final List<SourceSpec> ranged = new ArrayList<>();
+    private final List<Input> unranged = new ArrayList<>();
+    private final TaskCore core;
+    private final String subscription;
+    private final String instanceId;
+    private final Configuration config;
+    private final PulsarChangelog changelog;
+    private final TaskState state;
+    private final TaskMetrics metrics;
+    private final Membership membership;
+    private final Map<String, long[]> received = new HashMap<>();
+    private final List<Segment> segments = new ArrayList<>();
+    private final List<Claim> claims = new ArrayList<>();
+    private final BitSet active = new BitSet();
+    private final BitSet restoring = new BitSet();
+    private final BitSet claiming = new BitSet();
+    private final ArrayDeque<Integer> toRestore = new ArrayDeque<>();
+    private PulsarChangelog.GroupRestore current;
+    private long seenVersion = -1;
+    private long nextClaimNanos;
+    private int consumerSequence;
+    private boolean ownsAll;
+
+    KeyGroupOwner(Host host, PulsarConnections connections, List<SourceSpec> sources, String internalNamespace,
+                  TaskCore core, String subscription, String instanceId, Configuration config,
+                  PulsarChangelog changelog, TaskState state, TaskMetrics metrics, Membership membership,
+                  KeyGroups keyGroups) {
+        this.host = host;
+        this.client = connections.client();
+        this.admin = connections.admin();
+        this.keyGroups = keyGroups;
+        this.core = core;
+        this.subscription = subscription;
+        this.instanceId = instanceId;
+        this.config = config;
+        this.changelog = changelog;
+        this.state = state;
+        this.metrics = metrics;
+        this.membership = membership;
+        for (SourceSpec source : sources) {
+            received.put(source.name(), new long[1]);
+            metrics.recordsIn(source.name(), String.join(",", source.topics()), received.get(source.name()), c -> c[0]);
+            if (source.subscriptionType() == SubscriptionType.Key_Shared) {
+                ranged.add(source);
+            }
+            // Every source has a forward topic, read through the same ranges: records of its key groups
+            // that reached another instance arrive there.
+            ranged.add(new SourceSpec(source.name(), List.of(Forwarder.topic(internalNamespace, subscription, source)),
+                    source.keySchema(), source.valueSchema(), SubscriptionType.Key_Shared, StartPosition.earliest(),
+                    true, source.entryNode()));
+        }
+        for (SourceSpec source : sources) {
+            if (source.subscriptionType() != SubscriptionType.Key_Shared) {
+                unranged.add(subscribeUnranged(source));
+            }
+        }
+    }
+
+    private Input subscribeUnranged(SourceSpec source) {
+        Consumer<Object> consumer = InputSubscriptions.subscribe(client, admin, source, subscription,
+                instanceId + "-" + source.name(), List.of(), config);
+        return new Input(source, consumer, core.source(source.name()), received.get(source.name()), null);
+    }
+
+    /**
+     * At start: claims every assigned key group at once and restores them before returning, so that
+     * subscription errors surface to the caller. Groups whose ranges another instance still holds are
+     * left to {@link #tick()}.
+     */
+    void start() {
+        seenVersion = membership.version();
+        BitSet target = membership.target();
+        if (target.isEmpty()) {
+            publish();
+            return;
+        }
+        Claim claim = claim(target);
+        try {
+            CompletableFuture.allOf(claim.consumers.toArray(new CompletableFuture[0]))
+                    .get(config.get(dev.tributary.runtime.RuntimeOptions.OPERATION_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // Inspected per consumer below.
+        }
+        Throwable error = firstError(claim);
+        if (error != null) {
+            closeClaim(claim);
+            if (!InputSubscriptions.rangesTaken(error)) {
+                int index = indexOfError(claim);
+                throw InputSubscriptions.explain(admin, claim.specs.get(index), subscription, error);
+            }
+            LOG.info("Instance '{}': some of its key groups are still held by another instance; claiming them one by"
+                    + " one as they are released", instanceId);
+            claiming.or(target);
+            publish();
+            return;
+        }
+        claimed(claim);
+        while (!toRestore.isEmpty() || current != null) {
+            restoreStep(Integer.MAX_VALUE);
+        }
+    }
+
+    /** One turn of the task's loop: follow assignment changes, complete claims, restore a little. */
+    void tick() throws Exception {
+        for (Segment segment : segments) {
+            if (segment.leaseLost()) {
+                leaseLost("the broker dropped the consumers holding key groups " + segment.groups
+                        + " (a pause or a lost connection); another instance may have taken them");
+                return;
+            }
+        }
+        long version = membership.version();
+        if (version != seenVersion) {
+            seenVersion = version;
+            reconcile(membership.target());
+        }
+        if (!claims.isEmpty()) {
+            completeClaims();
+        }
+        if (!claiming.isEmpty() && System.nanoTime() >= nextClaimNanos) {
+            for (int group = claiming.nextSetBit(0); group >= 0; group = claiming.nextSetBit(group + 1)) {
+                BitSet one = new BitSet();
+                one.set(group);
+                claims.add(claim(one));
+            }
+            claiming.clear();
+            nextClaimNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
+        }
+        if (current != null || !toRestore.isEmpty()) {
+            restoreStep(RESTORE_BUDGET);
+        }
+    }
+
+    private void reconcile(BitSet target) throws Exception {
+        BitSet held = held();
+        BitSet lost = (BitSet) held.clone();
+        lost.andNot(target);
+        BitSet gained = (BitSet) target.clone();
+        gained.andNot(held);
+        if (!lost.isEmpty()) {
+            release(lost);
+        }
+        if (!gained.isEmpty()) {
+            LOG.info("Instance '{}' claims key groups {}", instanceId, gained);
+            claiming.or(gained);
+            nextClaimNanos = 0;
+        }
+    }
+
+    /** Every key group this instance holds or is trying to hold. */
+    private BitSet held() {
+        BitSet held = new BitSet();
+        held.or(active);
+        held.or(restoring);
+        held.or(claiming);
+        for (Claim claim : claims) {
+            held.or(claim.groups);
+        }
+        return held;
+    }
+
+    /** Commits, then lets go of the key groups' ranges and changelogs. */
+    private void release(BitSet lost) throws Exception {
+        long began = System.nanoTime();
+        host.commitNow();
+        BitSet reopen = new BitSet();
+        for (Segment segment : new ArrayList<>(segments)) {
+            if (!segment.groups.intersects(lost)) {
+                continue;
+            }
+            segment.close();
+            segments.remove(segment);
+            BitSet keep = (BitSet) segment.groups.clone();
+            keep.andNot(lost);
+            if (segment.unrestored.isEmpty()) {
+                reopen.or(keep);
+            } else {
+                // Its restore starts over (reading again what was read is harmless: values are absolute).
+                claiming.or(keep);
+                restoring.andNot(keep);
+                cancelRestores(keep);
+            }
+        }
+        for (Claim claim : new ArrayList<>(claims)) {
+            if (claim.groups.intersects(lost)) {
+                closeClaim(claim);
+                claims.remove(claim);
+                BitSet keep = (BitSet) claim.groups.clone();
+                keep.andNot(lost);
+                claiming.or(keep);
+            }
+        }
+        cancelRestores(lost);
+        claiming.andNot(lost);
+        restoring.andNot(lost);
+        active.andNot(lost);
+        active.andNot(reopen);
+        state.disown(lost);
+        state.disown(reopen);
+        if (changelog != null) {
+            changelog.closeProducers(lost);
+        }
+        host.dropClosed();
+        if (!reopen.isEmpty()) {
+            // Still ours and restored: held again at once, without a restore.
+            Claim claim = claim(reopen);
+            try {
+                CompletableFuture.allOf(claim.consumers.toArray(new CompletableFuture[0]))
+                        .get(config.get(dev.tributary.runtime.RuntimeOptions.OPERATION_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // Inspected below.
+            }
+            if (firstError(claim) == null) {
+                Segment segment = segment(claim);
+                segment.unrestored.clear();
+                activate(segment);
+            } else {
+                closeClaim(claim);
+                if (changelog != null) {
+                    changelog.closeProducers(reopen);
+                }
+                claiming.or(reopen);
+            }
+        }
+        metrics.handover("release").record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        LOG.info("Instance '{}' released key groups {} in {} ms", instanceId, lost,
+                (System.nanoTime() - began) / 1_000_000);
+        publish();
+    }
+
+    private void cancelRestores(BitSet groups) {
+        toRestore.removeIf(groups::get);
+        if (current != null && groups.get(current.group())) {
+            current.close();
+            current = null;
+        }
+    }
+
+    /**
+     * The broker let go of this instance's consumers, so another instance may have run its key groups
+     * meanwhile: everything not committed is dropped, key groups with unconfirmed state changes are
+     * rebuilt in full, and all are claimed again (the others restore only what changed since).
+     */
+    void leaseLost(String reason) {
+        metrics.leaseLost();
+        BitSet held = new BitSet();
+        held.or(active);
+        held.or(restoring);
+        LOG.warn("Instance '{}': {}; dropping uncommitted work and claiming key groups {} again", instanceId, reason,
+                held);
+        segments.forEach(Segment::close);
+        segments.clear();
+        claims.forEach(this::closeClaim);
+        for (Claim claim : claims) {
+            held.or(claim.groups);
+        }
+        claims.clear();
+        for (int i = 0; i < unranged.size(); i++) {
+            Input old = unranged.get(i);
+            old.close();
+            unranged.set(i, subscribeUnranged(old.source));
+        }
+        host.discardUncommitted();
+        cancelRestores(held);
+        if (changelog != null) {
+            BitSet unflushed = changelog.unflushed();
+            unflushed.and(held);
+            for (int group = unflushed.nextSetBit(0); group >= 0; group = unflushed.nextSetBit(group + 1)) {
+                changelog.forget(group);
+            }
+            changelog.closeProducers(held);
+        }
+        state.discardCaches();
+        state.disown(held);
+        active.clear();
+        restoring.clear();
+        claiming.or(held);
+        claiming.and(membership.target());
+        nextClaimNanos = 0;
+        publish();
+    }
+
+    private Claim claim(BitSet groups) {
+        List<Range> ranges = keyGroups.ranges(groups);
+        List<CompletableFuture<Consumer<Object>>> consumers = new ArrayList<>();
+        String suffix = "g" + groups.nextSetBit(0) + (groups.cardinality() > 1 ? "-" + (groups.length() - 1) : "")
+                + "-" + (++consumerSequence);
+        for (SourceSpec source : ranged) {
+            consumers.add(InputSubscriptions.builder(client, source, subscription,
+                    instanceId + "-" + source.name() + "-" + suffix, ranges, config, true).subscribeAsync());
+        }
+        return new Claim(groups, List.copyOf(ranged), consumers);
+    }
+
+    private static Throwable firstError(Claim claim) {
+        for (CompletableFuture<Consumer<Object>> consumer : claim.consumers) {
+            if (!consumer.isDone()) {
+                return new IllegalStateException("subscription not confirmed in time");
+            }
+            if (consumer.isCompletedExceptionally()) {
+                try {
+                    consumer.join();
+                } catch (Exception e) {
+                    return PulsarErrors.unwrap(e);
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int indexOfError(Claim claim) {
+        for (int i = 0; i < claim.consumers.size(); i++) {
+            if (!claim.consumers.get(i).isDone() || claim.consumers.get(i).isCompletedExceptionally()) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    private void closeClaim(Claim claim) {
+        for (CompletableFuture<Consumer<Object>> consumer : claim.consumers) {
+            consumer.thenAccept(Consumer::closeAsync);
+        }
+    }
+
+    private void completeClaims() {
+        for (Claim claim : new ArrayList<>(claims)) {
+            boolean done = claim.consumers.stream().allMatch(CompletableFuture::isDone);
+            if (!done) {
+                continue;
+            }
+            claims.remove(claim);
+            Throwable error = firstError(claim);
+            if (error == null) {
+                claimed(claim);
+                continue;
+            }
+            closeClaim(claim);
+            claiming.or(claim.groups);
+            if (!InputSubscriptions.rangesTaken(error)) {
+                LOG.warn("Instance '{}' cannot claim key groups {} yet: {}", instanceId, claim.groups,
+                        PulsarErrors.reason(error));
+            }
+        }
+    }
+
+    /** The ranges are held: fence the changelogs and start restoring. */
+    private void claimed(Claim claim) {
+        Segment segment = segment(claim);
+        try {
+            if (changelog != null) {
+                changelog.openProducers(claim.groups);
+            }
+        } catch (JobStartException e) {
+            LOG.warn("Instance '{}': {}; trying again", instanceId, e.getMessage());
+            segment.close();
+            claiming.or(claim.groups);
+            return;
+        }
+        segments.add(segment);
+        restoring.or(claim.groups);
+        for (int group = claim.groups.nextSetBit(0); group >= 0; group = claim.groups.nextSetBit(group + 1)) {
+            state.openKeyGroup(group);
+            toRestore.add(group);
+        }
+    }
+
+    private Segment segment(Claim claim) {
+        List<Input> inputs = new ArrayList<>();
+        for (int i = 0; i < claim.specs.size(); i++) {
+            SourceSpec source = claim.specs.get(i);
+            inputs.add(new Input(source, claim.consumers.get(i).join(), core.source(source.name()),
+                    received.get(source.name()), claim.groups));
+        }
+        return new Segment(claim.groups, inputs);
+    }
+
+    private void restoreStep(int budget) {
+        if (current == null) {
+            Integer group = toRestore.poll();
+            if (group == null) {
+                return;
+            }
+            if (changelog == null) {
+                restored(group, 0, 0);
+                return;
+            }
+            current = changelog.startRestore(group, state);
+        }
+        if (current.step(budget)) {
+            PulsarChangelog.GroupRestore done = current;
+            current = null;
+            restored(done.group(), done.records(), done.elapsedNanos());
+        }
+    }
+
+    private void restored(int group, long records, long nanos) {
+        if (records > 0) {
+            LOG.info("Instance '{}' restored key group {}: {} changelog records in {} ms ({} records/s)", instanceId,
+                    group, records, nanos / 1_000_000, nanos == 0 ? 0 : records * 1_000_000_000L / nanos);
+        }
+        for (Segment segment : segments) {
+            if (segment.groups.get(group)) {
+                segment.unrestored.clear(group);
+                if (segment.unrestored.isEmpty()) {
+                    activate(segment);
+                    metrics.handover("claim").record(System.nanoTime() - segment.claimedNanos, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
+        }
+    }
+
+    private void activate(Segment segment) {
+        if (!segments.contains(segment)) {
+            segments.add(segment);
+        }
+        for (int group = segment.groups.nextSetBit(0); group >= 0; group = segment.groups.nextSetBit(group + 1)) {
+            state.own(group);
+        }
+        active.or(segment.groups);
+        restoring.andNot(segment.groups);
+        segment.inputs.forEach(input -> input.consumer.resume());
+        publish();
+    }
+
+    private void publish() {
+        ownsAll = active.cardinality() == keyGroups.count();
+        List<Input> inputs = new ArrayList<>(unranged);
+        for (Segment segment : segments) {
+            if (segment.unrestored.isEmpty()) {
+                inputs.addAll(segment.inputs);
+            }
+        }
+        metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).set(active.cardinality());
+        metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(restoring.cardinality() + claiming.cardinality()
+                + claims.stream().mapToInt(c -> c.groups.cardinality()).sum());
+        host.inputsChanged(inputs);
+    }
+
+    /** Whether a key group's records are processed here now. */
+    boolean runs(int group) {
+        return ownsAll || active.get(group);
+    }
+
+    boolean ownsAll() {
+        return ownsAll;
+    }
+
+    /** Key groups assigned here that are not processing yet. */
+    int pending() {
+        return restoring.cardinality() + claiming.cardinality()
+                + claims.stream().mapToInt(c -> c.groups.cardinality()).sum();
+    }
+
+    BitSet active() {
+        return (BitSet) active.clone();
+    }
+
+    /** Lets go of everything, after the task's last commit: the ranges are free for the others at once. */
+    void close() {
+        segments.forEach(Segment::close);
+        segments.clear();
+        claims.forEach(this::closeClaim);
+        claims.clear();
+        unranged.forEach(Input::close);
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+}
