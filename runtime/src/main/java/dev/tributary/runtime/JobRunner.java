@@ -187,6 +187,7 @@ public final class JobRunner implements AutoCloseable {
                 holdsStateMemory = true;
                 changelog = new PulsarChangelog(connections.client(), connections.admin(), context, stores,
                         config.get(RuntimeOptions.OPERATION_TIMEOUT));
+                changelog.instance(instanceId);
                 changelog.prepareTopics();
                 changelog.loadCheckpoints(stateDirectory);
                 StateDirectory directory = stateDirectory;

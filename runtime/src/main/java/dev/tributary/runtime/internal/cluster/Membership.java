@@ -73,10 +73,13 @@ public final class Membership implements AutoCloseable {
      */
     public void join(Duration timeout) {
         try {
-            try {
-                admin.topics().createNonPartitionedTopic(topic);
-            } catch (PulsarAdminException.ConflictException exists) {
-                // Another instance, or an earlier run, created it.
+            String namespace = org.apache.pulsar.common.naming.TopicName.get(topic).getNamespace();
+            if (!admin.topics().getList(namespace).contains(topic)) {
+                try {
+                    admin.topics().createNonPartitionedTopic(topic);
+                } catch (PulsarAdminException.ConflictException exists) {
+                    // Another instance created it just now.
+                }
             }
             consumer = client.newConsumer(Schema.BYTES).topic(topic).subscriptionName(SUBSCRIPTION)
                     .subscriptionType(SubscriptionType.Shared).consumerName(instanceId)

@@ -193,6 +193,16 @@ final class KeyGroupOwner {
         }
     }
 
+    /** Whether the broker dropped any of the consumers holding this instance's key groups. */
+    boolean anyLeaseLost() {
+        for (Segment segment : segments) {
+            if (segment.leaseLost()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One turn of the task's loop: follow assignment changes, complete claims, restore a little. */
     void tick() throws Exception {
         for (Segment segment : segments) {

@@ -57,6 +57,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final java.util.Set<String> createdNow = new java.util.HashSet<>();
     private long restored;
+    private String producerPrefix = "tributary";
+    private int epoch;
 
     public PulsarChangelog(PulsarClient client, PulsarAdmin admin, CompileContext context, List<StoreSpec> stores,
                            Duration timeout) {
@@ -108,6 +110,11 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
     }
 
+    /** Names changelog producers after the instance, so that each write shows which instance made it. */
+    public void instance(String instanceId) {
+        this.producerPrefix = instanceId;
+    }
+
     /**
      * Reads the checkpoint of every logged store: the changelog position each key group's local files
      * reflect. A store whose changelog this start created has nothing valid on disk.
@@ -130,6 +137,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     public void openProducers(BitSet groups) {
         int count = context.keyGroups().count();
         List<CompletableFuture<?>> opening = new ArrayList<>();
+        int claim = ++epoch;
         for (StoreSpec store : logged) {
             Producer<byte[]>[] byGroup = producers.computeIfAbsent(store.name(), name -> new Producer[count]);
             lastSends.computeIfAbsent(store.name(), name -> new CompletableFuture[count]);
@@ -138,6 +146,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                 int g = group;
                 opening.add(client.newProducer(Schema.BYTES).topic(topic + "-partition-" + group)
                         .accessMode(ProducerAccessMode.ExclusiveWithFencing)
+                        .producerName(producerPrefix + "-" + store.name() + "-" + group + "-" + claim)
                         .blockIfQueueFull(true)
                         .enableBatching(true)
                         .batchingMaxPublishDelay(5, TimeUnit.MILLISECONDS)

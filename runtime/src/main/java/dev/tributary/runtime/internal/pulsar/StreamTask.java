@@ -424,7 +424,11 @@ public final class StreamTask implements Runnable {
             // held-back outputs leave.
             try {
                 changelog.flush();
-            } catch (PulsarChangelog.FencedException e) {
+            } catch (OutputException e) {
+                // Fenced, or cut off while the broker gave our key groups away: nothing of this commit counts.
+                if (!(e instanceof PulsarChangelog.FencedException) && !owner.anyLeaseLost()) {
+                    throw e;
+                }
                 owner.leaseLost(e.getMessage());
                 nextCommit = System.nanoTime() + commitIntervalNanos;
                 return;

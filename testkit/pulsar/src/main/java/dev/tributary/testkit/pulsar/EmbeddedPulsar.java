@@ -57,6 +57,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
     /** The key tokens are signed with, when token authentication is on; else null. */
     private final javax.crypto.SecretKey tokenKey;
     private final String superUserToken;
+    private final int keepAliveSeconds;
 
     private BKCluster bookies;
     private PulsarStandalone standalone;
@@ -74,6 +75,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
         this.brokerPort = builder.brokerPort > 0 ? builder.brokerPort : freePort();
         this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
         this.bookiePort = freePort();
+        this.keepAliveSeconds = builder.keepAliveSeconds;
         if (builder.tokenAuthentication) {
             this.tokenKey = AuthTokenUtils.createSecretKey(io.jsonwebtoken.SignatureAlgorithm.HS256);
             this.superUserToken = AuthTokenUtils.createToken(tokenKey, SUPER_USER, Optional.empty());
@@ -208,6 +210,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
         conf.setNumIOThreads(2);
         conf.setNumHttpServerThreads(8);
         conf.setMaxMessageSize(5 * 1024 * 1024);
+        conf.setKeepAliveIntervalSeconds(keepAliveSeconds);
         if (tokenKey != null) {
             conf.setAuthenticationEnabled(true);
             conf.setAuthenticationProviders(java.util.Set.of(AuthenticationProviderToken.class.getName()));
@@ -348,8 +351,21 @@ public final class EmbeddedPulsar implements AutoCloseable {
         private int brokerPort;
         private int webPort;
         private boolean tokenAuthentication;
+        private int keepAliveSeconds = 30;
 
         private Builder() {
+        }
+
+        /**
+         * How often the broker pings each client connection; a client that misses a ping for one interval is
+         * disconnected (default 30 s). Short intervals make a paused client lose its consumers quickly.
+         *
+         * @param interval the interval, at least one second
+         * @return this builder
+         */
+        public Builder keepAliveInterval(java.time.Duration interval) {
+            this.keepAliveSeconds = (int) Math.max(1, interval.toSeconds());
+            return this;
         }
 
         /**
