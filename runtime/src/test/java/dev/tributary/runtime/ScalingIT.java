@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScalingIT {
     private static final int KEYS = 5_000;
+    /** Records per key of the clean runs (200,000 in all); the runs with failures use half, to keep CI short. */
     private static final int PER_KEY = 40;
-    private static final int RECORDS = KEYS * PER_KEY;
     private static final int KEY_GROUPS = 64;
     /** Stated in docs/SCALING.md: a dead instance's key groups run elsewhere within this, restores included. */
     private static final Duration TAKEOVER_BOUND = Duration.ofSeconds(15);
@@ -179,10 +179,12 @@ class ScalingIT {
         final Map<String, List<Integer>> echoed = new ConcurrentHashMap<>();
         final Map<String, Long> counts = new ConcurrentHashMap<>();
         final AtomicLong echoedTotal = new AtomicLong();
+        final int perKey;
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final List<Thread> threads = new ArrayList<>();
 
-        Results(PulsarClient client, Topics topics) throws Exception {
+        Results(PulsarClient client, Topics topics, int perKey) throws Exception {
+            this.perKey = perKey;
             Consumer<String> echo = client.newConsumer(Schema.STRING).topic(topics.echo).subscriptionName("verifier")
                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
             Consumer<Long> count = client.newConsumer(Schema.INT64).topic(topics.counts).subscriptionName("verifier")
@@ -222,7 +224,7 @@ class ScalingIT {
             for (int key = 0; key < KEYS; key++) {
                 List<Integer> seqs = echoed.get("k" + key);
                 Long count = counts.get("k" + key);
-                if (seqs == null || count == null || count < PER_KEY || !seqs.contains(PER_KEY - 1)) {
+                if (seqs == null || count == null || count < perKey || !seqs.contains(perKey - 1)) {
                     return false;
                 }
             }
@@ -237,25 +239,25 @@ class ScalingIT {
                 synchronized (echoed.get("k" + key)) {
                     seqs = new ArrayList<>(echoed.get("k" + key));
                 }
-                for (int seq = 0; seq < PER_KEY; seq++) {
+                for (int seq = 0; seq < perKey; seq++) {
                     if (!seqs.contains(seq)) {
                         fail("k" + key + ":" + seq + " is missing from the output");
                     }
                 }
-                duplicates += seqs.size() - PER_KEY;
+                duplicates += seqs.size() - perKey;
                 long count = counts.get("k" + key);
                 if (exact) {
                     List<Integer> inOrder = new ArrayList<>();
-                    for (int seq = 0; seq < PER_KEY; seq++) {
+                    for (int seq = 0; seq < perKey; seq++) {
                         inOrder.add(seq);
                     }
                     assertEquals(inOrder, seqs, "k" + key + ": outputs once each, in per-key order");
-                    assertEquals(PER_KEY, count, "k" + key + ": count exact");
+                    assertEquals(perKey, count, "k" + key + ": count exact");
                 } else {
-                    assertTrue(count >= PER_KEY, "k" + key + ": count " + count + " covers every input");
+                    assertTrue(count >= perKey, "k" + key + ": count " + count + " covers every input");
                 }
             }
-            System.out.println("ScalingIT: " + echoedTotal.get() + " outputs for " + RECORDS + " inputs, " + duplicates
+            System.out.println("ScalingIT: " + echoedTotal.get() + " outputs for " + KEYS * perKey + " inputs, " + duplicates
                     + " duplicates");
         }
 
@@ -269,12 +271,13 @@ class ScalingIT {
     }
 
     /** Publishes every record, key k{i % KEYS} with its per-key sequence number as value, at most at the rate. */
-    static Thread publish(PulsarClient client, String topic, BatcherBuilder batcher, int perSecond) {
+    static Thread publish(PulsarClient client, String topic, BatcherBuilder batcher, int perKey, int perSecond) {
+        int records = KEYS * perKey;
         Thread thread = new Thread(() -> {
             try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).batcherBuilder(batcher)
                     .blockIfQueueFull(true).create()) {
                 long began = System.nanoTime();
-                for (int i = 0; i < RECORDS; i++) {
+                for (int i = 0; i < records; i++) {
                     producer.newMessage().key("k" + (i % KEYS)).value(Integer.toString(i / KEYS)).sendAsync();
                     if (perSecond > 0 && i % 1000 == 999) {
                         long due = began + (long) (i + 1) * 1_000_000_000L / perSecond;
@@ -358,16 +361,18 @@ class ScalingIT {
 
     @Test
     void threeInstancesCountExactlyAndInOrder() throws Exception {
+        int perKey = PER_KEY;
+        int records = KEYS * perKey;
         String app = unique("scale3");
         Topics topics = Topics.create("scale3");
         List<Instance> instances = new ArrayList<>();
-        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics)) {
+        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
             for (String id : List.of("a", "b", "c")) {
                 instances.add(new Instance(app, topics, id));
             }
             startAll(instances);
             awaitSettled("three instances share the key groups", instances, Duration.ofSeconds(60));
-            publish(client, topics.input, BatcherBuilder.KEY_BASED, 0).join();
+            publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 0).join();
             await("every record counted", Duration.ofSeconds(120), results::complete);
             for (Instance instance : instances) {
                 instance.stop();
@@ -380,16 +385,18 @@ class ScalingIT {
 
     @Test
     void inputFromTheDefaultBatcherIsForwardedToItsOwners() throws Exception {
+        int perKey = PER_KEY;
+        int records = KEYS * perKey;
         String app = unique("scaledef");
         Topics topics = Topics.create("scaledef");
         List<Instance> instances = new ArrayList<>();
-        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics)) {
+        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
             for (String id : List.of("a", "b", "c")) {
                 instances.add(new Instance(app, topics, id));
             }
             startAll(instances);
             awaitSettled("three instances share the key groups", instances, Duration.ofSeconds(60));
-            publish(client, topics.input, BatcherBuilder.DEFAULT, 0).join();
+            publish(client, topics.input, BatcherBuilder.DEFAULT, perKey, 0).join();
             await("every record counted", Duration.ofSeconds(120), results::complete);
             double forwarded = 0;
             for (Instance instance : instances) {
@@ -398,13 +405,13 @@ class ScalingIT {
             for (Instance instance : instances) {
                 instance.stop();
             }
-            System.out.println("ScalingIT: " + (long) forwarded + " of " + RECORDS + " records arrived at an instance"
+            System.out.println("ScalingIT: " + (long) forwarded + " of " + records + " records arrived at an instance"
                     + " not owning their key group and were forwarded");
-            assertTrue(forwarded > RECORDS / 4.0, "batches spanning key groups were forwarded: " + forwarded);
+            assertTrue(forwarded > records / 4.0, "batches spanning key groups were forwarded: " + forwarded);
             // Forwarded copies may overtake records of their key sent directly, so order is not checked here.
             for (int key = 0; key < KEYS; key++) {
-                assertEquals(PER_KEY, results.counts.get("k" + key), "k" + key + ": count exact");
-                assertEquals(PER_KEY, results.echoed.get("k" + key).size(), "k" + key + ": output once per input");
+                assertEquals(perKey, results.counts.get("k" + key), "k" + key + ": count exact");
+                assertEquals(perKey, results.echoed.get("k" + key).size(), "k" + key + ": output once per input");
             }
         } finally {
             stopAll(instances);
@@ -413,23 +420,25 @@ class ScalingIT {
 
     @Test
     void scalingOneToThreeToTwoUnderLoadMovesStateWithItsKeys() throws Exception {
+        int perKey = PER_KEY / 2;
+        int records = KEYS * perKey;
         String app = unique("scale132");
         Topics topics = Topics.create("scale132");
         List<Instance> all = new ArrayList<>();
-        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics)) {
+        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
             Instance a = new Instance(app, topics, "a");
             all.add(a);
             a.ready();
             awaitSettled("one instance owns every key group", List.of(a), Duration.ofSeconds(60));
-            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, 12_000);
-            await("a quarter processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > RECORDS / 4);
+            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 10_000);
+            await("a quarter processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > records / 4);
             Instance b = new Instance(app, topics, "b");
             Instance c = new Instance(app, topics, "c");
             all.add(b);
             all.add(c);
             startAll(List.of(b, c));
             awaitSettled("scaled out to three", List.of(a, b, c), Duration.ofSeconds(60));
-            await("half processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > RECORDS / 2);
+            await("half processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > records / 2);
             b.stop();
             awaitSettled("scaled in to two", List.of(a, c), Duration.ofSeconds(60));
             publisher.join();
@@ -445,10 +454,12 @@ class ScalingIT {
 
     @Test
     void killingOneOfThreeInstancesThreeTimesLosesNothing() throws Exception {
+        int perKey = PER_KEY / 2;
+        int records = KEYS * perKey;
         String app = unique("scalekill");
         Topics topics = Topics.create("scalekill");
         List<Instance> all = new ArrayList<>();
-        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics)) {
+        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
             List<Instance> live = new ArrayList<>();
             for (String id : List.of("a", "b", "c")) {
                 live.add(new Instance(app, topics, id));
@@ -456,11 +467,11 @@ class ScalingIT {
             all.addAll(live);
             startAll(live);
             awaitSettled("three instances share the key groups", live, Duration.ofSeconds(60));
-            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, 10_000);
+            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 10_000);
             int round = 0;
             for (double point : new double[] {0.2, 0.45, 0.7}) {
                 await("progress to " + point, Duration.ofSeconds(90),
-                        () -> results.echoedTotal.get() > RECORDS * point);
+                        () -> results.echoedTotal.get() > records * point);
                 Instance victim = live.remove(round % live.size());
                 victim.kill9();
                 Duration took = awaitSettled("after kill -9 of " + victim.id + ", the survivors own every key group",
@@ -487,23 +498,25 @@ class ScalingIT {
 
     @Test
     void aPausedInstanceCannotWriteTheStateItLost() throws Exception {
+        int perKey = PER_KEY / 2;
+        int records = KEYS * perKey;
         String app = unique("scalezombie");
         Topics topics = Topics.create("scalezombie");
         List<Instance> all = new ArrayList<>();
-        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics)) {
+        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
             for (String id : List.of("a", "b", "c")) {
                 all.add(new Instance(app, topics, id));
             }
             startAll(all);
             awaitSettled("three instances share the key groups", all, Duration.ofSeconds(60));
-            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, 10_000);
-            await("a third processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > RECORDS / 3);
+            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 10_000);
+            await("a third processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > records / 3);
             Instance zombie = all.get(1);
             zombie.signal("STOP");
             awaitSettled("with " + zombie.id + " paused, the others own every key group", List.of(all.get(0), all.get(2)),
                     Duration.ofSeconds(60));
             await("more processed without it", Duration.ofSeconds(60),
-                    () -> results.echoedTotal.get() > RECORDS * 2 / 3);
+                    () -> results.echoedTotal.get() > records * 2 / 3);
             zombie.signal("CONT");
             awaitSettled("with " + zombie.id + " back", all, Duration.ofSeconds(60));
             publisher.join();
