@@ -109,6 +109,9 @@ final class KeyGroupOwner {
     private final BitSet claiming = new BitSet();
     private final ArrayDeque<Integer> toRestore = new ArrayDeque<>();
     private PulsarChangelog.GroupRestore current;
+    /** Restores whose readers are opening while the current one reads: opening is a broker round trip. */
+    private final ArrayDeque<PulsarChangelog.GroupRestore> opening = new ArrayDeque<>();
+    private static final int READERS_AHEAD = 3;
     private long seenVersion = -1;
     private long nextClaimNanos;
     private int consumerSequence;
@@ -188,7 +191,7 @@ final class KeyGroupOwner {
             return;
         }
         claimed(claim);
-        while (!toRestore.isEmpty() || current != null) {
+        while (!toRestore.isEmpty() || current != null || !opening.isEmpty()) {
             restoreStep(Integer.MAX_VALUE);
         }
     }
@@ -229,7 +232,7 @@ final class KeyGroupOwner {
             claiming.clear();
             nextClaimNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
         }
-        if (current != null || !toRestore.isEmpty()) {
+        if (current != null || !toRestore.isEmpty() || !opening.isEmpty()) {
             restoreStep(RESTORE_BUDGET);
         }
     }
@@ -333,6 +336,13 @@ final class KeyGroupOwner {
 
     private void cancelRestores(BitSet groups) {
         toRestore.removeIf(groups::get);
+        opening.removeIf(restore -> {
+            if (groups.get(restore.group())) {
+                restore.close();
+                return true;
+            }
+            return false;
+        });
         if (current != null && groups.get(current.group())) {
             current.close();
             current = null;
@@ -480,15 +490,24 @@ final class KeyGroupOwner {
 
     private void restoreStep(int budget) {
         if (current == null) {
-            Integer group = toRestore.poll();
-            if (group == null) {
-                return;
-            }
             if (changelog == null) {
-                restored(group, 0, 0);
+                Integer group = toRestore.poll();
+                if (group != null) {
+                    restored(group, 0, 0);
+                }
                 return;
             }
-            current = changelog.startRestore(group, state);
+            current = opening.poll();
+            if (current == null) {
+                Integer group = toRestore.poll();
+                if (group == null) {
+                    return;
+                }
+                current = changelog.startRestore(group, state);
+            }
+        }
+        while (opening.size() < READERS_AHEAD && !toRestore.isEmpty()) {
+            opening.add(changelog.startRestore(toRestore.poll(), state));
         }
         if (current.step(budget)) {
             PulsarChangelog.GroupRestore done = current;
@@ -571,5 +590,7 @@ final class KeyGroupOwner {
             current.close();
             current = null;
         }
+        opening.forEach(PulsarChangelog.GroupRestore::close);
+        opening.clear();
     }
 }

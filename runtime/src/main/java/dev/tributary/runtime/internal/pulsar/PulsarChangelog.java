@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PulsarChangelog.class);
     private static final long COMPACTION_THRESHOLD_BYTES = 64L << 20;
+    private static final int RESTORE_QUEUE = 5_000;
 
     private final PulsarClient client;
     private final PulsarAdmin admin;
@@ -292,7 +293,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             // since, even where compaction has removed the raw entries.
             CompletableFuture<Reader<byte[]>> reader = client.newReader(Schema.BYTES)
                     .topic(context.changelogTopic(store.name()) + "-partition-" + group)
-                    .startMessageId(start).startMessageIdInclusive().readCompacted(true).createAsync();
+                    .startMessageId(start).startMessageIdInclusive().readCompacted(true)
+                    .receiverQueueSize(RESTORE_QUEUE).createAsync();
             parts.add(new StoreRestore(store, bytes, reader, from));
         }
         return new GroupRestore(group, parts);
@@ -326,7 +328,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     public final class GroupRestore implements AutoCloseable {
         private final int group;
         private final List<StoreRestore> parts;
-        private final long began = System.nanoTime();
+        /** When reading began; readers opened ahead do not count their wait. */
+        private long began;
         private long records;
 
         GroupRestore(int group, List<StoreRestore> parts) {
@@ -352,6 +355,9 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
          * @return true once every store of the key group is restored
          */
         public boolean step(int budget) {
+            if (began == 0) {
+                began = System.nanoTime();
+            }
             for (StoreRestore part : parts) {
                 if (part.done) {
                     continue;
