@@ -98,6 +98,22 @@ public final class RuntimeOptions {
                     + " recomputes which key groups it owns; a departed instance's key groups are claimed within"
                     + " about one interval of the broker noticing its departure.");
 
+    /** Warm copies of other instances' key groups. */
+    public static final ConfigOption<Integer> STANDBY_REPLICAS = ConfigOption.key("standby.replicas").intType()
+            .defaultValue(0)
+            .check(n -> n == 0 || n == 1, "must be 0 or 1")
+            .description("With 1, each instance keeps a warm copy of the key groups it would take over if their"
+                    + " owner left (its second choice by rendezvous hashing), by reading their changelogs every"
+                    + " standby.interval, so that a take-over restores only a short tail. Costs local disk and"
+                    + " changelog reads.");
+
+    /** How often standby copies catch up. */
+    public static final ConfigOption<Duration> STANDBY_INTERVAL = ConfigOption.key("standby.interval")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .check(d -> d.toMillis() >= 10, "must be at least 10ms")
+            .description("How often an instance brings its standby copies up to the end of their changelogs; the"
+                    + " tail a take-over restores is about this much changelog.");
+
     /** Whether input topics must exist before the job starts. */
     public static final ConfigOption<Boolean> REQUIRE_INPUT_TOPICS = ConfigOption.key("input.topics.must.exist")
             .booleanType().defaultValue(true)
@@ -263,7 +279,7 @@ public final class RuntimeOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
                 TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
-                INSTANCE_ID, MEMBERSHIP_INTERVAL,
+                INSTANCE_ID, MEMBERSHIP_INTERVAL, STANDBY_REPLICAS, STANDBY_INTERVAL,
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,

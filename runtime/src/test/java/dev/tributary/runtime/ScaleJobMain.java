@@ -7,7 +7,7 @@ import java.time.Duration;
  * One instance of the stateful count job of {@link CountJobMain}, for tests that run several
  * instances in JVMs of their own. Serves its metrics on a free port, printed as {@code HTTP <port>}.
  * Arguments: service URL, admin URL, application id, input, echo topic, counts topic, state
- * directory, instance id.
+ * directory, instance id, and optionally the number of standby replicas.
  */
 public final class ScaleJobMain {
     private ScaleJobMain() {
@@ -22,7 +22,8 @@ public final class ScaleJobMain {
                 .with(RuntimeOptions.INSTANCE_ID, args[7])
                 .with(RuntimeOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1))
                 .with(RuntimeOptions.HTTP_ENABLED, true)
-                .with(RuntimeOptions.HTTP_PORT, 0);
+                .with(RuntimeOptions.HTTP_PORT, 0)
+                .with(RuntimeOptions.STANDBY_REPLICAS, args.length > 8 ? Integer.parseInt(args[8]) : 0);
         JobRunner job = new JobRunner(CountJobMain.topology(args[3], args[4], args[5]), config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(job::close));
         System.out.println("HTTP " + job.httpPort());

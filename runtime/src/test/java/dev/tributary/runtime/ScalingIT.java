@@ -80,6 +80,10 @@ class ScalingIT {
         int port = -1;
 
         Instance(String app, Topics topics, String id) throws Exception {
+            this(app, topics, id, 0);
+        }
+
+        Instance(String app, Topics topics, String id, int standbys) throws Exception {
             this.id = id;
             // A log per launch: a restarted instance must not be mistaken for its predecessor.
             this.log = Files.createDirectories(Path.of("target", "scaling-logs"))
@@ -88,7 +92,7 @@ class ScalingIT {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
                     ScaleJobMain.class.getName(), pulsar.serviceUrl(), pulsar.httpUrl(), app, topics.input, topics.echo,
-                    topics.counts, stateRoot.resolve(id).toString(), id);
+                    topics.counts, stateRoot.resolve(id).toString(), id, Integer.toString(standbys));
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             this.process = builder.start();
@@ -527,6 +531,45 @@ class ScalingIT {
             assertTrue(zombie.logText().contains("dropping uncommitted work"),
                     "the resumed instance noticed it had lost its key groups; see " + zombie.log.toAbsolutePath());
             assertChangelogWritersNeverInterleave(client, app);
+            results.verify(false);
+        } finally {
+            stopAll(all);
+        }
+    }
+
+    @Test
+    void aStandbyCopyMakesTheTakeOverRestoreOnlyATail() throws Exception {
+        int perKey = PER_KEY / 4;
+        String app = unique("scalestandby");
+        Topics topics = Topics.create("scalestandby");
+        List<Instance> all = new ArrayList<>();
+        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
+            Instance a = new Instance(app, topics, "a", 1);
+            Instance b = new Instance(app, topics, "b", 1);
+            all.add(a);
+            all.add(b);
+            startAll(all);
+            awaitSettled("two instances with standby copies share the key groups", all, Duration.ofSeconds(60));
+            publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 0).join();
+            await("every record counted", Duration.ofSeconds(120), results::complete);
+            // After the last commit (100 ms), the standby copies read their changelogs to the end once more.
+            long countedAt = System.currentTimeMillis() + 500;
+            await("b's standby copies caught up", Duration.ofSeconds(30), () -> {
+                Map<String, Double> m = b.metrics();
+                return m.getOrDefault("tributary_key_groups_standby", 0.0) > 0
+                        && m.getOrDefault("tributary_standby_caught_up_time_ms", 0.0) > countedAt;
+            });
+            int taken = a.owned();
+            double before = b.metrics().getOrDefault("tributary_restore_records_total", 0.0);
+            a.kill9();
+            awaitSettled("b took a's key groups over", List.of(b), TAKEOVER_BOUND);
+            double tail = b.metrics().getOrDefault("tributary_restore_records_total", 0.0) - before;
+            long keysTaken = (long) KEYS * taken / KEY_GROUPS;
+            System.out.println("ScalingIT: taking over " + taken + " key groups (about " + keysTaken + " keys) from a"
+                    + " standby copy restored " + (long) tail + " changelog records");
+            assertTrue(tail < keysTaken / 10.0, "the take-over restored only a tail: " + tail + " records for about "
+                    + keysTaken + " keys");
+            b.stop();
             results.verify(false);
         } finally {
             stopAll(all);

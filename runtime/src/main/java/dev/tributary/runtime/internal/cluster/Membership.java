@@ -49,6 +49,7 @@ public final class Membership implements AutoCloseable {
     private final AtomicLong version = new AtomicLong();
     private volatile List<String> members = List.of();
     private volatile BitSet target = new BitSet();
+    private volatile BitSet standby = new BitSet();
     private volatile boolean warned;
     private Consumer<byte[]> consumer;
 
@@ -165,6 +166,7 @@ public final class Membership implements AutoCloseable {
             LOG.info("Instance '{}': {} running instance(s) {}; this one is assigned {} of {} key groups", instanceId,
                     now.size(), now, mine.cardinality(), keyGroups);
             members = List.copyOf(now);
+            standby = Rendezvous.runnersUp(now, keyGroups, instanceId);
             target = mine;
             version.incrementAndGet();
         }
@@ -173,6 +175,11 @@ public final class Membership implements AutoCloseable {
     /** @return the key groups this instance should own now */
     public BitSet target() {
         return (BitSet) target.clone();
+    }
+
+    /** @return the key groups this instance would take over first: candidates for standby copies */
+    public BitSet standby() {
+        return (BitSet) standby.clone();
     }
 
     /** @return a number that changes whenever {@link #target()} may have */

@@ -48,6 +48,44 @@ public final class Rendezvous {
         return owned;
     }
 
+    /**
+     * The key groups for which a member is the second choice: the ones it would most likely take over
+     * if their owner left, so the ones worth a standby copy.
+     */
+    public static BitSet runnersUp(Collection<String> members, int keyGroups, String member) {
+        BitSet runnerUp = new BitSet(keyGroups);
+        List<String> names = members.stream().sorted().toList();
+        if (names.size() < 2 || !names.contains(member)) {
+            return runnerUp;
+        }
+        byte[][] prefixes = new byte[names.size()][];
+        for (int i = 0; i < names.size(); i++) {
+            prefixes[i] = (names.get(i) + "#").getBytes(StandardCharsets.UTF_8);
+        }
+        for (int group = 0; group < keyGroups; group++) {
+            int best = -1;
+            int second = -1;
+            long bestScore = -1;
+            long secondScore = -1;
+            for (int i = 0; i < names.size(); i++) {
+                long score = score(prefixes[i], group);
+                if (score > bestScore) {
+                    second = best;
+                    secondScore = bestScore;
+                    best = i;
+                    bestScore = score;
+                } else if (score > secondScore) {
+                    second = i;
+                    secondScore = score;
+                }
+            }
+            if (second >= 0 && names.get(second).equals(member)) {
+                runnerUp.set(group);
+            }
+        }
+        return runnerUp;
+    }
+
     private static long score(byte[] prefix, int group) {
         byte[] bytes = new byte[prefix.length + 4];
         System.arraycopy(prefix, 0, bytes, 0, prefix.length);

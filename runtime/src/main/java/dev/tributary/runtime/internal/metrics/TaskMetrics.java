@@ -35,6 +35,9 @@ public final class TaskMetrics {
     public static final String STATE_ENTRIES = "tributary.state.entries";
     public static final String BACKLOG = "tributary.input.backlog";
     public static final String FORWARDED = "tributary.records.forwarded";
+    public static final String STANDBY_LAG = "tributary.standby.lag.ms";
+    public static final String STANDBY_CAUGHT_UP = "tributary.standby.caught.up.time.ms";
+    public static final String KEY_GROUPS_STANDBY = "tributary.key.groups.standby";
     public static final String HANDOVERS = "tributary.handovers";
     public static final String LEASES_LOST = "tributary.leases.lost";
     public static final String INSTANCES = "tributary.instances";

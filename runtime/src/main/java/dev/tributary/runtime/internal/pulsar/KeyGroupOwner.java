@@ -113,6 +113,14 @@ final class KeyGroupOwner {
     private final ArrayDeque<PulsarChangelog.GroupRestore> opening = new ArrayDeque<>();
     private static final int READERS_AHEAD = 3;
     private long seenVersion = -1;
+    private final boolean standbys;
+    private final long standbyIntervalNanos;
+    /** Key groups kept warm here for a quick take-over: this instance's second choices it does not hold. */
+    private final BitSet standby = new BitSet();
+    private final long[] caughtUp;
+    private PulsarChangelog.GroupRestore standbyCurrent;
+    private int standbyNext;
+    private long nextStandbyCycle;
     private long nextClaimNanos;
     private int consumerSequence;
     private boolean ownsAll;
@@ -133,6 +141,9 @@ final class KeyGroupOwner {
         this.state = state;
         this.metrics = metrics;
         this.membership = membership;
+        this.standbys = changelog != null && config.get(dev.tributary.runtime.RuntimeOptions.STANDBY_REPLICAS) > 0;
+        this.standbyIntervalNanos = config.get(dev.tributary.runtime.RuntimeOptions.STANDBY_INTERVAL).toNanos();
+        this.caughtUp = new long[keyGroups.count()];
         for (SourceSpec source : sources) {
             received.put(source.name(), new long[1]);
             metrics.recordsIn(source.name(), String.join(",", source.topics()), received.get(source.name()), c -> c[0]);
@@ -166,6 +177,9 @@ final class KeyGroupOwner {
     void start() {
         seenVersion = membership.version();
         BitSet target = membership.target();
+        claiming.or(target);
+        updateStandby();
+        claiming.clear();
         if (target.isEmpty()) {
             publish();
             return;
@@ -234,7 +248,64 @@ final class KeyGroupOwner {
         }
         if (current != null || !toRestore.isEmpty() || !opening.isEmpty()) {
             restoreStep(RESTORE_BUDGET);
+        } else if (standbys) {
+            standbyStep();
         }
+    }
+
+    /**
+     * Brings the standby copies up to the end of their changelogs, one key group at a time, a cycle
+     * every standby.interval; real restores go first.
+     */
+    private void standbyStep() {
+        long now = System.nanoTime();
+        if (standbyCurrent == null) {
+            if (now < nextStandbyCycle) {
+                return;
+            }
+            int group = standby.nextSetBit(standbyNext);
+            if (group < 0) {
+                standbyNext = 0;
+                nextStandbyCycle = now + standbyIntervalNanos;
+                publishStandbyLag(now);
+                return;
+            }
+            standbyNext = group + 1;
+            state.openKeyGroup(group);
+            standbyCurrent = changelog.startRestore(group, state);
+        }
+        if (standbyCurrent.step(RESTORE_BUDGET)) {
+            caughtUp[standbyCurrent.group()] = System.currentTimeMillis();
+            standbyCurrent = null;
+        }
+    }
+
+    private void publishStandbyLag(long nowNanos) {
+        long oldest = Long.MAX_VALUE;
+        for (int group = standby.nextSetBit(0); group >= 0; group = standby.nextSetBit(group + 1)) {
+            oldest = Math.min(oldest, caughtUp[group]);
+        }
+        // The time by which every standby copy had read its changelog to the end, and how long ago that was.
+        long wall = System.currentTimeMillis();
+        metrics.gauge(TaskMetrics.STANDBY_CAUGHT_UP).set(oldest == Long.MAX_VALUE ? wall : oldest);
+        metrics.gauge(TaskMetrics.STANDBY_LAG).set(oldest == Long.MAX_VALUE ? 0 : wall - oldest);
+        metrics.gauge(TaskMetrics.KEY_GROUPS_STANDBY).set(standby.cardinality());
+    }
+
+    /** Standby copies follow the assignment: never of a key group held here, dropped when no longer second choice. */
+    private void updateStandby() {
+        if (!standbys) {
+            return;
+        }
+        BitSet wanted = membership.standby();
+        wanted.andNot(held());
+        standby.clear();
+        standby.or(wanted);
+        if (standbyCurrent != null && !standby.get(standbyCurrent.group())) {
+            standbyCurrent.close();
+            standbyCurrent = null;
+        }
+        metrics.gauge(TaskMetrics.KEY_GROUPS_STANDBY).set(standby.cardinality());
     }
 
     private void reconcile(BitSet target) throws Exception {
@@ -247,10 +318,18 @@ final class KeyGroupOwner {
             release(lost);
         }
         if (!gained.isEmpty()) {
-            LOG.info("Instance '{}' claims key groups {}", instanceId, gained);
+            LOG.info("Instance '{}' claims key groups {}{}", instanceId, gained, standbys ? " (standby copies of "
+                    + countOf(gained, standby) + " of them)" : "");
             claiming.or(gained);
             nextClaimNanos = 0;
         }
+        updateStandby();
+    }
+
+    private static int countOf(BitSet groups, BitSet in) {
+        BitSet both = (BitSet) groups.clone();
+        both.and(in);
+        return both.cardinality();
     }
 
     /** Every key group this instance holds or is trying to hold. */
@@ -592,5 +671,9 @@ final class KeyGroupOwner {
         }
         opening.forEach(PulsarChangelog.GroupRestore::close);
         opening.clear();
+        if (standbyCurrent != null) {
+            standbyCurrent.close();
+            standbyCurrent = null;
+        }
     }
 }
