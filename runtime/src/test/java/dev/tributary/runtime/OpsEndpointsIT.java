@@ -137,6 +137,9 @@ class OpsEndpointsIT {
                 assertEquals(keys, value(text, "tributary_restore_records_total", application));
                 assertTrue(value(text, "tributary_state_entries", application) >= keys * 0.5,
                         "an estimate of the store's entries");
+                // Each key and its count take at least a few bytes on disk, whatever the compression.
+                assertTrue(value(text, "tributary_state_bytes", application) >= keys * 4,
+                        "the store's size in bytes");
                 value(text, "tributary_input_backlog", application, "subscription=\"" + app + "\"");
                 assertTrue(value(text, "jvm_memory_used_bytes") > 0);
                 assertTrue(value(text, "tributary_node_records_total", application, "node=\"source-0\"") >= 1000);

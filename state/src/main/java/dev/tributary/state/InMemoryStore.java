@@ -86,6 +86,16 @@ final class InMemoryStore implements KeyGroupedStore {
     }
 
     @Override
+    public long approximateBytes(int keyGroup) {
+        long bytes = 0;
+        for (Map.Entry<byte[], byte[]> entry : group(keyGroup).entrySet()) {
+            // Two arrays and a tree node per entry.
+            bytes += entry.getKey().length + entry.getValue().length + 80;
+        }
+        return bytes;
+    }
+
+    @Override
     public void persist() {
         // Nothing survives a restart on the heap; the changelog restores it.
     }

@@ -30,6 +30,9 @@ public interface KeyGroupedStore extends AutoCloseable {
     /** @return an estimate of the entries in a key group */
     long approximateCount(int keyGroup);
 
+    /** @return an estimate of the bytes a key group takes: on disk and in write buffers, or on the heap */
+    long approximateBytes(int keyGroup);
+
     /** Makes every write so far survive a restart of the process (the write-ahead log is off). */
     void persist();
 

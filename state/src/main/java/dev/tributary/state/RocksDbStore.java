@@ -196,6 +196,17 @@ final class RocksDbStore implements KeyGroupedStore {
         }
     }
 
+    @Override
+    public long approximateBytes(int keyGroup) {
+        try {
+            ColumnFamilyHandle family = handle(keyGroup);
+            return db.getLongProperty(family, "rocksdb.total-sst-files-size")
+                    + db.getLongProperty(family, "rocksdb.cur-size-all-mem-tables");
+        } catch (RocksDBException e) {
+            return 0;
+        }
+    }
+
     /** For tests and metrics: a RocksDB property of one key group. */
     long property(int keyGroup, String property) {
         try {

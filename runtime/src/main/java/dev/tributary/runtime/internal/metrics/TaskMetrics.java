@@ -33,6 +33,7 @@ public final class TaskMetrics {
     public static final String KEY_GROUPS_RESTORING = "tributary.key.groups.restoring";
     public static final String RESTORED = "tributary.restore.records";
     public static final String STATE_ENTRIES = "tributary.state.entries";
+    public static final String STATE_BYTES = "tributary.state.bytes";
     public static final String BACKLOG = "tributary.input.backlog";
     public static final String FORWARDED = "tributary.records.forwarded";
     public static final String STANDBY_LAG = "tributary.standby.lag.ms";

@@ -574,6 +574,8 @@ public final class StreamTask implements Runnable {
         // Counted here, on the task's thread, because the stores are not safe to read from another.
         core.state().approximateEntries().forEach((store, entries) ->
                 metrics.gauge(TaskMetrics.STATE_ENTRIES, "store", store).set(entries));
+        core.state().approximateBytes().forEach((store, bytes) ->
+                metrics.gauge(TaskMetrics.STATE_BYTES, "store", store).set(bytes));
         nextCheckpoint = System.nanoTime() + checkpointIntervalNanos;
     }
 

@@ -84,6 +84,19 @@ public final class TaskState implements AutoCloseable {
         return stores.get(name).spec;
     }
 
+    /** Each store's estimated size in bytes over the owned key groups, as written out so far. */
+    public Map<String, Long> approximateBytes() {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (Entry entry : stores.values()) {
+            long bytes = 0;
+            for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
+                bytes += entry.bytes.approximateBytes(group);
+            }
+            sizes.put(entry.spec.name(), bytes);
+        }
+        return sizes;
+    }
+
     /** Each store's estimated entry count over the owned key groups, as written out so far. */
     public Map<String, Long> approximateEntries() {
         Map<String, Long> counts = new LinkedHashMap<>();
