@@ -66,9 +66,32 @@ public final class PulsarConnections implements AutoCloseable {
             closeQuietly(client);
             throw new JobStartException("cannot reach the Pulsar admin API at " + adminUrl + " ("
                     + (config.contains(RuntimeOptions.ADMIN_URL) ? "pulsar.admin.url" : "derived from pulsar.service.url;"
-                    + " set pulsar.admin.url if it differs") + "): " + PulsarErrors.reason(e), e);
+                    + " set pulsar.admin.url if it differs") + ")" + tlsHint(e, config) + ": " + PulsarErrors.reason(e), e);
         }
         return new PulsarConnections(serviceUrl, adminUrl, client, admin);
+    }
+
+    /** What a TLS handshake failure most likely means, in the job's own setting names. */
+    private static String tlsHint(Throwable e, Configuration config) {
+        String reason = PulsarErrors.reason(e);
+        if (reason.contains("PKIX path building failed") || reason.contains("unable to find valid certification path")) {
+            return config.contains(RuntimeOptions.TLS_TRUST_CERTS_FILE)
+                    ? "; the broker's certificate is not signed by an authority in "
+                    + RuntimeOptions.TLS_TRUST_CERTS_FILE.key() + " (" + config.get(RuntimeOptions.TLS_TRUST_CERTS_FILE) + ")"
+                    : "; the broker's certificate is not signed by an authority the JVM trusts: set "
+                    + RuntimeOptions.TLS_TRUST_CERTS_FILE.key() + " to its authority's PEM file";
+        }
+        if (reason.contains("bad_certificate") || reason.contains("certificate_required")) {
+            return config.contains(RuntimeOptions.TLS_CERT_FILE)
+                    ? "; the broker refused the client certificate " + config.get(RuntimeOptions.TLS_CERT_FILE)
+                    : "; the broker requires a client certificate (mutual TLS): set " + RuntimeOptions.TLS_CERT_FILE.key()
+                    + " and " + RuntimeOptions.TLS_KEY_FILE.key();
+        }
+        if (reason.contains("No subject alternative") || reason.contains("doesn't match")) {
+            return "; the broker's certificate does not name this host (" + RuntimeOptions.TLS_HOSTNAME_VERIFICATION.key()
+                    + ")";
+        }
+        return "";
     }
 
     /**

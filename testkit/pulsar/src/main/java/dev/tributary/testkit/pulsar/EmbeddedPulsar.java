@@ -58,6 +58,10 @@ public final class EmbeddedPulsar implements AutoCloseable {
     private final javax.crypto.SecretKey tokenKey;
     private final String superUserToken;
     private final int keepAliveSeconds;
+    private final TestCertificates tls;
+    private final boolean requireClientCertificate;
+    private final int brokerTlsPort;
+    private final int webTlsPort;
 
     private BKCluster bookies;
     private PulsarStandalone standalone;
@@ -76,6 +80,10 @@ public final class EmbeddedPulsar implements AutoCloseable {
         this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
         this.bookiePort = freePort();
         this.keepAliveSeconds = builder.keepAliveSeconds;
+        this.tls = builder.tls;
+        this.requireClientCertificate = builder.requireClientCertificate;
+        this.brokerTlsPort = tls == null ? -1 : freePort();
+        this.webTlsPort = tls == null ? -1 : freePort();
         if (builder.tokenAuthentication) {
             this.tokenKey = AuthTokenUtils.createSecretKey(io.jsonwebtoken.SignatureAlgorithm.HS256);
             this.superUserToken = AuthTokenUtils.createToken(tokenKey, SUPER_USER, Optional.empty());
@@ -211,6 +219,15 @@ public final class EmbeddedPulsar implements AutoCloseable {
         conf.setNumHttpServerThreads(8);
         conf.setMaxMessageSize(5 * 1024 * 1024);
         conf.setKeepAliveIntervalSeconds(keepAliveSeconds);
+        if (tls != null) {
+            conf.setBrokerServicePortTls(Optional.of(brokerTlsPort));
+            conf.setWebServicePortTls(Optional.of(webTlsPort));
+            conf.setTlsCertificateFilePath(tls.brokerCertificate().toString());
+            conf.setTlsKeyFilePath(tls.brokerKey().toString());
+            conf.setTlsTrustCertsFilePath(tls.caCertificate().toString());
+            conf.setTlsRequireTrustedClientCertOnConnect(requireClientCertificate);
+            conf.setTlsAllowInsecureConnection(false);
+        }
         if (tokenKey != null) {
             conf.setAuthenticationEnabled(true);
             conf.setAuthenticationProviders(java.util.Set.of(AuthenticationProviderToken.class.getName()));
@@ -275,6 +292,30 @@ public final class EmbeddedPulsar implements AutoCloseable {
      */
     public String serviceUrl() {
         return "pulsar://127.0.0.1:" + brokerPort;
+    }
+
+    /**
+     * The TLS binary protocol URL, when the broker was built with {@link Builder#tls}.
+     *
+     * @return for example {@code pulsar+ssl://127.0.0.1:41236}
+     */
+    public String serviceUrlTls() {
+        if (tls == null) {
+            throw new IllegalStateException("the broker was built without tls()");
+        }
+        return "pulsar+ssl://127.0.0.1:" + brokerTlsPort;
+    }
+
+    /**
+     * The HTTPS URL of the admin REST API, when the broker was built with {@link Builder#tls}.
+     *
+     * @return for example {@code https://127.0.0.1:41237}
+     */
+    public String httpsUrl() {
+        if (tls == null) {
+            throw new IllegalStateException("the broker was built without tls()");
+        }
+        return "https://127.0.0.1:" + webTlsPort;
     }
 
     /**
@@ -352,8 +393,25 @@ public final class EmbeddedPulsar implements AutoCloseable {
         private int webPort;
         private boolean tokenAuthentication;
         private int keepAliveSeconds = 30;
+        private TestCertificates tls;
+        private boolean requireClientCertificate;
 
         private Builder() {
+        }
+
+        /**
+         * Opens TLS ports beside the plain ones ({@link EmbeddedPulsar#serviceUrlTls()},
+         * {@link EmbeddedPulsar#httpsUrl()}) with the broker certificate of these files.
+         *
+         * @param certificates the broker's certificate and key and the authority clients must be signed by
+         * @param requireClientCertificate whether TLS clients must present a certificate signed by the
+         *     authority (mutual TLS)
+         * @return this builder
+         */
+        public Builder tls(TestCertificates certificates, boolean requireClientCertificate) {
+            this.tls = certificates;
+            this.requireClientCertificate = requireClientCertificate;
+            return this;
         }
 
         /**
