@@ -30,7 +30,7 @@ import org.apache.pulsar.client.api.Schema;
  * and CPU time per record.
  *
  * <pre>
- * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3] [--records N]
+ * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7] [--records N]
  * </pre>
  */
 public final class Bench {
@@ -77,14 +77,14 @@ public final class Bench {
         }
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;
-        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3"));
+        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B7"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--records")) {
                 records = Long.parseLong(args[++i]);
             } else if (args[i].equals("--scenarios")) {
                 scenarios = new TreeSet<>(Arrays.asList(args[++i].toUpperCase(Locale.ROOT).split(",")));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
-                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3]"
+                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7]"
                         + " [--records N]");
                 System.exit(2);
             }
@@ -114,6 +114,9 @@ public final class Bench {
             }
             if (scenarios.contains("B3")) {
                 report(results, keyedCount());
+            }
+            if (scenarios.contains("B7")) {
+                report(results, restore());
             }
         }
         return results;
@@ -265,6 +268,71 @@ public final class Bench {
         results.add(tributary("B3 keyed count, 10k keys", "Tributary, RocksDB, changelog, emit on commit",
                 builder.build(), Configuration.empty()));
         return results;
+    }
+
+    /**
+     * B7: a count over as many distinct keys as records fills a changelog (not timed); then the raw
+     * restore reads it into RocksDB, and a new start of the job on an empty state directory restores it.
+     * Tributary's time is that of {@code start()}: connecting, claiming the key groups and restoring
+     * all of them, until the job is ready.
+     */
+    private List<Result> restore() throws Exception {
+        String input = topic("keys");
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true).create()) {
+            for (long i = 0; i < records; i++) {
+                producer.newMessage().key("key-" + i).value("x").sendAsync();
+            }
+            producer.flush();
+        }
+        String app = "bench-restore-" + (++sequence);
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.STRING).groupByKey().count().toStream()
+                .to(topic("out"), Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
+        Topology topology = builder.build();
+        Path state = work.resolve("state-" + app);
+        Configuration config = Configuration.empty()
+                .with(RuntimeOptions.APPLICATION_ID, app)
+                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
+                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
+                .with(RuntimeOptions.STATE_DIR, state.toString());
+        try (JobRunner fill = new JobRunner(topology, config).start()) {
+            while (fill.processedRecords() < records) {
+                if (fill.failure().isPresent()) {
+                    throw new IllegalStateException("the job failed", fill.failure().get());
+                }
+                Thread.sleep(10);
+            }
+        }
+        String changelog = pulsar.admin().topics().getPartitionedTopicList("public/default").stream()
+                .filter(t -> t.contains("/" + app + "-") && t.endsWith("-changelog")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no changelog topic of " + app));
+        List<Result> results = new ArrayList<>();
+        String scenario = "B7 restore, " + String.format(Locale.ROOT, "%,d", records) + " keys";
+        results.add(baseline(RawLoops.restore(scenario, "raw reader + RocksDB write batches", pulsar.serviceUrl(),
+                changelog, Files.createDirectories(work.resolve("raw-restore-" + (++sequence))))));
+        deleteRecursively(state);
+        Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client"));
+        long began = System.nanoTime();
+        JobRunner job = new JobRunner(topology, config).start();
+        long nanos = System.nanoTime() - began;
+        long cpuNanos = cpu.nanos();
+        long restored = job.restoredRecords();
+        job.close();
+        results.add(new Result(scenario, "Tributary, start on an empty state directory", false, restored, nanos,
+                cpuNanos));
+        return results;
+    }
+
+    private static void deleteRecursively(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private void report(List<Result> all, List<Result> scenario) {

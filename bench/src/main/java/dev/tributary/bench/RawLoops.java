@@ -87,6 +87,42 @@ final class RawLoops {
         return null;
     }
 
+    /**
+     * Restores a changelog the raw way: one reader over every partition of the topic (the compacted
+     * view), writing RocksDB in batches of 10,000 with the write-ahead log off.
+     */
+    static Result restore(String scenario, String variant, String serviceUrl, String changelog, Path directory)
+            throws Exception {
+        RocksDB.loadLibrary();
+        Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client"));
+        try (PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build();
+             Options options = new Options().setCreateIfMissing(true);
+             RocksDB db = RocksDB.open(options, directory.toString());
+             WriteOptions writes = new WriteOptions().setDisableWAL(true);
+             org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
+            long began = System.nanoTime();
+            long read = 0;
+            try (org.apache.pulsar.client.api.Reader<byte[]> reader = client.newReader(Schema.BYTES).topic(changelog)
+                    .startMessageId(MessageId.earliest).readCompacted(true).receiverQueueSize(5_000).create()) {
+                while (reader.hasMessageAvailable()) {
+                    Message<byte[]> message = reader.readNext(10, TimeUnit.SECONDS);
+                    if (message == null) {
+                        break;
+                    }
+                    batch.put(message.getKeyBytes(), message.getValue());
+                    if (++read % 10_000 == 0) {
+                        db.write(writes, batch);
+                        batch.clear();
+                        cpu.sample();
+                    }
+                }
+            }
+            db.write(writes, batch);
+            long nanos = System.nanoTime() - began;
+            return new Result(scenario, variant, false, read, nanos, cpu.nanos());
+        }
+    }
+
     /** A read-modify-write counter per key in RocksDB with the write-ahead log off, as a hand-written job would keep. */
     static final class Counts implements AutoCloseable {
         private final Options options;

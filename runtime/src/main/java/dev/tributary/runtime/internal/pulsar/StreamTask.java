@@ -77,6 +77,7 @@ public final class StreamTask implements Runnable {
     private long nextCommit;
     private long nextCheckpoint;
     private int nextBlocking;
+    private Input lastFed;
     private long sequence;
     private boolean paused;
 
@@ -200,9 +201,10 @@ public final class StreamTask implements Runnable {
             // Nothing owned yet (key groups being claimed or restored, or more instances than key groups).
             java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
         } else if (received == 0) {
-            // Nothing waiting anywhere: block on one input for a short while, rotating so none starves,
-            // but no later than the next commit or retry.
-            Input input = inputs.get(nextBlocking++ % inputs.size());
+            // Nothing waiting anywhere: block for a short while on the input that last had records (most
+            // inputs, such as forward topics, are idle nearly always), else on each in turn, but no later
+            // than the next commit or retry.
+            Input input = lastFed != null && !lastFed.closed ? lastFed : inputs.get(nextBlocking++ % inputs.size());
             long until = Math.min(nextCommit, retries.nextDueNanos());
             long waitMillis = Math.max(1, Math.min(inputs.size() == 1 ? 100 : 5, (until - System.nanoTime()) / 1_000_000));
             Message<Object> message = input.consumer.receive((int) waitMillis, TimeUnit.MILLISECONDS);
@@ -220,6 +222,9 @@ public final class StreamTask implements Runnable {
                 && (message = input.consumer.receive(0, TimeUnit.MILLISECONDS)) != null) {
             handle(input, message);
             count++;
+        }
+        if (count > 0) {
+            lastFed = input;
         }
         return count;
     }
