@@ -323,6 +323,22 @@ class ScalingIT {
         return took;
     }
 
+    /**
+     * Launches instances a, b and c (added to {@code all} at once, so that they are stopped whatever
+     * happens) and waits until they share the key groups.
+     */
+    List<Instance> startThree(String app, Topics topics, List<Instance> all) throws Exception {
+        List<Instance> three = new ArrayList<>();
+        for (String id : List.of("a", "b", "c")) {
+            Instance instance = new Instance(app, topics, id);
+            all.add(instance);
+            three.add(instance);
+        }
+        startAll(three);
+        awaitSettled("three instances share the key groups", three, Duration.ofSeconds(60));
+        return three;
+    }
+
     static List<Instance> startAll(List<Instance> instances) throws Exception {
         for (Instance instance : instances) {
             instance.ready();
@@ -366,16 +382,11 @@ class ScalingIT {
     @Test
     void threeInstancesCountExactlyAndInOrder() throws Exception {
         int perKey = PER_KEY;
-        int records = KEYS * perKey;
         String app = unique("scale3");
         Topics topics = Topics.create("scale3");
         List<Instance> instances = new ArrayList<>();
         try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
-            for (String id : List.of("a", "b", "c")) {
-                instances.add(new Instance(app, topics, id));
-            }
-            startAll(instances);
-            awaitSettled("three instances share the key groups", instances, Duration.ofSeconds(60));
+            startThree(app, topics, instances);
             publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 0).join();
             await("every record counted", Duration.ofSeconds(120), results::complete);
             for (Instance instance : instances) {
@@ -395,11 +406,7 @@ class ScalingIT {
         Topics topics = Topics.create("scaledef");
         List<Instance> instances = new ArrayList<>();
         try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
-            for (String id : List.of("a", "b", "c")) {
-                instances.add(new Instance(app, topics, id));
-            }
-            startAll(instances);
-            awaitSettled("three instances share the key groups", instances, Duration.ofSeconds(60));
+            startThree(app, topics, instances);
             publish(client, topics.input, BatcherBuilder.DEFAULT, perKey, 0).join();
             await("every record counted", Duration.ofSeconds(120), results::complete);
             double forwarded = 0;
@@ -464,13 +471,7 @@ class ScalingIT {
         Topics topics = Topics.create("scalekill");
         List<Instance> all = new ArrayList<>();
         try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
-            List<Instance> live = new ArrayList<>();
-            for (String id : List.of("a", "b", "c")) {
-                live.add(new Instance(app, topics, id));
-            }
-            all.addAll(live);
-            startAll(live);
-            awaitSettled("three instances share the key groups", live, Duration.ofSeconds(60));
+            List<Instance> live = new ArrayList<>(startThree(app, topics, all));
             Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 10_000);
             int round = 0;
             for (double point : new double[] {0.2, 0.45, 0.7}) {
@@ -508,11 +509,7 @@ class ScalingIT {
         Topics topics = Topics.create("scalezombie");
         List<Instance> all = new ArrayList<>();
         try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
-            for (String id : List.of("a", "b", "c")) {
-                all.add(new Instance(app, topics, id));
-            }
-            startAll(all);
-            awaitSettled("three instances share the key groups", all, Duration.ofSeconds(60));
+            startThree(app, topics, all);
             Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 10_000);
             await("a third processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > records / 3);
             Instance zombie = all.get(1);

@@ -41,6 +41,27 @@ class StartupErrorsIT {
     }
 
     @Test
+    void aSecondInstanceWithTheSameNameOrOtherKeyGroupsIsRefused(EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("members-in");
+        createTopic(pulsar, input);
+        String app = unique("members");
+        var topology = copy(input, unique("out")).build();
+        try (JobRunner first = new JobRunner(topology, config(pulsar, app).with(RuntimeOptions.INSTANCE_ID, "node-1"))
+                .start()) {
+            JobStartException sameName = assertThrows(JobStartException.class, () -> new JobRunner(topology,
+                    config(pulsar, app).with(RuntimeOptions.INSTANCE_ID, "node-1")).start());
+            assertTrue(sameName.getMessage().contains("another running instance is named 'node-1'"), sameName.getMessage());
+            JobStartException otherGroups = assertThrows(JobStartException.class, () -> new JobRunner(topology,
+                    config(pulsar, app).with(RuntimeOptions.INSTANCE_ID, "node-2").with(RuntimeOptions.KEY_GROUPS, 32))
+                    .start());
+            assertTrue(otherGroups.getMessage().contains("key.groups is 32 here but running instance 'node-1'")
+                    && otherGroups.getMessage().contains("uses 64"), otherGroups.getMessage());
+            assertTrue(first.state() == JobState.RUNNING && first.ownedKeyGroups() == 64,
+                    "the running instance keeps every key group");
+        }
+    }
+
+    @Test
     void aMissingInputTopicIsRefused(EmbeddedPulsar pulsar) {
         JobRunner job = new JobRunner(copy(unique("missing"), unique("out")).build(), config(pulsar, unique("missing")));
         JobStartException error = assertThrows(JobStartException.class, job::start);

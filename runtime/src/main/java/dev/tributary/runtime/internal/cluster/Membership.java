@@ -38,6 +38,7 @@ public final class Membership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     static final String SUBSCRIPTION = "members";
     private static final String KEY_GROUPS = "key.groups";
+    private static final long DUPLICATE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private final PulsarClient client;
     private final PulsarAdmin admin;
@@ -92,6 +93,7 @@ public final class Membership implements AutoCloseable {
                     + PulsarErrors.reason(e), e);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        long duplicateSince = 0;
         String problem = "the broker does not list this instance yet";
         while (System.nanoTime() < deadline) {
             try {
@@ -100,6 +102,14 @@ public final class Membership implements AutoCloseable {
                 problem = mine == null ? "the broker does not list this instance yet"
                         : mine > 1 ? "another running instance is named '" + instanceId + "' (instance.id must differ"
                         + " between instances)" : null;
+                if (mine != null && mine > 1) {
+                    // A predecessor of the same name that just died leaves within moments; a live one stays.
+                    if (duplicateSince == 0) {
+                        duplicateSince = System.nanoTime();
+                    } else if (System.nanoTime() - duplicateSince > DUPLICATE_PATIENCE_NANOS) {
+                        break;
+                    }
+                }
                 if (problem == null) {
                     update(seen);
                     poller.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(),
@@ -187,10 +197,6 @@ public final class Membership implements AutoCloseable {
         return version.get();
     }
 
-    /** @return the running instances, as last read */
-    public List<String> members() {
-        return members;
-    }
 
     public String instanceId() {
         return instanceId;

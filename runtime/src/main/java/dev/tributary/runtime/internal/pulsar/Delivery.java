@@ -16,7 +16,8 @@ final class Delivery {
     /** Order of receipt within the task, to replay failures of one commit in their original order. */
     final long sequence;
     int attempts;
-    int deadLetterAttempts;
+    /** Failed writes of this record to a dead-letter or forward topic, for the backoff of the next. */
+    int writeAttempts;
     long dueNanos;
     /** Processed (or skipped, or dead-lettered) and in its input's acknowledgements for the next commit. */
     boolean done;

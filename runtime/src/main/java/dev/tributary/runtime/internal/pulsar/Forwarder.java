@@ -87,9 +87,13 @@ final class Forwarder {
         return "persistent://" + internalNamespace + "/" + applicationId + "-" + source.name() + "-forward";
     }
 
-    /** Starts forwarding a delivery whose key group is not running here; collected with {@link #pollWritten}. */
+    /**
+     * Starts forwarding a delivery whose key group is not running here; collected with {@link #pollWritten}.
+     *
+     * @param routing the bytes the broker routes the record by: its ordering key, else its key
+     */
     @SuppressWarnings("unchecked")
-    void forward(Delivery delivery, String topic, int keyGroup) {
+    void forward(Delivery delivery, String topic, byte[] routing) {
         Target target = targets.computeIfAbsent(topic, t -> open(t, delivery.input.source));
         Message<Object> message = delivery.message;
         TypedMessageBuilder<byte[]> copy = MessageCopy.envelope(message, target.producer.newMessage())
@@ -102,7 +106,6 @@ final class Forwarder {
             copy.properties(message.getProperties());
         }
         metrics.forwarded(delivery.input.source.name());
-        byte[] routing = message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
         target.batcher.add(routing, (TypedMessageBuilder<Object>) (TypedMessageBuilder<?>) copy, delivery);
     }
 

@@ -3,24 +3,22 @@ package dev.tributary.runtime.internal.pulsar;
 import dev.tributary.dsl.StartPosition;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.runtime.internal.cluster.Membership;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.state.TaskState;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.api.Range;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,10 +81,6 @@ final class KeyGroupOwner {
         }
     }
 
-    /** Subscriptions in flight for a claim. */
-    private record Claim(BitSet groups, List<SourceSpec> specs, List<CompletableFuture<Consumer<Object>>> consumers) {
-    }
-
     private final Host host;
     private final PulsarClient client;
     private final PulsarAdmin admin;
@@ -107,20 +101,10 @@ final class KeyGroupOwner {
     private final BitSet active = new BitSet();
     private final BitSet restoring = new BitSet();
     private final BitSet claiming = new BitSet();
-    private final ArrayDeque<Integer> toRestore = new ArrayDeque<>();
-    private PulsarChangelog.GroupRestore current;
-    /** Restores whose readers are opening while the current one reads: opening is a broker round trip. */
-    private final ArrayDeque<PulsarChangelog.GroupRestore> opening = new ArrayDeque<>();
-    private static final int READERS_AHEAD = 3;
+    private final RestoreQueue restores;
+    /** Warm copies of this instance's second choices, or null without standby replicas. */
+    private final StandbyCopies standbys;
     private long seenVersion = -1;
-    private final boolean standbys;
-    private final long standbyIntervalNanos;
-    /** Key groups kept warm here for a quick take-over: this instance's second choices it does not hold. */
-    private final BitSet standby = new BitSet();
-    private final long[] caughtUp;
-    private PulsarChangelog.GroupRestore standbyCurrent;
-    private int standbyNext;
-    private long nextStandbyCycle;
     private long nextClaimNanos;
     private int consumerSequence;
     private boolean ownsAll;
@@ -141,9 +125,11 @@ final class KeyGroupOwner {
         this.state = state;
         this.metrics = metrics;
         this.membership = membership;
-        this.standbys = changelog != null && config.get(dev.tributary.runtime.RuntimeOptions.STANDBY_REPLICAS) > 0;
-        this.standbyIntervalNanos = config.get(dev.tributary.runtime.RuntimeOptions.STANDBY_INTERVAL).toNanos();
-        this.caughtUp = new long[keyGroups.count()];
+        this.restores = new RestoreQueue(changelog, state);
+        this.standbys = changelog != null && config.get(RuntimeOptions.STANDBY_REPLICAS) > 0
+                ? new StandbyCopies(changelog, state, metrics, keyGroups.count(),
+                config.get(RuntimeOptions.STANDBY_INTERVAL).toNanos())
+                : null;
         for (SourceSpec source : sources) {
             received.put(source.name(), new long[1]);
             metrics.recordsIn(source.name(), String.join(",", source.topics()), received.get(source.name()), c -> c[0]);
@@ -177,26 +163,18 @@ final class KeyGroupOwner {
     void start() {
         seenVersion = membership.version();
         BitSet target = membership.target();
-        claiming.or(target);
-        updateStandby();
-        claiming.clear();
+        updateStandby(target);
         if (target.isEmpty()) {
             publish();
             return;
         }
         Claim claim = claim(target);
-        try {
-            CompletableFuture.allOf(claim.consumers.toArray(new CompletableFuture[0]))
-                    .get(config.get(dev.tributary.runtime.RuntimeOptions.OPERATION_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // Inspected per consumer below.
-        }
-        Throwable error = firstError(claim);
+        claim.await(config.get(RuntimeOptions.OPERATION_TIMEOUT));
+        Throwable error = claim.error();
         if (error != null) {
-            closeClaim(claim);
+            claim.close();
             if (!InputSubscriptions.rangesTaken(error)) {
-                int index = indexOfError(claim);
-                throw InputSubscriptions.explain(admin, claim.specs.get(index), subscription, error);
+                throw InputSubscriptions.explain(admin, claim.failedSource(), subscription, error);
             }
             LOG.info("Instance '{}': some of its key groups are still held by another instance; claiming them one by"
                     + " one as they are released", instanceId);
@@ -205,7 +183,7 @@ final class KeyGroupOwner {
             return;
         }
         claimed(claim);
-        while (!toRestore.isEmpty() || current != null || !opening.isEmpty()) {
+        while (!restores.isEmpty()) {
             restoreStep(Integer.MAX_VALUE);
         }
     }
@@ -222,12 +200,10 @@ final class KeyGroupOwner {
 
     /** One turn of the task's loop: follow assignment changes, complete claims, restore a little. */
     void tick() throws Exception {
-        for (Segment segment : segments) {
-            if (segment.leaseLost()) {
-                leaseLost("the broker dropped the consumers holding key groups " + segment.groups
-                        + " (a pause or a lost connection); another instance may have taken them");
-                return;
-            }
+        if (anyLeaseLost()) {
+            leaseLost("the broker dropped the consumers holding some of its key groups (a pause or a lost"
+                    + " connection); another instance may have taken them");
+            return;
         }
         long version = membership.version();
         if (version != seenVersion) {
@@ -246,66 +222,21 @@ final class KeyGroupOwner {
             claiming.clear();
             nextClaimNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
         }
-        if (current != null || !toRestore.isEmpty() || !opening.isEmpty()) {
+        if (!restores.isEmpty()) {
             restoreStep(RESTORE_BUDGET);
-        } else if (standbys) {
-            standbyStep();
+        } else if (standbys != null) {
+            standbys.step(RESTORE_BUDGET);
         }
     }
 
-    /**
-     * Brings the standby copies up to the end of their changelogs, one key group at a time, a cycle
-     * every standby.interval; real restores go first.
-     */
-    private void standbyStep() {
-        long now = System.nanoTime();
-        if (standbyCurrent == null) {
-            if (now < nextStandbyCycle) {
-                return;
-            }
-            int group = standby.nextSetBit(standbyNext);
-            if (group < 0) {
-                standbyNext = 0;
-                nextStandbyCycle = now + standbyIntervalNanos;
-                publishStandbyLag(now);
-                return;
-            }
-            standbyNext = group + 1;
-            state.openKeyGroup(group);
-            standbyCurrent = changelog.startRestore(group, state);
-        }
-        if (standbyCurrent.step(RESTORE_BUDGET)) {
-            caughtUp[standbyCurrent.group()] = System.currentTimeMillis();
-            standbyCurrent = null;
-        }
-    }
-
-    private void publishStandbyLag(long nowNanos) {
-        long oldest = Long.MAX_VALUE;
-        for (int group = standby.nextSetBit(0); group >= 0; group = standby.nextSetBit(group + 1)) {
-            oldest = Math.min(oldest, caughtUp[group]);
-        }
-        // The time by which every standby copy had read its changelog to the end, and how long ago that was.
-        long wall = System.currentTimeMillis();
-        metrics.gauge(TaskMetrics.STANDBY_CAUGHT_UP).set(oldest == Long.MAX_VALUE ? wall : oldest);
-        metrics.gauge(TaskMetrics.STANDBY_LAG).set(oldest == Long.MAX_VALUE ? 0 : wall - oldest);
-        metrics.gauge(TaskMetrics.KEY_GROUPS_STANDBY).set(standby.cardinality());
-    }
-
-    /** Standby copies follow the assignment: never of a key group held here, dropped when no longer second choice. */
-    private void updateStandby() {
-        if (!standbys) {
+    /** Standby copies follow the assignment: of this instance's second choices, never of a key group it holds. */
+    private void updateStandby(BitSet held) {
+        if (standbys == null) {
             return;
         }
         BitSet wanted = membership.standby();
-        wanted.andNot(held());
-        standby.clear();
-        standby.or(wanted);
-        if (standbyCurrent != null && !standby.get(standbyCurrent.group())) {
-            standbyCurrent.close();
-            standbyCurrent = null;
-        }
-        metrics.gauge(TaskMetrics.KEY_GROUPS_STANDBY).set(standby.cardinality());
+        wanted.andNot(held);
+        standbys.keep(wanted);
     }
 
     private void reconcile(BitSet target) throws Exception {
@@ -318,12 +249,12 @@ final class KeyGroupOwner {
             release(lost);
         }
         if (!gained.isEmpty()) {
-            LOG.info("Instance '{}' claims key groups {}{}", instanceId, gained, standbys ? " (standby copies of "
-                    + countOf(gained, standby) + " of them)" : "");
+            LOG.info("Instance '{}' claims key groups {}{}", instanceId, gained, standbys == null ? ""
+                    : " (standby copies of " + countOf(gained, standbys.groups()) + " of them)");
             claiming.or(gained);
             nextClaimNanos = 0;
         }
-        updateStandby();
+        updateStandby(held());
     }
 
     private static int countOf(BitSet groups, BitSet in) {
@@ -363,19 +294,19 @@ final class KeyGroupOwner {
                 // Its restore starts over (reading again what was read is harmless: values are absolute).
                 claiming.or(keep);
                 restoring.andNot(keep);
-                cancelRestores(keep);
+                restores.cancel(keep);
             }
         }
         for (Claim claim : new ArrayList<>(claims)) {
             if (claim.groups.intersects(lost)) {
-                closeClaim(claim);
+                claim.close();
                 claims.remove(claim);
                 BitSet keep = (BitSet) claim.groups.clone();
                 keep.andNot(lost);
                 claiming.or(keep);
             }
         }
-        cancelRestores(lost);
+        restores.cancel(lost);
         claiming.andNot(lost);
         restoring.andNot(lost);
         active.andNot(lost);
@@ -389,18 +320,13 @@ final class KeyGroupOwner {
         if (!reopen.isEmpty()) {
             // Still ours and restored: held again at once, without a restore.
             Claim claim = claim(reopen);
-            try {
-                CompletableFuture.allOf(claim.consumers.toArray(new CompletableFuture[0]))
-                        .get(config.get(dev.tributary.runtime.RuntimeOptions.OPERATION_TIMEOUT).toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // Inspected below.
-            }
-            if (firstError(claim) == null) {
+            claim.await(config.get(RuntimeOptions.OPERATION_TIMEOUT));
+            if (claim.error() == null) {
                 Segment segment = segment(claim);
                 segment.unrestored.clear();
                 activate(segment);
             } else {
-                closeClaim(claim);
+                claim.close();
                 if (changelog != null) {
                     changelog.closeProducers(reopen);
                 }
@@ -411,21 +337,6 @@ final class KeyGroupOwner {
         LOG.info("Instance '{}' released key groups {} in {} ms", instanceId, lost,
                 (System.nanoTime() - began) / 1_000_000);
         publish();
-    }
-
-    private void cancelRestores(BitSet groups) {
-        toRestore.removeIf(groups::get);
-        opening.removeIf(restore -> {
-            if (groups.get(restore.group())) {
-                restore.close();
-                return true;
-            }
-            return false;
-        });
-        if (current != null && groups.get(current.group())) {
-            current.close();
-            current = null;
-        }
     }
 
     /**
@@ -442,7 +353,7 @@ final class KeyGroupOwner {
                 held);
         segments.forEach(Segment::close);
         segments.clear();
-        claims.forEach(this::closeClaim);
+        claims.forEach(Claim::close);
         for (Claim claim : claims) {
             held.or(claim.groups);
         }
@@ -453,7 +364,7 @@ final class KeyGroupOwner {
             unranged.set(i, subscribeUnranged(old.source));
         }
         host.discardUncommitted();
-        cancelRestores(held);
+        restores.cancel(held);
         if (changelog != null) {
             BitSet unflushed = changelog.unflushed();
             unflushed.and(held);
@@ -473,61 +384,24 @@ final class KeyGroupOwner {
     }
 
     private Claim claim(BitSet groups) {
-        List<Range> ranges = keyGroups.ranges(groups);
-        List<CompletableFuture<Consumer<Object>>> consumers = new ArrayList<>();
         String suffix = "g" + groups.nextSetBit(0) + (groups.cardinality() > 1 ? "-" + (groups.length() - 1) : "")
                 + "-" + (++consumerSequence);
-        for (SourceSpec source : ranged) {
-            consumers.add(InputSubscriptions.builder(client, source, subscription,
-                    instanceId + "-" + source.name() + "-" + suffix, ranges, config, true).subscribeAsync());
-        }
-        return new Claim(groups, List.copyOf(ranged), consumers);
-    }
-
-    private static Throwable firstError(Claim claim) {
-        for (CompletableFuture<Consumer<Object>> consumer : claim.consumers) {
-            if (!consumer.isDone()) {
-                return new IllegalStateException("subscription not confirmed in time");
-            }
-            if (consumer.isCompletedExceptionally()) {
-                try {
-                    consumer.join();
-                } catch (Exception e) {
-                    return PulsarErrors.unwrap(e);
-                }
-            }
-        }
-        return null;
-    }
-
-    private static int indexOfError(Claim claim) {
-        for (int i = 0; i < claim.consumers.size(); i++) {
-            if (!claim.consumers.get(i).isDone() || claim.consumers.get(i).isCompletedExceptionally()) {
-                return i;
-            }
-        }
-        return 0;
-    }
-
-    private void closeClaim(Claim claim) {
-        for (CompletableFuture<Consumer<Object>> consumer : claim.consumers) {
-            consumer.thenAccept(Consumer::closeAsync);
-        }
+        return new Claim(client, groups, ranged, subscription, instanceId + "-" + suffix, keyGroups.ranges(groups),
+                config);
     }
 
     private void completeClaims() {
         for (Claim claim : new ArrayList<>(claims)) {
-            boolean done = claim.consumers.stream().allMatch(CompletableFuture::isDone);
-            if (!done) {
+            if (!claim.done()) {
                 continue;
             }
             claims.remove(claim);
-            Throwable error = firstError(claim);
+            Throwable error = claim.error();
             if (error == null) {
                 claimed(claim);
                 continue;
             }
-            closeClaim(claim);
+            claim.close();
             claiming.or(claim.groups);
             if (!InputSubscriptions.rangesTaken(error)) {
                 LOG.warn("Instance '{}' cannot claim key groups {} yet: {}", instanceId, claim.groups,
@@ -553,7 +427,7 @@ final class KeyGroupOwner {
         restoring.or(claim.groups);
         for (int group = claim.groups.nextSetBit(0); group >= 0; group = claim.groups.nextSetBit(group + 1)) {
             state.openKeyGroup(group);
-            toRestore.add(group);
+            restores.add(group);
         }
     }
 
@@ -561,37 +435,16 @@ final class KeyGroupOwner {
         List<Input> inputs = new ArrayList<>();
         for (int i = 0; i < claim.specs.size(); i++) {
             SourceSpec source = claim.specs.get(i);
-            inputs.add(new Input(source, claim.consumers.get(i).join(), core.source(source.name()),
+            inputs.add(new Input(source, claim.consumer(i), core.source(source.name()),
                     received.get(source.name()), claim.groups));
         }
         return new Segment(claim.groups, inputs);
     }
 
     private void restoreStep(int budget) {
-        if (current == null) {
-            if (changelog == null) {
-                Integer group = toRestore.poll();
-                if (group != null) {
-                    restored(group, 0, 0);
-                }
-                return;
-            }
-            current = opening.poll();
-            if (current == null) {
-                Integer group = toRestore.poll();
-                if (group == null) {
-                    return;
-                }
-                current = changelog.startRestore(group, state);
-            }
-        }
-        while (opening.size() < READERS_AHEAD && !toRestore.isEmpty()) {
-            opening.add(changelog.startRestore(toRestore.poll(), state));
-        }
-        if (current.step(budget)) {
-            PulsarChangelog.GroupRestore done = current;
-            current = null;
-            restored(done.group(), done.records(), done.elapsedNanos());
+        RestoreQueue.Restored done = restores.step(budget);
+        if (done != null) {
+            restored(done.group(), done.records(), done.nanos());
         }
     }
 
@@ -634,8 +487,7 @@ final class KeyGroupOwner {
             }
         }
         metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).set(active.cardinality());
-        metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(restoring.cardinality() + claiming.cardinality()
-                + claims.stream().mapToInt(c -> c.groups.cardinality()).sum());
+        metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(pending());
         host.inputsChanged(inputs);
     }
 
@@ -654,26 +506,16 @@ final class KeyGroupOwner {
                 + claims.stream().mapToInt(c -> c.groups.cardinality()).sum();
     }
 
-    BitSet active() {
-        return (BitSet) active.clone();
-    }
-
     /** Lets go of everything, after the task's last commit: the ranges are free for the others at once. */
     void close() {
         segments.forEach(Segment::close);
         segments.clear();
-        claims.forEach(this::closeClaim);
+        claims.forEach(Claim::close);
         claims.clear();
         unranged.forEach(Input::close);
-        if (current != null) {
-            current.close();
-            current = null;
-        }
-        opening.forEach(PulsarChangelog.GroupRestore::close);
-        opening.clear();
-        if (standbyCurrent != null) {
-            standbyCurrent.close();
-            standbyCurrent = null;
+        restores.close();
+        if (standbys != null) {
+            standbys.close();
         }
     }
 }

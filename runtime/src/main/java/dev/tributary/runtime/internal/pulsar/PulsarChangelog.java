@@ -464,9 +464,6 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         return directory.storeDirectory(store).resolve("checkpoint");
     }
 
-    public long restoredRecords() {
-        return restored;
-    }
 
     @Override
     public void close() {

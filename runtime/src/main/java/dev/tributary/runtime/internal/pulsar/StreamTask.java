@@ -14,7 +14,6 @@ import dev.tributary.state.StateDirectory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +44,6 @@ public final class StreamTask implements Runnable {
     private List<Input> inputs = List.of();
     private final KeyGroupOwner owner;
     private final KeyGroups keyGroups;
-    private final Forwarder forwarder;
     private final String internalNamespace;
     private final String applicationId;
     private final PulsarRecordCollector collector;
@@ -53,7 +51,7 @@ public final class StreamTask implements Runnable {
     private final PulsarChangelog changelog;
     private final StateDirectory stateDirectory;
     private final ErrorHandling errors;
-    private final DeadLetters deadLetters;
+    private final SideWrites sideWrites;
     private final KeyedRetries retries;
     private final TaskMetrics metrics;
     private final long checkpointIntervalNanos;
@@ -61,10 +59,6 @@ public final class StreamTask implements Runnable {
     private final int commitMaxRecords;
     private final long ackTimeoutMillis;
     private final long sendTimeoutNanos;
-    /** Dead-letter writes that failed, waiting to be written again. */
-    private final List<Delivery> deadLetterRetries = new ArrayList<>();
-    /** Forwards that failed, waiting to be sent again. */
-    private final List<Delivery> forwardRetries = new ArrayList<>();
 
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
@@ -104,10 +98,9 @@ public final class StreamTask implements Runnable {
         if (fixedDeadLetterTopic != null) {
             fixedDeadLetterTopic = TopicNames.normalize(fixedDeadLetterTopic, RuntimeOptions.DEAD_LETTER_TOPIC.key());
         }
-        this.deadLetters = new DeadLetters(collector.client(), applicationId, fixedDeadLetterTopic, metrics,
-                config.get(RuntimeOptions.SEND_TIMEOUT));
-        this.forwarder = new Forwarder(collector.client(), keyGroups, metrics, config.get(RuntimeOptions.SEND_TIMEOUT),
-                config.get(RuntimeOptions.BATCH_MAX_RECORDS));
+        this.sideWrites = new SideWrites(new DeadLetters(collector.client(), applicationId, fixedDeadLetterTopic,
+                metrics, config.get(RuntimeOptions.SEND_TIMEOUT)), new Forwarder(collector.client(), keyGroups, metrics,
+                config.get(RuntimeOptions.SEND_TIMEOUT), config.get(RuntimeOptions.BATCH_MAX_RECORDS)), errors);
         this.checkpointIntervalNanos = config.get(RuntimeOptions.CHECKPOINT_INTERVAL).toNanos();
         this.commitIntervalNanos = config.get(RuntimeOptions.COMMIT_INTERVAL).toNanos();
         this.commitMaxRecords = config.get(RuntimeOptions.COMMIT_MAX_RECORDS);
@@ -169,10 +162,10 @@ public final class StreamTask implements Runnable {
                 commit();
                 checkpoint();
                 owner.close();
-                if (!retries.isEmpty() || !deadLetterRetries.isEmpty()) {
+                if (!retries.isEmpty() || sideWrites.waiting() > 0) {
                     LOG.info("Task {} leaves {} record(s) of {} failing key(s) and {} unwritten dead letter(s)"
                             + " unacknowledged; they are delivered again on restart", name, retries.held()
-                            + retries.blockedKeys(), retries.blockedKeys(), deadLetterRetries.size());
+                            + retries.blockedKeys(), retries.blockedKeys(), sideWrites.waiting());
                 }
                 LOG.info("Task {} stopped after {} records and {} commits", name, processed, commits);
             }
@@ -183,8 +176,7 @@ public final class StreamTask implements Runnable {
         } finally {
             owner.close();
             collector.close();
-            deadLetters.close();
-            forwarder.close();
+            sideWrites.close();
             if (changelog != null) {
                 changelog.close();
             }
@@ -257,8 +249,7 @@ public final class StreamTask implements Runnable {
         if (routing == null) {
             return false;
         }
-        int group = keyGroups.ofKeyBytes(routing);
-        if (owner.runs(group)) {
+        if (owner.runs(keyGroups.ofKeyBytes(routing))) {
             return false;
         }
         try {
@@ -266,7 +257,7 @@ public final class StreamTask implements Runnable {
         } catch (UndecodableRecordException e) {
             return false;
         }
-        forwarder.forward(delivery, Forwarder.topic(internalNamespace, applicationId, delivery.input.source), group);
+        sideWrites.forward(delivery, Forwarder.topic(internalNamespace, applicationId, delivery.input.source), routing);
         return true;
     }
 
@@ -335,8 +326,8 @@ public final class StreamTask implements Runnable {
                         + " so the job stops; the record is not acknowledged and is delivered again when the job"
                         + " restarts", failure.error());
             default:
-                LOG.warn("Dead-lettering {} to '{}'", why, deadLetters.topicFor(delivery.message));
-                deadLetters.write(delivery);
+                LOG.warn("Dead-lettering {} to '{}'", why, sideWrites.deadLetterTopic(delivery));
+                sideWrites.deadLetter(delivery);
                 return true;
         }
     }
@@ -371,29 +362,12 @@ public final class StreamTask implements Runnable {
                 }
             }
         }
-        if (!forwardRetries.isEmpty()) {
-            for (Iterator<Delivery> it = forwardRetries.iterator(); it.hasNext(); ) {
-                Delivery delivery = it.next();
-                if (delivery.dueNanos <= now) {
-                    it.remove();
-                    if (!misrouted(delivery)) {
-                        // Its key group runs here now.
-                        if (!retries.holdIfBlocked(delivery) && !attempt(delivery)) {
-                            retries.block(delivery);
-                        }
-                    }
-                }
+        sideWrites.retryDue(now, this::misrouted, delivery -> {
+            // Its key group runs here by now.
+            if (!retries.holdIfBlocked(delivery) && !attempt(delivery)) {
+                retries.block(delivery);
             }
-        }
-        if (!deadLetterRetries.isEmpty()) {
-            for (Iterator<Delivery> it = deadLetterRetries.iterator(); it.hasNext(); ) {
-                Delivery delivery = it.next();
-                if (delivery.dueNanos <= now) {
-                    it.remove();
-                    deadLetters.write(delivery);
-                }
-            }
-        }
+        });
         updatePause();
     }
 
@@ -443,12 +417,11 @@ public final class StreamTask implements Runnable {
         if (!refused.isEmpty()) {
             outputsRefused(refused);
         }
-        forwarder.flush(System.nanoTime() + sendTimeoutNanos);
-        if (deadLetters.inFlight() > 0) {
-            deadLetters.await(System.nanoTime() + sendTimeoutNanos);
-        }
-        collectDeadLetters();
-        collectForwards();
+        sideWrites.await(System.nanoTime() + sendTimeoutNanos);
+        sideWrites.collect(delivery -> {
+            metrics.dead(delivery.failure.node(), delivery.failure.kind().label);
+            done(delivery);
+        }, this::done);
         if (uncommitted > 0) {
             acknowledge();
             metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
@@ -459,26 +432,12 @@ public final class StreamTask implements Runnable {
         }
     }
 
-    private void collectForwards() {
-        Delivery delivery;
-        while ((delivery = forwarder.pollWritten()) != null) {
-            done(delivery);
-        }
-        while ((delivery = forwarder.pollFailed()) != null) {
-            delivery.deadLetterAttempts++;
-            delivery.dueNanos = System.nanoTime() + errors.backoffNanos(delivery.deadLetterAttempts);
-            forwardRetries.add(delivery);
-        }
-    }
-
     /** After a lost lease: nothing done since the last commit is written or acknowledged. */
     private void discardUncommitted() {
         core.state().discardCaches();
         collector.discard();
-        forwarder.discard();
+        sideWrites.discard();
         retries.clear();
-        deadLetterRetries.clear();
-        forwardRetries.clear();
         for (Input input : inputs) {
             input.acks.clear();
         }
@@ -489,8 +448,7 @@ public final class StreamTask implements Runnable {
     /** After consumers closed: their undone deliveries come again to whoever holds the ranges next. */
     private void dropClosed() {
         retries.removeIf(delivery -> delivery.input.closed);
-        deadLetterRetries.removeIf(delivery -> delivery.input.closed);
-        forwardRetries.removeIf(delivery -> delivery.input.closed);
+        sideWrites.removeIf(delivery -> delivery.input.closed);
         updatePause();
     }
 
@@ -516,19 +474,6 @@ public final class StreamTask implements Runnable {
                     + " again", name, PulsarErrors.reason(e));
         }
         uncommitted = 0;
-    }
-
-    private void collectDeadLetters() {
-        Delivery delivery;
-        while ((delivery = deadLetters.pollWritten()) != null) {
-            metrics.dead(delivery.failure.node(), delivery.failure.kind().label);
-            done(delivery);
-        }
-        while ((delivery = deadLetters.pollFailed()) != null) {
-            delivery.deadLetterAttempts++;
-            delivery.dueNanos = System.nanoTime() + errors.backoffNanos(delivery.deadLetterAttempts);
-            deadLetterRetries.add(delivery);
-        }
     }
 
     /**

@@ -110,9 +110,6 @@ public final class TaskState implements AutoCloseable {
         return counts;
     }
 
-    public BitSet ownedKeyGroups() {
-        return (BitSet) owned.clone();
-    }
 
     /** Makes a key group's space in every store usable, before it is restored. */
     public void openKeyGroup(int group) {
@@ -121,13 +118,6 @@ public final class TaskState implements AutoCloseable {
         }
     }
 
-    /** Deletes a key group's entries in every store, before a full restore. */
-    public void wipeKeyGroup(int group) {
-        for (Entry entry : stores.values()) {
-            entry.bytes.wipeKeyGroup(group);
-            entry.bytes.openKeyGroup(group);
-        }
-    }
 
     /** A restored key group takes part in processing and in scans. */
     public void own(int group) {
