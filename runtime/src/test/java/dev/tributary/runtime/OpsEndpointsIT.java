@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,10 +98,12 @@ class OpsEndpointsIT {
                 await("the endpoints", Duration.ofSeconds(30), () -> job.httpPort() > 0);
                 int port = job.httpPort();
                 List<String> whileStarting = new ArrayList<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (!started.isDone()) {
+                    assertTrue(System.nanoTime() < deadline, "the job did not finish starting in time");
                     HttpResponse<String> ready = get(port, "/health/ready");
                     whileStarting.add(ready.statusCode() + " " + ready.body());
-                    Thread.sleep(10);
+                    Thread.sleep(10); // the sampling interval of readiness during the start
                 }
                 started.get();
                 assertTrue(whileStarting.stream().anyMatch(r -> r.startsWith("503") && r.contains("restoring")),
