@@ -290,6 +290,24 @@ public interface Stream<K, V> {
     void to(TopicNameExtractor<? super K, ? super V> extractor, Produced<K, V> produced);
 
     /**
+     * Writes the records through a sink connector. An input record is acknowledged only after the sink
+     * confirmed the writes made from it; a write the target refuses follows the sink's error policy. The
+     * sink's settings are the job's keys under {@code connector.<name>.}.
+     *
+     * @param name the connector's name, unique among the topology's nodes
+     * @param sink the sink
+     */
+    void sink(String name, dev.tributary.dsl.connect.Sink<? super K, ? super V> sink);
+
+    /**
+     * Writes the records through a sink connector chosen by the setting {@code connector.<name>.type}
+     * (see {@link dev.tributary.dsl.connect.ConnectorProvider}).
+     *
+     * @param name the connector's name, unique among the topology's nodes
+     */
+    void sink(String name);
+
+    /**
      * Groups by the current key, to aggregate. If an operator upstream changed the key, records go
      * through a repartition topic first so that each key's records reach its key group's owner.
      *

@@ -9,6 +9,8 @@ import dev.tributary.dsl.state.Materialized;
 import dev.tributary.dsl.internal.PlanGraph;
 import dev.tributary.dsl.internal.StreamImpl;
 import dev.tributary.dsl.plan.SourceNode;
+import dev.tributary.dsl.connect.Source;
+import dev.tributary.dsl.plan.ConnectorSourceNode;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -85,6 +87,60 @@ public final class StreamBuilder {
         graph.add(new SourceNode(name, List.copyOf(topics), options.keySchema(), options.valueSchema(),
                 options.subscriptionType(), options.startPosition()));
         return new StreamImpl<>(graph, name, options.keySchema(), options.valueSchema());
+    }
+
+    /**
+     * Runs a source connector that writes into a topic, and reads that topic as a stream. What the
+     * source emits is durable in the topic before the stream sees it. The source's settings are the
+     * job's keys under {@code connector.<name>.}.
+     *
+     * @param name the connector's name, unique among the topology's nodes
+     * @param source the source; a source of a wider type (such as one emitting encoded bytes,
+     *     {@code Source<Object>}) fits any schema
+     * @param topic the topic it writes to and the stream reads, in any form Pulsar accepts
+     * @param valueSchema encodes what the source emits and decodes what the stream reads
+     * @param <V> the value type
+     * @return the stream of the topic's records, keyed by the message keys
+     */
+    public <V> Stream<String, V> source(String name, Source<? super V> source, String topic, Schema<V> valueSchema) {
+        addSource(name, Objects.requireNonNull(source, "source"), topic, valueSchema);
+        return stream(topic, valueSchema);
+    }
+
+    /**
+     * Runs a source connector chosen by the setting {@code connector.<name>.type} (see
+     * {@link dev.tributary.dsl.connect.ConnectorProvider}), and reads its topic as a stream.
+     *
+     * @param name the connector's name, unique among the topology's nodes
+     * @param topic the topic it writes to and the stream reads
+     * @param valueSchema encodes what the source emits and decodes what the stream reads
+     * @param <V> the value type
+     * @return the stream of the topic's records
+     */
+    public <V> Stream<String, V> source(String name, String topic, Schema<V> valueSchema) {
+        addSource(name, null, topic, valueSchema);
+        return stream(topic, valueSchema);
+    }
+
+    /**
+     * Runs a source connector that writes into a topic, without reading the topic in this topology (an
+     * ingest-only job, or a topic another job reads).
+     *
+     * @param name the connector's name, unique among the topology's nodes
+     * @param source the source, or null to choose it by {@code connector.<name>.type}
+     * @param topic the topic it writes to
+     * @param valueSchema encodes what the source emits
+     * @param <V> the value type
+     * @return this builder
+     */
+    public <V> StreamBuilder addSource(String name, Source<? super V> source, String topic, Schema<V> valueSchema) {
+        Objects.requireNonNull(name, "name");
+        if (topic == null || topic.isBlank()) {
+            throw new TopologyException("source connector '" + name + "' needs a topic to write to");
+        }
+        graph.add(new ConnectorSourceNode(graph.name(name, "connector-source"), source, topic,
+                Objects.requireNonNull(valueSchema, "valueSchema")));
+        return this;
     }
 
     /**

@@ -26,6 +26,7 @@ import dev.tributary.runtime.internal.cluster.Membership;
 import dev.tributary.runtime.internal.pulsar.InputSubscriptions;
 import dev.tributary.runtime.internal.pulsar.PulsarConnections;
 import dev.tributary.runtime.internal.pulsar.PulsarRecordCollector;
+import dev.tributary.runtime.internal.pulsar.ConnectorRuntime;
 import dev.tributary.runtime.internal.pulsar.StreamTask;
 import dev.tributary.runtime.internal.pulsar.ErrorHandling;
 import dev.tributary.runtime.internal.metrics.NodeMetrics;
@@ -85,6 +86,8 @@ public final class JobRunner implements AutoCloseable {
     private volatile String instanceId;
     private boolean holdsStateMemory;
     private long restoredRecords;
+    private PulsarRecordCollector collector;
+    private ConnectorRuntime connectors;
 
     /**
      * Prepares a job; nothing connects until {@link #start()}.
@@ -115,6 +118,7 @@ public final class JobRunner implements AutoCloseable {
         }
         this.applicationId = config.get(RuntimeOptions.APPLICATION_ID);
         this.errors = ErrorHandling.from(config, nodeNames());
+        ConnectorRuntime.checkSettings(topology, config);
         this.metrics = new TaskMetrics(Objects.requireNonNull(registry, "registry"), applicationId);
         if (config.get(RuntimeOptions.HTTP_ENABLED) && !(registry instanceof PrometheusMeterRegistry)) {
             throw new dev.tributary.dsl.config.ConfigException(RuntimeOptions.HTTP_ENABLED.key(),
@@ -200,8 +204,11 @@ public final class JobRunner implements AutoCloseable {
             } else {
                 taskState = new TaskState(List.of(), keyGroups, new BitSet(), spec -> null, null, 1, false);
             }
-            PulsarRecordCollector collector = new PulsarRecordCollector(connections.client(), connections.admin(),
+            collector = new PulsarRecordCollector(connections.client(), connections.admin(),
                     applicationId, config, metrics);
+            connectors = new ConnectorRuntime(topology, config, applicationId, instanceId, metrics.registry(),
+                    metrics.tags());
+            connectors.openSinks(collector);
             for (SinkSpec sink : compiled.sinks()) {
                 collector.open(sink.topic(), sink.target());
             }
@@ -214,7 +221,14 @@ public final class JobRunner implements AutoCloseable {
             // Claims and restores the key groups assigned now; the ones another instance still holds follow.
             task.start();
             restoredRecords = changelog == null ? 0 : changelog.restoredSoFar();
+            connectors.openSources(connections, keyGroups, context.internalNamespace());
         } catch (RuntimeException e) {
+            if (connectors != null) {
+                connectors.abandon(collector != null);
+            }
+            if (collector != null) {
+                collector.close();
+            }
             if (changelog != null) {
                 changelog.close();
             }
@@ -233,6 +247,7 @@ public final class JobRunner implements AutoCloseable {
                 config.get(RuntimeOptions.BACKLOG_INTERVAL));
         thread = new Thread(task, "tributary-" + applicationId + "-0");
         thread.start();
+        connectors.startSources();
         state = JobState.RUNNING;
         LOG.info("Job '{}' running as instance '{}': {} source(s) on subscription '{}', {} key groups ({} here), broker {}",
                 applicationId, instanceId, compiled.sources().size(), applicationId, keyGroups.count(),
@@ -275,6 +290,8 @@ public final class JobRunner implements AutoCloseable {
         if (abort) {
             task.abort();
         } else {
+            // Sources first, so that what they emitted is stored and their positions committed.
+            connectors.stopSources(config.get(RuntimeOptions.SHUTDOWN_TIMEOUT).dividedBy(2));
             task.requestStop();
         }
         try {
@@ -311,6 +328,10 @@ public final class JobRunner implements AutoCloseable {
         if (now == JobState.CREATED && ops != null) {
             return new OpsServer.Health(false, "starting: restoring " + metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).get()
                     + " key group(s), " + restoredSoFar() + " changelog records so far");
+        }
+        List<String> sinksDown = now == JobState.RUNNING ? collector.unavailableSinks() : List.of();
+        if (!sinksDown.isEmpty()) {
+            return new OpsServer.Health(false, String.join("; ", sinksDown));
         }
         if (now == JobState.RUNNING && task.pendingKeyGroups() > 0) {
             return new OpsServer.Health(false, "claiming or restoring " + task.pendingKeyGroups() + " key group(s)");
@@ -439,7 +460,7 @@ public final class JobRunner implements AutoCloseable {
      * @return the current state
      */
     public JobState state() {
-        if (state == JobState.RUNNING && task != null && task.failure() != null) {
+        if (state == JobState.RUNNING && task != null && (task.failure() != null || connectors.failure() != null)) {
             return JobState.FAILED;
         }
         return state;
@@ -451,7 +472,10 @@ public final class JobRunner implements AutoCloseable {
      * @return the error that stopped processing, if any
      */
     public Optional<Throwable> failure() {
-        return task == null ? Optional.empty() : Optional.ofNullable(task.failure());
+        if (task == null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(task.failure() != null ? task.failure() : connectors.failure());
     }
 
     /**

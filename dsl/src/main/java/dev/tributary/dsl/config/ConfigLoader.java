@@ -31,6 +31,9 @@ public final class ConfigLoader {
     /** The prefix of the environment variables that set options. */
     public static final String ENVIRONMENT_PREFIX = "TRIBUTARY_";
 
+    /** The prefix of connector settings: {@code connector.<name>.<key>}. */
+    public static final String CONNECTOR_PREFIX = "connector.";
+
     private ConfigLoader() {
     }
 
@@ -102,7 +105,8 @@ public final class ConfigLoader {
 
     private static void put(String key, String value, String origin, Map<String, ConfigOption<?>> byKey,
                             Map<String, String> values, Map<String, String> origins, List<String> warnings) {
-        if (!byKey.containsKey(key)) {
+        // Connector settings are checked strictly against each connector's own options when it opens.
+        if (!byKey.containsKey(key) && !key.startsWith(CONNECTOR_PREFIX)) {
             warnings.add("unknown setting '" + key + "' (" + origin + ")" + Suggestions.didYouMean(key, byKey.keySet())
                     + "; no setting of this name exists");
         }

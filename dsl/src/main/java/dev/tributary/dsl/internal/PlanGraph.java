@@ -77,8 +77,9 @@ public final class PlanGraph {
                 }
             }
         }
-        if (sources.isEmpty()) {
-            throw new TopologyException("the topology has no source: declare one with StreamBuilder.stream(...)");
+        if (sources.isEmpty() && nodes.stream().noneMatch(n -> n instanceof dev.tributary.dsl.plan.ConnectorSourceNode)) {
+            throw new TopologyException("the topology has no source: declare one with StreamBuilder.stream(...) or"
+                    + " StreamBuilder.source(...)");
         }
         return new Topology(nodes, stores);
     }

@@ -210,6 +210,19 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     }
 
     @Override
+    public void sink(String name, dev.tributary.dsl.connect.Sink<? super K, ? super V> sink) {
+        Objects.requireNonNull(name, "name");
+        graph.add(new dev.tributary.dsl.plan.ConnectorSinkNode(graph.name(name, "connector-sink"), node,
+                Objects.requireNonNull(sink, "sink")));
+    }
+
+    @Override
+    public void sink(String name) {
+        Objects.requireNonNull(name, "name");
+        graph.add(new dev.tributary.dsl.plan.ConnectorSinkNode(graph.name(name, "connector-sink"), node, null));
+    }
+
+    @Override
     public BranchedStream<K, V> split() {
         return split(null);
     }

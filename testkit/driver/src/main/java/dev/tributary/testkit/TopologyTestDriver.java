@@ -120,6 +120,22 @@ public final class TopologyTestDriver implements AutoCloseable {
     }
 
     /**
+     * The records the topology handed to a sink connector so far, in order. The driver does not run
+     * connectors: it keeps what a sink would be asked to write, so a test can check it.
+     *
+     * @param connector the sink connector's name
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the records, with their timestamps and properties
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> java.util.List<TestRecord<K, V>> sinkRecords(String connector) {
+        return core.sinkRecords(connector).stream()
+                .map(r -> new TestRecord<>((K) r.key(), (V) r.value(), Instant.ofEpochMilli(r.timestamp()), r.properties()))
+                .toList();
+    }
+
+    /**
      * The topics the topology has written to so far.
      *
      * @return normalized topic names

@@ -50,7 +50,9 @@ public final class Translators {
                 .register(new TableFilterTranslator())
                 .register(new TableMapValuesTranslator())
                 .register(new ToStreamTranslator())
-                .register(new ProcessTranslator());
+                .register(new ProcessTranslator())
+                .register(new dev.tributary.runtime.internal.translate.ConnectorSourceTranslator())
+                .register(new dev.tributary.runtime.internal.translate.ConnectorSinkTranslator());
     }
 
     public Translators register(NodeTranslator<?> translator) {

@@ -12,6 +12,13 @@ public interface RecordCollector {
      */
     void send(String topic, SinkTarget target, Record record);
 
+    /**
+     * Writes a record through a sink connector.
+     *
+     * @param connector the connector's node name
+     */
+    void sink(String connector, Record record);
+
     /** Makes every write so far durable, or throws. */
     void flush();
 }

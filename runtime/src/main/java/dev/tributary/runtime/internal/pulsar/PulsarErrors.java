@@ -41,6 +41,9 @@ public final class PulsarErrors {
      */
     public static boolean retriable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectorRejection rejection) {
+                return rejection.retriable();
+            }
             if (t instanceof PulsarClientException.TopicTerminatedException
                     || t instanceof PulsarClientException.NotAllowedException
                     || t instanceof PulsarClientException.IncompatibleSchemaException

@@ -35,6 +35,8 @@ public final class PulsarRecordCollector implements RecordCollector {
     private final Map<String, Output> outputs = new HashMap<>();
     private final Queue<OutputFailure> failures = new ConcurrentLinkedQueue<>();
     private Object origin;
+    private final Map<String, ConnectorSinkOutput> connectorSinks = new java.util.LinkedHashMap<>();
+    private java.util.function.BooleanSupplier stopping = () -> false;
     private final TaskMetrics metrics;
 
     public PulsarRecordCollector(PulsarClient client, PulsarAdmin admin, String producerPrefix, Configuration config,
@@ -51,6 +53,39 @@ public final class PulsarRecordCollector implements RecordCollector {
     /** Opens a fixed sink's producer at start, so that a refused schema or topic stops the start. */
     public void open(String topic, SinkTarget target) {
         outputs.computeIfAbsent(topic, t -> create(t, target));
+    }
+
+    /** Adds an opened sink connector; its records are handed to it in batches and at every flush. */
+    public void openConnector(String name, dev.tributary.dsl.connect.Sink<?, ?> sink, int batchSize, Duration maxDelay) {
+        connectorSinks.put(name, new ConnectorSinkOutput(name, sink, batchSize, maxDelay, failures, metrics.registry(),
+                metrics.tags()));
+    }
+
+    /** What ends a flush's wait for an unavailable sink connector. */
+    void stopping(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
+    }
+
+    /** The sink connectors that cannot write now, each with since when and why; empty when all can. */
+    public List<String> unavailableSinks() {
+        List<String> down = new ArrayList<>();
+        for (ConnectorSinkOutput sink : List.copyOf(connectorSinks.values())) {
+            long since = sink.unavailableSince();
+            if (since > 0) {
+                down.add("sink '" + sink.name() + "' unavailable since " + java.time.Instant.ofEpochMilli(since) + ": "
+                        + sink.lastReason());
+            }
+        }
+        return down;
+    }
+
+    @Override
+    public void sink(String connector, Record record) {
+        ConnectorSinkOutput sink = connectorSinks.get(connector);
+        if (sink == null) {
+            throw new IllegalStateException("sink connector '" + connector + "' was not opened");
+        }
+        sink.write(record, origin);
     }
 
     PulsarClient client() {
@@ -103,6 +138,9 @@ public final class PulsarRecordCollector implements RecordCollector {
         for (Output output : outputs.values()) {
             output.awaitReceipts(deadline);
         }
+        for (ConnectorSinkOutput sink : connectorSinks.values()) {
+            sink.flush(stopping);
+        }
         if (failures.isEmpty()) {
             return List.of();
         }
@@ -121,12 +159,14 @@ public final class PulsarRecordCollector implements RecordCollector {
     void discard() {
         outputs.values().forEach(Output::close);
         outputs.clear();
+        connectorSinks.values().forEach(ConnectorSinkOutput::discard);
         failures.clear();
     }
 
     public void close() {
         outputs.values().forEach(Output::close);
         outputs.clear();
+        connectorSinks.values().forEach(ConnectorSinkOutput::close);
     }
 
     private Output create(String topic, SinkTarget target) {

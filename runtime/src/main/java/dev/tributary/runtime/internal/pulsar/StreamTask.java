@@ -106,6 +106,7 @@ public final class StreamTask implements Runnable {
         this.commitMaxRecords = config.get(RuntimeOptions.COMMIT_MAX_RECORDS);
         this.ackTimeoutMillis = config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis();
         this.sendTimeoutNanos = config.get(RuntimeOptions.SEND_TIMEOUT).toNanos();
+        collector.stopping(() -> stopRequested || abortRequested);
         this.owner = new KeyGroupOwner(new KeyGroupOwner.Host() {
             @Override
             public void commitNow() throws Exception {
@@ -159,7 +160,12 @@ public final class StreamTask implements Runnable {
                 }
             }
             if (!abortRequested) {
-                commit();
+                try {
+                    commit();
+                } catch (SinkUnavailableException e) {
+                    // Not a failure of the job: the input stays unacknowledged for the next run.
+                    LOG.warn("Task {}: {}", name, e.getMessage());
+                }
                 checkpoint();
                 owner.close();
                 if (!retries.isEmpty() || sideWrites.waiting() > 0) {

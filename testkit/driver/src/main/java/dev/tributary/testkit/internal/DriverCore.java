@@ -39,6 +39,7 @@ public final class DriverCore implements RecordCollector {
     private final Map<String, SourceSpec> sourcesByName = new HashMap<>();
     private final Map<String, Deque<StoredRecord>> outputs = new LinkedHashMap<>();
     private final Set<String> produced = new TreeSet<>();
+    private final Map<String, java.util.List<Record>> sinkRecords = new HashMap<>();
     private long wallClock;
 
     public DriverCore(Topology topology, Configuration config, Instant wallClockStart) {
@@ -90,6 +91,16 @@ public final class DriverCore implements RecordCollector {
         }
         output(topic).add(new StoredRecord(key, value, record.timestamp(), record.properties()));
         produced.add(topic);
+    }
+
+    @Override
+    public void sink(String connector, Record record) {
+        sinkRecords.computeIfAbsent(connector, c -> new java.util.ArrayList<>()).add(record);
+    }
+
+    /** What the topology handed to a sink connector so far, in order. */
+    public java.util.List<Record> sinkRecords(String connector) {
+        return sinkRecords.getOrDefault(connector, java.util.List.of());
     }
 
     @Override
