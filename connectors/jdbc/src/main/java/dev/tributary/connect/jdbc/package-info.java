@@ -1,0 +1,2 @@
+/** JDBC: an upsert sink into PostgreSQL tables. */
+package dev.tributary.connect.jdbc;
