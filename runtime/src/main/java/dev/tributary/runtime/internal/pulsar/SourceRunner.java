@@ -164,7 +164,12 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         long deadline = System.nanoTime() + timeout.toNanos();
         if (thread != null) {
             try {
-                thread.join(Math.max(1, timeout.toMillis() / 2));
+                thread.join(Math.max(1, Math.min(2000, timeout.toMillis() / 2)));
+                if (thread.isAlive()) {
+                    // Blocked in a read of its own (a queue, a socket): an interrupt is the usual way out.
+                    thread.interrupt();
+                    thread.join(Math.max(1, Math.min(2000, timeout.toMillis() / 4)));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

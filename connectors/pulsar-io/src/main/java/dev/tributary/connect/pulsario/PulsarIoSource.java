@@ -1,0 +1,152 @@
+package dev.tributary.connect.pulsario;
+
+import dev.tributary.dsl.config.ConfigOption;
+import dev.tributary.dsl.connect.Source;
+import dev.tributary.dsl.connect.SourceContext;
+import dev.tributary.dsl.connect.SourceRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pulsar.client.api.ConsumerBuilder;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.common.io.SourceConfig;
+import org.apache.pulsar.functions.api.Record;
+
+/**
+ * Runs a Pulsar IO source inside a job. Every record {@code read()} returns is emitted to the
+ * topic; the connector's {@link Record#ack()} is called once the broker stored it and
+ * {@link Record#fail()} if it did not, which is the contract Pulsar IO connectors build their own
+ * positions on. Values that are byte arrays are written as they are; others are encoded with the
+ * schema the source was added with, or with the record's own schema when it names another topic.
+ *
+ * <p>Settings: {@code config} (the JSON object handed to {@code open}), {@code secrets}, and
+ * {@code class} when added by type ({@code connector.<name>.type=pulsar-io}).
+ *
+ * @param <T> the connector's value type
+ */
+public final class PulsarIoSource<T> implements Source<Object> {
+    private org.apache.pulsar.io.core.Source<T> source;
+    private Context io;
+
+    /**
+     * Adapts a Pulsar IO source.
+     *
+     * @param source the connector
+     */
+    public PulsarIoSource(org.apache.pulsar.io.core.Source<T> source) {
+        this.source = source;
+    }
+
+    /** For connectors added by type: the class comes from {@code connector.<name>.class}. */
+    PulsarIoSource() {
+    }
+
+    @Override
+    public List<ConfigOption<?>> options() {
+        return IoContext.OPTIONS;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void open(SourceContext<Object> context) throws Exception {
+        io = new Context(context);
+        if (source == null) {
+            source = IoContext.instantiate(context.config().get(IoContext.CLASS),
+                    org.apache.pulsar.io.core.Source.class, context.name());
+        }
+        Map<String, Object> config = io.configMap();
+        source.open(config, io);
+    }
+
+    @Override
+    public void run(SourceContext<Object> context) throws Exception {
+        while (!context.stopping()) {
+            if (io.fatal() != null) {
+                throw new IllegalStateException("the Pulsar IO source reported a fatal error: " + io.fatal(), io.fatal());
+            }
+            Record<T> record;
+            try {
+                record = source.read();
+            } catch (InterruptedException e) {
+                if (context.stopping()) {
+                    return;
+                }
+                throw e;
+            }
+            if (record == null) {
+                continue;
+            }
+            SourceRecord<Object> out;
+            T value = record.getValue();
+            Optional<String> destination = record.getDestinationTopic();
+            if (value instanceof byte[] bytes) {
+                out = SourceRecord.encoded(bytes);
+            } else if (destination.isPresent() && record.getSchema() != null) {
+                out = SourceRecord.encoded(record.getSchema().encode(value));
+            } else {
+                out = SourceRecord.of(value);
+            }
+            destination.ifPresent(out::topic);
+            record.getKey().ifPresent(out::key);
+            record.getEventTime().ifPresent(out::eventTime);
+            record.getProperties().forEach(out::property);
+            context.emit(out).whenComplete((stored, error) -> {
+                if (error == null) {
+                    record.ack();
+                } else {
+                    record.fail();
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (source != null) {
+            source.close();
+        }
+    }
+
+    /** The Pulsar IO view of the source's context. */
+    private static final class Context extends IoContext implements org.apache.pulsar.io.core.SourceContext {
+        private final SourceContext<Object> context;
+
+        Context(SourceContext<Object> context) {
+            super(context);
+            this.context = context;
+        }
+
+        @Override
+        public String getSourceName() {
+            return context.name();
+        }
+
+        @Override
+        public String getOutputTopic() {
+            return context.topic();
+        }
+
+        @Override
+        public SourceConfig getSourceConfig() {
+            SourceConfig config = new SourceConfig();
+            config.setName(context.name());
+            config.setTopicName(context.topic());
+            config.setConfigs(configMap());
+            return config;
+        }
+
+        @Override
+        public <X> TypedMessageBuilder<X> newOutputMessage(String topic, Schema<X> schema) throws PulsarClientException {
+            throw new UnsupportedOperationException("connector '" + context.name() + "': newOutputMessage is not"
+                    + " supported by Tributary; return records from read() (with getDestinationTopic for other topics)");
+        }
+
+        @Override
+        public <X> ConsumerBuilder<X> newConsumerBuilder(Schema<X> schema) throws PulsarClientException {
+            throw new UnsupportedOperationException("connector '" + context.name() + "': newConsumerBuilder is not"
+                    + " supported by Tributary; read topics with StreamBuilder.stream");
+        }
+    }
+}
