@@ -37,6 +37,20 @@ class OperatorsTest {
             KeyValue.pair("a", "apple"), KeyValue.pair("b", "banana"), KeyValue.pair("c", ""), KeyValue.pair("a", "avocado"));
 
     @Test
+    void theDriverKeepsWhatASinkConnectorWouldBeAskedToWriteAndIgnoresSourceConnectors() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.addSource("ingest", null, "elsewhere", Schema.STRING);
+        builder.stream("in", Schema.STRING).mapValues(v -> v.toUpperCase()).sink("db");
+        try (TopologyTestDriver d = new TopologyTestDriver(builder.build())) {
+            d.createInputTopic("in", Schema.STRING).pipeKeyValueList(INPUT);
+            List<TestRecord<String, String>> written = d.sinkRecords("db");
+            assertEquals(List.of("a", "b", "c", "a"), written.stream().map(TestRecord::key).toList());
+            assertEquals(List.of("APPLE", "BANANA", "", "AVOCADO"), written.stream().map(TestRecord::value).toList());
+            assertTrue(d.sinkRecords("nothing").isEmpty());
+        }
+    }
+
+    @Test
     void filterKeepsMatchesAndFilterNotDropsThem() {
         try (TopologyTestDriver d = driver(b -> b.stream("in", Schema.STRING).filter((k, v) -> v.startsWith("a")).to("out"))) {
             assertEquals(List.of(KeyValue.pair("a", "apple"), KeyValue.pair("a", "avocado")), run(d, INPUT));

@@ -278,14 +278,19 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     }
 
     private void flushIfDirty() {
-        synchronized (lock) {
-            if (!dirty) {
-                return;
+        try {
+            synchronized (lock) {
+                if (!dirty) {
+                    return;
+                }
+                dirty = false;
+                for (Emitter emitter : emitters.values()) {
+                    emitter.batcher.flush();
+                }
             }
-            dirty = false;
-            for (Emitter emitter : emitters.values()) {
-                emitter.batcher.flush();
-            }
+        } catch (RuntimeException e) {
+            // The timer must survive: a task that throws is never run again.
+            LOG.error("Source connector '{}' could not send its records: {}", name(), PulsarErrors.reason(e), e);
         }
     }
 
@@ -436,7 +441,14 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         @SuppressWarnings("unchecked")
         public void send(TypedMessageBuilder<Object> message, Object origin) {
             CompletableFuture<Void> result = (CompletableFuture<Void>) origin;
-            message.sendAsync().whenComplete((id, error) -> {
+            CompletableFuture<org.apache.pulsar.client.api.MessageId> sent;
+            try {
+                sent = message.sendAsync();
+            } catch (RuntimeException e) {
+                // A schema check at send time: the record's own failure, not the batch's.
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.whenComplete((id, error) -> {
                 inFlight.release();
                 if (error == null) {
                     emitted.increment();

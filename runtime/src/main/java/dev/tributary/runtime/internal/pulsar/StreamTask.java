@@ -175,6 +175,9 @@ public final class StreamTask implements Runnable {
                 }
                 LOG.info("Task {} stopped after {} records and {} commits", name, processed, commits);
             }
+        } catch (SinkUnavailableException e) {
+            // Asked to stop while a sink's target was down: its records stay unacknowledged for the next run.
+            LOG.warn("Task {}: {}", name, e.getMessage());
         } catch (Throwable t) {
             failure = t;
             LOG.error("Task {} failed; input processed since the last commit is not acknowledged and will be"
