@@ -35,6 +35,7 @@ import org.apache.pulsar.client.api.SubscriptionType;
  *                                 [--application-id ID] [--value-schema SPEC] [--records N]
  *                                 [--replay-from TIME] [--key-groups N] [--state-dir DIR]
  *                                 [--error-policy dead-letter|skip|fail] [--dead-letter-topic T]
+ * java -jar tributary-examples.jar http-to-postgres [--records N]
  * java -jar tributary-examples.jar replay-dead-letters --service-url URL --dead-letter-topic T
  *                                 [--kinds processing,undecodable,invalid,output] [--subscription NAME]
  * </pre>
@@ -102,6 +103,14 @@ public final class Examples {
         if (parsed.example.equals(REPLAY)) {
             return replayDeadLetters(parsed);
         }
+        if (parsed.example.equals(HttpToPostgresDemo.NAME)) {
+            try {
+                return new HttpToPostgresDemo(out, err).run(parsed);
+            } catch (Exception e) {
+                err.println("error: " + e.getMessage());
+                return FAILED;
+            }
+        }
         ExampleJob job = JOBS.get(parsed.example);
         if (job == null) {
             return usage("unknown example '" + parsed.example + "'");
@@ -155,6 +164,8 @@ public final class Examples {
                 + " [--admin-url URL] [--input TOPIC] [--output TOPIC] [--application-id ID] [--value-schema SPEC]"
                 + " [--records N] [--replay-from TIME] [--key-groups N] [--state-dir DIR]\nexamples:");
         JOBS.values().forEach(job -> text.append("\n  ").append(job.name()).append(": ").append(job.description()));
+        text.append("\n  ").append(HttpToPostgresDemo.NAME).append(": orders posted over HTTP, totalled per customer and"
+                + " upserted into an embedded PostgreSQL [--records N]");
         text.append("\nwithout --service-url the example runs once on an embedded broker with sample data");
         text.append("\n\n").append(REPLAY).append(" --service-url URL --dead-letter-topic TOPIC [--kinds K1,K2]"
                 + " [--subscription NAME]:\n  puts dead-lettered records back on the topics they came from"

@@ -155,7 +155,7 @@ public final class HttpIngestSource implements Source<Object> {
                 .build();
         server.start();
         port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-        LOG.info("HTTP bridge '{}' listens on {}:{}: POST /topics/{{topic}} for {}", context.name(), config.get(BIND), port,
+        LOG.info("HTTP bridge '{}' listens on {}:{}: POST /topics/TOPIC for {}", context.name(), config.get(BIND), port,
                 topics.stream().map(t -> Topics.localName(t) + " (" + targets.get(t).schema().describe() + ")")
                         .toList());
     }
