@@ -30,7 +30,7 @@ import org.apache.pulsar.client.api.Schema;
  * and CPU time per record.
  *
  * <pre>
- * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7] [--records N]
+ * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7,B8] [--records N]
  * </pre>
  */
 public final class Bench {
@@ -77,14 +77,14 @@ public final class Bench {
         }
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;
-        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B7"));
+        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B7", "B8"));
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--records")) {
                 records = Long.parseLong(args[++i]);
             } else if (args[i].equals("--scenarios")) {
                 scenarios = new TreeSet<>(Arrays.asList(args[++i].toUpperCase(Locale.ROOT).split(",")));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
-                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7]"
+                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7,B8]"
                         + " [--records N]");
                 System.exit(2);
             }
@@ -113,10 +113,13 @@ public final class Bench {
                 report(results, mapFilter());
             }
             if (scenarios.contains("B3")) {
-                report(results, keyedCount());
+                report(results, keyedCounts());
             }
             if (scenarios.contains("B7")) {
                 report(results, restore());
+            }
+            if (scenarios.contains("B8")) {
+                report(results, latency(results));
             }
         }
         return results;
@@ -133,15 +136,18 @@ public final class Bench {
     }
 
     private String publishText() throws Exception {
+        return publishText(Keys.uniform(10_000));
+    }
+
+    private String publishText(Keys keys) throws Exception {
         String topic = topic("text");
-        Random random = new Random(42);
         char[] pad = new char[96];
         Arrays.fill(pad, 'x');
         String value = new String(pad);
         try (PulsarClient client = pulsar.newClient();
              Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).blockIfQueueFull(true).create()) {
             for (long i = 0; i < records; i++) {
-                producer.newMessage().key(key(random)).value(value).sendAsync();
+                producer.newMessage().key(keys.next()).value(value).sendAsync();
             }
             producer.flush();
         }
@@ -164,6 +170,12 @@ public final class Bench {
     }
 
     private Result tributary(String scenario, String variant, Topology topology, Configuration extra) throws Exception {
+        return tributary(scenario, variant, topology, extra, job -> { });
+    }
+
+    /** @param beforeClose looks at the job after the timed run, before it closes (untimed) */
+    private Result tributary(String scenario, String variant, Topology topology, Configuration extra,
+                             java.util.function.Consumer<JobRunner> beforeClose) throws Exception {
         String app = "bench-" + (++sequence);
         Configuration config = Configuration.empty()
                 .with(RuntimeOptions.APPLICATION_ID, app)
@@ -190,6 +202,7 @@ public final class Bench {
         }
         long nanos = System.nanoTime() - began;
         long cpuNanos = cpu.nanos();
+        beforeClose.accept(job);
         job.close();
         return new Result(scenario, variant, false, records, nanos, cpuNanos);
     }
@@ -213,6 +226,8 @@ public final class Bench {
             results.add(tributary("B1 pass-through", "Tributary, " + batching + " batching", builder.build(),
                     Configuration.empty()));
         }
+        results.add(Functions.run("B1 pass-through", pulsar.serviceUrl(), pulsar.admin(), input, topic("out"), records,
+                Functions.PassThrough.class));
         return results;
     }
 
@@ -241,15 +256,24 @@ public final class Bench {
         return results;
     }
 
-    /** B3: count per key in RocksDB, write each new count. */
-    private List<Result> keyedCount() throws Exception {
-        String input = publishText();
+    /** B3: count per key in RocksDB, write each new count; 10k keys, then 1M keys uniform and Zipf-skewed. */
+    private List<Result> keyedCounts() throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (Keys keys : List.of(Keys.uniform(10_000), Keys.uniform(1_000_000), Keys.zipf(1_000_000))) {
+            results.addAll(keyedCount(keys));
+        }
+        return results;
+    }
+
+    private List<Result> keyedCount(Keys keys) throws Exception {
+        String input = publishText(keys);
+        String scenario = "B3 keyed count, " + keys.describe();
         List<Result> results = new ArrayList<>();
         Path rocks = Files.createDirectories(work.resolve("raw-rocks-" + (++sequence)));
         String output = topic("out");
         RawLoops.Counts[] counts = new RawLoops.Counts[1];
         try {
-            results.add(baseline(RawLoops.run("B3 keyed count, 10k keys", "raw loop + RocksDB get/put per record",
+            results.add(baseline(RawLoops.run(scenario, "raw loop + RocksDB get/put per record",
                     pulsar.serviceUrl(), input, output, Schema.STRING, Schema.INT64, BatcherBuilder.DEFAULT,
                     records, (k, v) -> {
                         if (counts[0] == null) {
@@ -265,9 +289,22 @@ public final class Bench {
         StreamBuilder builder = new StreamBuilder();
         builder.stream(input, Schema.STRING).groupByKey().count().toStream()
                 .to(topic("out"), Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
-        results.add(tributary("B3 keyed count, 10k keys", "Tributary, RocksDB, changelog, emit on commit",
-                builder.build(), Configuration.empty()));
+        long heapBefore = heapAfterGc();
+        long[] heapWith = new long[1];
+        Result result = tributary(scenario, "Tributary, RocksDB, changelog, emit on commit", builder.build(),
+                Configuration.empty(), job -> heapWith[0] = heapAfterGc());
+        results.add(new Result(result.scenario(), String.format(Locale.ROOT, "%s, heap +%d MB", result.variant(),
+                Math.max(0, heapWith[0] - heapBefore) >> 20), false, result.records(), result.nanos(), result.cpuNanos()));
         return results;
+    }
+
+    /** Used heap after a full collection: the job's share is the difference while it runs. */
+    private static long heapAfterGc() {
+        for (int i = 0; i < 2; i++) {
+            System.gc();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     /**
@@ -324,6 +361,68 @@ public final class Bench {
         return results;
     }
 
+    /**
+     * B8: end-to-end latency of pass-through at half the raw loop's B1 throughput (measured now if B1
+     * did not run), for the raw loop tuned for latency (1 ms producer delay) and for Tributary.
+     */
+    private List<Result> latency(List<Result> soFar) throws Exception {
+        double max = soFar.stream().filter(r -> r.baseline() && r.scenario().startsWith("B1")).mapToDouble(Result::perSecond)
+                .max().orElse(Double.NaN);
+        if (Double.isNaN(max)) {
+            max = RawLoops.run("B1 pass-through", "raw loop, default batcher", pulsar.serviceUrl(), publishText(),
+                    topic("out"), Schema.STRING, Schema.STRING, BatcherBuilder.DEFAULT, records, (k, v) -> v).perSecond();
+        }
+        double rate = max / 2;
+        String scenario = String.format(Locale.ROOT, "B8 latency at %,.0f/s", rate);
+        long timeout = (long) (records / rate * 1000) + 60_000;
+        List<Result> results = new ArrayList<>();
+        try (PulsarClient client = pulsar.newClient()) {
+            String input = topic("latency-in");
+            String output = topic("latency-out");
+            Result[] loop = new Result[1];
+            Thread raw = new Thread(() -> {
+                try {
+                    loop[0] = RawLoops.run(scenario, "raw loop, default batcher, 1 ms delay", pulsar.serviceUrl(), input,
+                            output, Schema.STRING, Schema.STRING, BatcherBuilder.DEFAULT, 1, records, (k, v) -> v);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "bench-raw-loop");
+            raw.start();
+            Thread.sleep(500);
+            long began = System.nanoTime();
+            Thread publisher = Latency.publish(client, input, records, rate);
+            Latency.Percentiles percentiles = Latency.measure(client, output, records, timeout);
+            long nanos = System.nanoTime() - began;
+            publisher.join();
+            raw.join();
+            results.add(new Result(scenario, loop[0].variant(), true, records, nanos, loop[0].cpuNanos(), percentiles));
+            for (ProducerBatching batching : List.of(ProducerBatching.DEFAULT, ProducerBatching.KEY_GROUP)) {
+                String in = topic("latency-in");
+                String out = topic("latency-out");
+                StreamBuilder builder = new StreamBuilder();
+                builder.stream(in, Schema.STRING).to(out, Produced.with(Schema.STRING, Schema.STRING).withBatching(batching));
+                String app = "bench-" + (++sequence);
+                Configuration config = Configuration.empty()
+                        .with(RuntimeOptions.APPLICATION_ID, app)
+                        .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
+                        .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
+                        .with(RuntimeOptions.STATE_DIR, work.resolve("state").toString());
+                Cpu cpu = new Cpu(name -> name.startsWith("tributary-" + app));
+                try (JobRunner job = new JobRunner(builder.build(), config).start()) {
+                    long start = System.nanoTime();
+                    Thread feed = Latency.publish(client, in, records, rate);
+                    Latency.Percentiles measured = Latency.measure(client, out, records, timeout);
+                    long took = System.nanoTime() - start;
+                    feed.join();
+                    results.add(new Result(scenario, "Tributary, " + batching + " batching", false, records, took,
+                            cpu.nanos(), measured));
+                }
+            }
+        }
+        return results;
+    }
+
     private static void deleteRecursively(Path root) throws java.io.IOException {
         if (!Files.exists(root)) {
             return;
@@ -338,7 +437,8 @@ public final class Bench {
     private void report(List<Result> all, List<Result> scenario) {
         all.addAll(scenario);
         for (Result r : scenario) {
-            out.printf("  done: %s / %s: %,.0f records/s%n", r.scenario(), r.variant(), r.perSecond());
+            out.printf("  done: %s / %s: %,.0f records/s%s%n", r.scenario(), r.variant(), r.perSecond(),
+                    r.latency() == null ? "" : String.format(Locale.ROOT, ", p99 %.1f ms", r.latency().p99()));
         }
     }
 
@@ -348,8 +448,14 @@ public final class Bench {
         for (Result result : results) {
             Result base = results.stream().filter(r -> r.baseline() && r.scenario().equals(result.scenario()))
                     .findFirst().orElse(result);
-            out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%n", result.scenario(), result.variant(), result.perSecond(),
-                    result.perSecond() / base.perSecond(), result.cpuMicrosPerRecord());
+            if (result.latency() == null) {
+                out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%n", result.scenario(), result.variant(), result.perSecond(),
+                        result.perSecond() / base.perSecond(), result.cpuMicrosPerRecord());
+            } else {
+                Latency.Percentiles p = result.latency();
+                out.printf("%-26s %-46s p50 %.1f ms, p99 %.1f ms (%.2fx the baseline's), p99.9 %.1f ms%n",
+                        result.scenario(), result.variant(), p.p50(), p.p99(), p.p99() / base.latency().p99(), p.p999());
+            }
         }
     }
 }

@@ -38,6 +38,13 @@ final class RawLoops {
     static <I, O> Result run(String scenario, String variant, String serviceUrl, String input, String output,
                              Schema<I> in, Schema<O> out, BatcherBuilder batcher, long records, Step<I, O> step)
             throws Exception {
+        return run(scenario, variant, serviceUrl, input, output, in, out, batcher, 100, records, step);
+    }
+
+    /** @param publishDelayMillis how long the producer holds a batch open (100 for throughput, 1 for latency) */
+    static <I, O> Result run(String scenario, String variant, String serviceUrl, String input, String output,
+                             Schema<I> in, Schema<O> out, BatcherBuilder batcher, long publishDelayMillis, long records,
+                             Step<I, O> step) throws Exception {
         Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client"));
         try (PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build();
              Consumer<I> consumer = client.newConsumer(in).topic(input).subscriptionName("raw-" + variant.replaceAll("[^A-Za-z0-9]+", "-"))
@@ -45,7 +52,7 @@ final class RawLoops {
                      .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
              Producer<O> producer = client.newProducer(out).topic(output).enableBatching(true)
                      .batcherBuilder(batcher).blockIfQueueFull(true)
-                     .batchingMaxPublishDelay(100, TimeUnit.MILLISECONDS).create()) {
+                     .batchingMaxPublishDelay(publishDelayMillis, TimeUnit.MILLISECONDS).create()) {
             long began = System.nanoTime();
             long nextCommit = began + COMMIT_NANOS;
             long done = 0;

@@ -9,8 +9,14 @@ package dev.tributary.bench;
  * @param records input records processed
  * @param nanos wall time from the first record to the last commit
  * @param cpuNanos CPU time of the run's own threads
+ * @param latency end-to-end latency percentiles, or null for throughput scenarios
  */
-record Result(String scenario, String variant, boolean baseline, long records, long nanos, long cpuNanos) {
+record Result(String scenario, String variant, boolean baseline, long records, long nanos, long cpuNanos,
+              Latency.Percentiles latency) {
+    Result(String scenario, String variant, boolean baseline, long records, long nanos, long cpuNanos) {
+        this(scenario, variant, baseline, records, nanos, cpuNanos, null);
+    }
+
     double perSecond() {
         return records * 1e9 / nanos;
     }

@@ -20,15 +20,16 @@ class BenchSmokeTest {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start()) {
             Bench bench = new Bench(pulsar, new PrintStream(text, true, StandardCharsets.UTF_8), 5_000, 1, work);
-            List<Result> results = bench.run(Set.of("B1", "B2", "B3"));
+            List<Result> results = bench.run(Set.of("B1", "B2", "B3", "B8"));
             bench.print(results);
-            assertEquals(8, results.size(), text.toString(StandardCharsets.UTF_8));
+            assertEquals(16, results.size(), text.toString(StandardCharsets.UTF_8));
             for (Result result : results) {
                 assertEquals(5_000, result.records());
                 assertTrue(result.perSecond() > 0 && result.cpuNanos() > 0, result.toString());
             }
         }
         String table = text.toString(StandardCharsets.UTF_8);
-        assertTrue(table.contains("records/s") && table.contains("B3 keyed count"), table);
+        assertTrue(table.contains("records/s") && table.contains("B3 keyed count, 1,000,000 keys Zipf"), table);
+        assertTrue(table.contains("B8 latency") && table.contains("p99.9"), table);
     }
 }

@@ -155,6 +155,27 @@ final class RocksDbStore implements KeyGroupedStore {
     }
 
     @Override
+    public void putAll(int keyGroup, java.util.List<byte[]> keys, java.util.List<byte[]> values) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        ColumnFamilyHandle family = handle(keyGroup);
+        try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] value = values.get(i);
+                if (value == null) {
+                    batch.delete(family, keys.get(i));
+                } else {
+                    batch.put(family, keys.get(i), value);
+                }
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new StateException("store '" + name + "': write failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public BytesIterator range(int keyGroup, byte[] from, byte[] to) {
         ReadOptions options = new ReadOptions();
         RocksIterator iterator = db.newIterator(handle(keyGroup), options);

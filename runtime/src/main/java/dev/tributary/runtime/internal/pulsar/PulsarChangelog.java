@@ -368,25 +368,35 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     }
                     Reader<byte[]> reader = part.opening.get();
                     int read = 0;
+                    List<byte[]> keys = new ArrayList<>();
+                    List<byte[]> values = new ArrayList<>();
+                    boolean waiting = false;
                     while (read < budget) {
                         Message<byte[]> message = reader.readNext(0, TimeUnit.MILLISECONDS);
                         if (message == null) {
                             if (reader.hasMessageAvailable()) {
-                                return false;
+                                waiting = true;
+                                break;
                             }
-                            finish(part, reader);
+                            part.done = true;
                             break;
                         }
                         read++;
                         if (part.covered != null && !after((MessageIdAdv) message.getMessageId(), part.covered)) {
                             continue;
                         }
-                        part.bytes.put(group, message.getKeyBytes(), message.getValue());
+                        keys.add(message.getKeyBytes());
+                        values.add(message.getValue());
                         part.last = message.getMessageId();
-                        records++;
-                        restored++;
                     }
-                    if (!part.done) {
+                    // One write batch per step: the restore's cost is reading, not a write per record.
+                    part.bytes.putAll(group, keys, values);
+                    records += keys.size();
+                    restored += keys.size();
+                    if (part.done) {
+                        finish(part, reader);
+                    }
+                    if (waiting || !part.done) {
                         return false;
                     }
                 } catch (Exception e) {
