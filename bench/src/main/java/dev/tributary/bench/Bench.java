@@ -61,7 +61,8 @@ public final class Bench {
     private final long records;
     private final int repetitions;
     private final Path work;
-    private int sequence;
+    /** Shared by every Bench of the process (warm-up and measured runs use one broker). */
+    private static int sequence;
 
     Bench(EmbeddedPulsar pulsar, PrintStream out, long records, int repetitions, Path work) {
         this.pulsar = pulsar;
@@ -91,6 +92,12 @@ public final class Bench {
         }
         Path work = Files.createTempDirectory("tributary-bench-");
         try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start()) {
+            if (full) {
+                // Warm-up: every code path compiled and the broker's caches populated; nothing of it is reported.
+                System.out.println("Warming up...");
+                new Bench(pulsar, new PrintStream(java.io.OutputStream.nullOutputStream()), Math.max(10_000, records / 10),
+                        1, work).run(scenarios);
+            }
             Bench bench = new Bench(pulsar, System.out, records, full ? 3 : 1, work);
             List<Result> results = bench.run(scenarios);
             bench.print(results);
@@ -442,20 +449,45 @@ public final class Bench {
         }
     }
 
+    /**
+     * Prints one row per scenario and variant: with repetitions, the median and the spread (lowest to
+     * highest) over them; ratios are of medians.
+     */
     void print(List<Result> results) {
-        out.println();
-        out.printf("%-26s %-46s %12s %8s %14s%n", "scenario", "variant", "records/s", "ratio", "CPU us/record");
+        java.util.Map<String, List<Result>> runs = new java.util.LinkedHashMap<>();
         for (Result result : results) {
-            Result base = results.stream().filter(r -> r.baseline() && r.scenario().equals(result.scenario()))
-                    .findFirst().orElse(result);
-            if (result.latency() == null) {
-                out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%n", result.scenario(), result.variant(), result.perSecond(),
-                        result.perSecond() / base.perSecond(), result.cpuMicrosPerRecord());
+            runs.computeIfAbsent(result.scenario() + "\u0000" + result.variant(), k -> new ArrayList<>()).add(result);
+        }
+        boolean repeated = runs.values().stream().anyMatch(list -> list.size() > 1);
+        out.println();
+        out.printf("%-26s %-46s %12s %8s %14s%s%n", "scenario", "variant", "records/s", "ratio", "CPU us/record",
+                repeated ? "   spread (records/s, lowest-highest)" : "");
+        for (List<Result> list : runs.values()) {
+            Result first = list.get(0);
+            List<Result> base = runs.values().stream().filter(l -> l.get(0).baseline()
+                    && l.get(0).scenario().equals(first.scenario())).findFirst().orElse(list);
+            if (first.latency() == null) {
+                double rate = median(list, Result::perSecond);
+                String spread = list.size() < 2 ? "" : String.format(Locale.ROOT, "   %,.0f-%,.0f",
+                        list.stream().mapToDouble(Result::perSecond).min().orElse(0),
+                        list.stream().mapToDouble(Result::perSecond).max().orElse(0));
+                out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%s%n", first.scenario(), first.variant(), rate,
+                        rate / median(base, Result::perSecond), median(list, Result::cpuMicrosPerRecord), spread);
             } else {
-                Latency.Percentiles p = result.latency();
-                out.printf("%-26s %-46s p50 %.1f ms, p99 %.1f ms (%.2fx the baseline's), p99.9 %.1f ms%n",
-                        result.scenario(), result.variant(), p.p50(), p.p99(), p.p99() / base.latency().p99(), p.p999());
+                double p99 = median(list, r -> r.latency().p99());
+                String spread = list.size() < 2 ? "" : String.format(Locale.ROOT, " (p99 %.1f-%.1f ms)",
+                        list.stream().mapToDouble(r -> r.latency().p99()).min().orElse(0),
+                        list.stream().mapToDouble(r -> r.latency().p99()).max().orElse(0));
+                out.printf("%-26s %-46s p50 %.1f ms, p99 %.1f ms (%.2fx the baseline's), p99.9 %.1f ms%s%n",
+                        first.scenario(), first.variant(), median(list, r -> r.latency().p50()), p99,
+                        p99 / median(base, r -> r.latency().p99()), median(list, r -> r.latency().p999()), spread);
             }
         }
+    }
+
+    private static double median(List<Result> results, java.util.function.ToDoubleFunction<Result> value) {
+        double[] values = results.stream().mapToDouble(value).sorted().toArray();
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
     }
 }

@@ -5,11 +5,14 @@ import java.util.ArrayDeque;
 import java.util.BitSet;
 
 /**
- * Key groups waiting to be restored, restored one at a time a bounded number of records per step;
- * the changelog readers of the next few open meanwhile, since opening one is a broker round trip.
+ * Key groups waiting to be restored, several at a time: each open changelog reader prefetches while
+ * the others are read, so a restore is not a chain of broker round trips (opening a reader, asking
+ * whether more is available at the end of each key group). Each step reads a bounded number of
+ * records, shared among the open readers.
  */
 final class RestoreQueue {
-    private static final int READERS_AHEAD = 3;
+    private static final int READERS = 8;
+    private static final int MIN_SHARE = 500;
 
     /** A key group restored: how many records that took and how long. */
     record Restored(int group, long records, long nanos) {
@@ -18,8 +21,7 @@ final class RestoreQueue {
     private final PulsarChangelog changelog;
     private final TaskState state;
     private final ArrayDeque<Integer> waiting = new ArrayDeque<>();
-    private final ArrayDeque<PulsarChangelog.GroupRestore> opening = new ArrayDeque<>();
-    private PulsarChangelog.GroupRestore current;
+    private final ArrayDeque<PulsarChangelog.GroupRestore> active = new ArrayDeque<>();
 
     /** @param changelog the changelogs, or null when no store is logged (key groups are ready at once) */
     RestoreQueue(PulsarChangelog changelog, TaskState state) {
@@ -32,63 +34,49 @@ final class RestoreQueue {
     }
 
     boolean isEmpty() {
-        return current == null && opening.isEmpty() && waiting.isEmpty();
+        return active.isEmpty() && waiting.isEmpty();
     }
 
     /**
-     * Reads at most {@code budget} changelog records.
+     * Reads at most about {@code budget} changelog records.
      *
-     * @return the key group that finished, or null
+     * @return a key group that finished, or null
      */
     Restored step(int budget) {
-        if (current == null) {
-            if (changelog == null) {
-                Integer group = waiting.poll();
-                return group == null ? null : new Restored(group, 0, 0);
+        if (changelog == null) {
+            Integer group = waiting.poll();
+            return group == null ? null : new Restored(group, 0, 0);
+        }
+        while (active.size() < READERS && !waiting.isEmpty()) {
+            active.add(changelog.startRestore(waiting.poll(), state));
+        }
+        int readers = active.size();
+        int share = budget == Integer.MAX_VALUE ? budget : Math.max(MIN_SHARE, budget / Math.max(1, readers));
+        for (int i = 0; i < readers; i++) {
+            PulsarChangelog.GroupRestore restore = active.poll();
+            if (restore.step(share)) {
+                return new Restored(restore.group(), restore.records(), restore.elapsedNanos());
             }
-            current = opening.poll();
-            if (current == null) {
-                Integer group = waiting.poll();
-                if (group == null) {
-                    return null;
-                }
-                current = changelog.startRestore(group, state);
-            }
+            active.add(restore);
         }
-        while (opening.size() < READERS_AHEAD && !waiting.isEmpty()) {
-            opening.add(changelog.startRestore(waiting.poll(), state));
-        }
-        if (!current.step(budget)) {
-            return null;
-        }
-        PulsarChangelog.GroupRestore done = current;
-        current = null;
-        return new Restored(done.group(), done.records(), done.elapsedNanos());
+        return null;
     }
 
     /** Stops restoring these key groups; what was read stays and is read again, harmlessly, next time. */
     void cancel(BitSet groups) {
         waiting.removeIf(groups::get);
-        opening.removeIf(restore -> {
+        active.removeIf(restore -> {
             if (groups.get(restore.group())) {
                 restore.close();
                 return true;
             }
             return false;
         });
-        if (current != null && groups.get(current.group())) {
-            current.close();
-            current = null;
-        }
     }
 
     void close() {
-        if (current != null) {
-            current.close();
-            current = null;
-        }
-        opening.forEach(PulsarChangelog.GroupRestore::close);
-        opening.clear();
+        active.forEach(PulsarChangelog.GroupRestore::close);
+        active.clear();
         waiting.clear();
     }
 }

@@ -1,0 +1,65 @@
+package dev.tributary.runtime.internal.pulsar;
+
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The commit's output side without a broker: 1,000 outputs over 10,000 keys sorted into key-group
+ * buckets (hashing each key with the broker's Murmur3) and handed over bucket by bucket, per record.
+ * In the package of the batcher, which is internal.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CommitBatchingBenchmark {
+    private static final int PER_COMMIT = 1000;
+    private KeyGroupBatcher batcher;
+    private byte[][] keys;
+    private int next;
+
+    @Setup
+    public void setUp(Blackhole blackhole) {
+        batcher = new KeyGroupBatcher(new KeyGroups(64), 1000, new KeyGroupBatcher.Sink() {
+            @Override
+            public void send(TypedMessageBuilder<Object> message, Object origin) {
+                blackhole.consume(origin);
+            }
+
+            @Override
+            public void endBatch() {
+                blackhole.consume(this);
+            }
+        });
+        java.util.Random random = new java.util.Random(42);
+        keys = new byte[4096][];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = ("key-" + random.nextInt(10_000)).getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(PER_COMMIT)
+    public void batchACommitsOutputs() {
+        for (int i = 0; i < PER_COMMIT; i++) {
+            batcher.add(keys[next++ & 4095], null, keys);
+        }
+        batcher.flush();
+    }
+}
