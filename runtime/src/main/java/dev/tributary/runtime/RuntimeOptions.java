@@ -138,6 +138,14 @@ public final class RuntimeOptions {
             .check(d -> d.toMillis() >= 100, "must be at least 100ms")
             .description("How long an output write may wait for the broker's receipt before the commit fails.");
 
+    /** How long KEY_GROUP-batched outputs may wait for their batch to fill. */
+    public static final ConfigOption<java.time.Duration> BATCH_LINGER = ConfigOption.key("producer.batch.linger")
+            .durationType().defaultValue(java.time.Duration.ofMillis(10))
+            .check(d -> !d.isNegative() && d.toMillis() <= 60_000, "must be 0 to 60 s")
+            .description("KEY_GROUP sink batching: the longest an output waits for its key group's batch to fill"
+                    + " before it is sent (a commit sends everything in any case); shorter lowers latency, longer makes"
+                    + " fuller batches.");
+
     /** The most records in one producer batch. */
     public static final ConfigOption<Integer> BATCH_MAX_RECORDS = ConfigOption.key("producer.batch.max.records")
             .intType().defaultValue(1000)
@@ -280,7 +288,7 @@ public final class RuntimeOptions {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
                 TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
                 INSTANCE_ID, MEMBERSHIP_INTERVAL, STANDBY_REPLICAS, STANDBY_INTERVAL,
-                REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS,
+                REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS, BATCH_LINGER,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,
                 RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC, HTTP_ENABLED,

@@ -59,6 +59,8 @@ public final class StreamTask implements Runnable {
     private final int commitMaxRecords;
     private final long ackTimeoutMillis;
     private final long sendTimeoutNanos;
+    private final long lingerNanos;
+    private long nextDrain;
 
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
@@ -106,6 +108,7 @@ public final class StreamTask implements Runnable {
         this.commitMaxRecords = config.get(RuntimeOptions.COMMIT_MAX_RECORDS);
         this.ackTimeoutMillis = config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis();
         this.sendTimeoutNanos = config.get(RuntimeOptions.SEND_TIMEOUT).toNanos();
+        this.lingerNanos = config.get(RuntimeOptions.BATCH_LINGER).toNanos();
         collector.stopping(() -> stopRequested || abortRequested);
         this.owner = new KeyGroupOwner(new KeyGroupOwner.Host() {
             @Override
@@ -157,6 +160,10 @@ public final class StreamTask implements Runnable {
                 core.wallClock(System.currentTimeMillis());
                 if (uncommitted >= commitMaxRecords || System.nanoTime() >= nextCommit) {
                     commit();
+                } else if (System.nanoTime() >= nextDrain) {
+                    // Key-group batches that did not fill within the linger leave without waiting for the commit.
+                    collector.drainHeld();
+                    nextDrain = System.nanoTime() + lingerNanos;
                 }
             }
             if (!abortRequested) {
