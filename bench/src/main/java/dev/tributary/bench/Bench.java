@@ -63,6 +63,8 @@ public final class Bench {
     private final Path work;
     /** Shared by every Bench of the process (warm-up and measured runs use one broker). */
     private static int sequence;
+    /** B8's fixed rate: half the raw loop's B1 throughput in the first pass that measured it. */
+    private double latencyRate;
 
     Bench(EmbeddedPulsar pulsar, PrintStream out, long records, int repetitions, Path work) {
         this.pulsar = pulsar;
@@ -300,8 +302,8 @@ public final class Bench {
         long[] heapWith = new long[1];
         Result result = tributary(scenario, "Tributary, RocksDB, changelog, emit on commit", builder.build(),
                 Configuration.empty(), job -> heapWith[0] = heapAfterGc());
-        results.add(new Result(result.scenario(), String.format(Locale.ROOT, "%s, heap +%d MB", result.variant(),
-                Math.max(0, heapWith[0] - heapBefore) >> 20), false, result.records(), result.nanos(), result.cpuNanos()));
+        results.add(new Result(result.scenario(), result.variant(), false, result.records(), result.nanos(),
+                result.cpuNanos(), null, Math.max(0, heapWith[0] - heapBefore)));
         return results;
     }
 
@@ -373,13 +375,18 @@ public final class Bench {
      * did not run), for the raw loop tuned for latency (1 ms producer delay) and for Tributary.
      */
     private List<Result> latency(List<Result> soFar) throws Exception {
-        double max = soFar.stream().filter(r -> r.baseline() && r.scenario().startsWith("B1")).mapToDouble(Result::perSecond)
-                .max().orElse(Double.NaN);
-        if (Double.isNaN(max)) {
-            max = RawLoops.run("B1 pass-through", "raw loop, default batcher", pulsar.serviceUrl(), publishText(),
-                    topic("out"), Schema.STRING, Schema.STRING, BatcherBuilder.DEFAULT, records, (k, v) -> v).perSecond();
+        if (latencyRate == 0) {
+            // Fixed at the first pass, so that repetitions measure the same load.
+            double max = soFar.stream().filter(r -> r.baseline() && r.scenario().startsWith("B1"))
+                    .mapToDouble(Result::perSecond).max().orElse(Double.NaN);
+            if (Double.isNaN(max)) {
+                max = RawLoops.run("B1 pass-through", "raw loop, default batcher", pulsar.serviceUrl(), publishText(),
+                        topic("out"), Schema.STRING, Schema.STRING, BatcherBuilder.DEFAULT, records, (k, v) -> v)
+                        .perSecond();
+            }
+            latencyRate = max / 2;
         }
-        double rate = max / 2;
+        double rate = latencyRate;
         String scenario = String.format(Locale.ROOT, "B8 latency at %,.0f/s", rate);
         long timeout = (long) (records / rate * 1000) + 60_000;
         List<Result> results = new ArrayList<>();
@@ -471,8 +478,10 @@ public final class Bench {
                 String spread = list.size() < 2 ? "" : String.format(Locale.ROOT, "   %,.0f-%,.0f",
                         list.stream().mapToDouble(Result::perSecond).min().orElse(0),
                         list.stream().mapToDouble(Result::perSecond).max().orElse(0));
-                out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%s%n", first.scenario(), first.variant(), rate,
-                        rate / median(base, Result::perSecond), median(list, Result::cpuMicrosPerRecord), spread);
+                String heap = first.heapBytes() < 0 ? "" : String.format(Locale.ROOT, "   heap +%.0f MB",
+                        median(list, r -> r.heapBytes()) / (1 << 20));
+                out.printf("%-26s %-46s %,12.0f %8.2f %14.2f%s%s%n", first.scenario(), first.variant(), rate,
+                        rate / median(base, Result::perSecond), median(list, Result::cpuMicrosPerRecord), spread, heap);
             } else {
                 double p99 = median(list, r -> r.latency().p99());
                 String spread = list.size() < 2 ? "" : String.format(Locale.ROOT, " (p99 %.1f-%.1f ms)",

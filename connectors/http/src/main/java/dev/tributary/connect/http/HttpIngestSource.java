@@ -261,6 +261,9 @@ public final class HttpIngestSource implements Source<Object> {
                 return answer(exchange, 400, which + e.getMessage() + " (topic '" + Topics.localName(target.topic()) + "', schema " + target.schema().describe() + ")");
             }
         }
+        if (context.stopping()) {
+            return unavailable(exchange, "the job is stopping");
+        }
         if (!context.available(target.topic())) {
             return unavailable(exchange, "the broker is unavailable");
         }

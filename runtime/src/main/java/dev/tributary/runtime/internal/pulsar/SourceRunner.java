@@ -113,6 +113,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         try {
             positions = SourcePositions.open(client, admin, positionsTopic, null, operationTimeoutMillis);
         } catch (Exception e) {
+            closeQuietly();
             throw new JobStartException("source connector '" + name() + "' cannot read its positions from topic '"
                     + positionsTopic + "': " + PulsarErrors.reason(e), e);
         }
@@ -295,6 +296,9 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     }
 
     private void commitPositions() {
+        if (positions == null) {
+            return;
+        }
         try {
             positions.commit(operationTimeoutMillis);
         } catch (Exception e) {
