@@ -156,7 +156,16 @@ class CrashIT {
 
             Process last = launch(pulsar, app, input, echo, counts, stateDir, log);
             try {
-                await("every record echoed", Duration.ofSeconds(120), () -> collector.seen.size() == RECORDS);
+                try {
+                    await("every record echoed", Duration.ofSeconds(120), () -> collector.seen.size() == RECORDS);
+                } catch (AssertionError e) {
+                    // What the broker still holds for the job, to tell undelivered input from lost input.
+                    var stats = pulsar.admin().topics().getStats(inputTopic).getSubscriptions().get(app);
+                    throw new AssertionError(e.getMessage() + "; " + collector.seen.size() + " of " + RECORDS
+                            + " distinct echoed; input subscription: backlog " + stats.getMsgBacklog() + ", unacked "
+                            + stats.getUnackedMessages() + ", consumers " + stats.getConsumers().size()
+                            + ", redelivery " + stats.getMsgRateRedeliver() + "/s", e);
+                }
                 await("input backlog 0", Duration.ofSeconds(30),
                         () -> FaultHandlingIT.backlogQuietly(pulsar, inputTopic, app) == 0);
                 Map<String, Long> finalCounts = new HashMap<>();
