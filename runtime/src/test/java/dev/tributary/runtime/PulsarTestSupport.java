@@ -82,13 +82,7 @@ final class PulsarTestSupport {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
+        dev.tributary.testkit.pulsar.Await.until(what, timeout, condition);
     }
 
     static long backlog(EmbeddedPulsar pulsar, String topic, String subscription) throws Exception {

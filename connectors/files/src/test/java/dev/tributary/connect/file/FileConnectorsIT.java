@@ -8,6 +8,7 @@ import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.DeadLetterProperties;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
 import java.nio.charset.StandardCharsets;
@@ -164,11 +165,8 @@ class FileConnectorsIT {
             }
             producer.flush();
             try (JobRunner job = new JobRunner(builder.build(), config).start()) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (job.meterRegistry().get("tributary.sink.records").counter().count() < 5000
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
+                Await.until("every record written", Duration.ofSeconds(30),
+                        () -> job.meterRegistry().get("tributary.sink.records").counter().count() >= 5000);
             }
         }
         List<Path> files;

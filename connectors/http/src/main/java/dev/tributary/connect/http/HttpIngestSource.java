@@ -104,6 +104,7 @@ public final class HttpIngestSource implements Source<Object> {
     private ConnectorMetrics metrics;
     private ConnectorMetrics.Counter accepted;
     private ConnectorMetrics.Timer requestTime;
+    private final Map<Integer, ConnectorMetrics.Counter> requestsByStatus = new java.util.concurrent.ConcurrentHashMap<>();
 
     private record Target(String topic, EventSchema schema) {
     }
@@ -184,7 +185,8 @@ public final class HttpIngestSource implements Source<Object> {
             status = answer(exchange, 500, "internal error: " + e.getMessage());
         }
         requestTime.record(System.nanoTime() - began);
-        metrics.counter("http.requests", "status", Integer.toString(status)).increment();
+        requestsByStatus.computeIfAbsent(status, s -> metrics.counter("http.requests", "status", Integer.toString(s)))
+                .increment();
     }
 
     private int serve(HttpServerExchange exchange) throws IOException, InterruptedException {

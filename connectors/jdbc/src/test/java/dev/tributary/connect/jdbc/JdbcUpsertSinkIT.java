@@ -10,6 +10,7 @@ import dev.tributary.runtime.DeadLetterProperties;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -110,13 +111,7 @@ class JdbcUpsertSinkIT {
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Await.until(what, timeout, condition);
     }
 
     private static double sinkRecords(JobRunner job) {
@@ -186,9 +181,9 @@ class JdbcUpsertSinkIT {
             producer.flush();
             await("the sink to report the database unavailable", Duration.ofSeconds(30),
                     () -> job.meterRegistry().get("tributary.sink.unavailable").gauge().value() == 1.0);
-            assertTrue(job.meterRegistry().get("tributary.sink.write.failures").tag("kind", "unavailable").counter()
-                    .count() > 0);
-            Thread.sleep(1000);
+            // Down long enough for several writes of the batch to fail, so the retry itself is exercised.
+            await("three failed writes during the outage", Duration.ofSeconds(30), () -> job.meterRegistry()
+                    .get("tributary.sink.write.failures").tag("kind", "unavailable").counter().count() >= 3);
             pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
             await("the second half after the database is back", Duration.ofSeconds(60), () -> sinkRecords(job) >= 1000);
             assertEquals(0.0, job.meterRegistry().get("tributary.sink.unavailable").gauge().value());

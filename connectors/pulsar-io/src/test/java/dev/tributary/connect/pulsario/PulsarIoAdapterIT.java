@@ -7,6 +7,7 @@ import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pulsar.client.api.Schema;
@@ -47,10 +47,13 @@ class PulsarIoAdapterIT {
                 .with("connector.lines.class", LineFileSink.class.getName())
                 .with("connector.lines.config", "{\"path\": \"" + out + "\"}");
         try (JobRunner job = new JobRunner(builder.build(), config).start()) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (lines(out).size() < 2000 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            Await.until("2,000 lines in the file", java.time.Duration.ofSeconds(60), () -> {
+                try {
+                    return lines(out).size() >= 2000;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
             assertEquals(2000, TicketSource.ACKED.get(), "the source's records are acked once stored");
             assertEquals(0, TicketSource.FAILED.get());
             assertTrue(job.meterRegistry().get("tributary.records.retried").counters().stream()

@@ -54,6 +54,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     private final String deadLetterTopic;
     private final long operationTimeoutMillis;
     private final Semaphore inFlight;
+    private final int maxInFlight;
     private final long lingerNanos;
     private final long positionIntervalMillis;
     private final Object lock = new Object();
@@ -88,13 +89,14 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         this.maxBatchRecords = maxBatchRecords;
         this.deadLetterTopic = deadLetterTopic != null ? deadLetterTopic : DeadLetters.defaultTopic(this.topic, applicationId);
         this.operationTimeoutMillis = operationTimeout.toMillis();
-        this.inFlight = new Semaphore(settings.get(ConnectorSettings.MAX_IN_FLIGHT));
+        this.maxInFlight = settings.get(ConnectorSettings.MAX_IN_FLIGHT);
+        this.inFlight = new Semaphore(maxInFlight);
         this.lingerNanos = settings.get(ConnectorSettings.LINGER).toNanos();
         this.positionIntervalMillis = settings.get(ConnectorSettings.POSITION_INTERVAL).toMillis();
         this.emitted = metrics.counter("records.emitted");
         this.failed = metrics.counter("records.failed");
         this.rejected = metrics.counter("records.rejected");
-        metrics.gauge("records.in.flight", () -> settings.get(ConnectorSettings.MAX_IN_FLIGHT) - inFlight.availablePermits());
+        metrics.gauge("records.in.flight", () -> maxInFlight - inFlight.availablePermits());
     }
 
     /**
@@ -191,7 +193,6 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
             }
         }
         flushIfDirty();
-        int maxInFlight = settingsMaxInFlight();
         try {
             // Every permit back means every record sent has its receipt.
             if (!inFlight.tryAcquire(maxInFlight, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
@@ -205,10 +206,6 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         }
         commitPositions();
         closeQuietly();
-    }
-
-    private int settingsMaxInFlight() {
-        return config().get(ConnectorSettings.MAX_IN_FLIGHT);
     }
 
     private void closeQuietly() {
