@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
 import java.io.File;
@@ -50,6 +51,8 @@ class CrashIT {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread thread;
         private final Consumer<String> consumer;
+        /** Why the collector stopped reading before it was closed, if it did. */
+        volatile Exception died;
 
         EchoCollector(PulsarClient client, String topic) throws Exception {
             consumer = client.newConsumer(Schema.STRING).topic(topic).subscriptionName("verifier")
@@ -66,7 +69,7 @@ class CrashIT {
                     }
                 } catch (Exception e) {
                     if (running.get()) {
-                        throw new IllegalStateException(e);
+                        died = e;
                     }
                 }
             }, "echo-collector");
@@ -109,6 +112,44 @@ class CrashIT {
             last.put(m.getKey(), m.getValue());
         }
         return last;
+    }
+
+    /**
+     * Where the missing echoes are: whether the echo topic itself lacks them (read again from the
+     * start), which key groups and sequence numbers they belong to, and what the counts say of their keys.
+     */
+    static String missing(PulsarClient client, String echo, String counts, Set<String> seen) {
+        try {
+            Set<String> onTopic = new java.util.HashSet<>();
+            for (Message<String> m : readAll(client, echo, Schema.STRING, Integer.MAX_VALUE, Duration.ofSeconds(5))) {
+                onTopic.add(m.getKey() + ":" + m.getValue());
+            }
+            Map<String, Long> last = lastCounts(client, counts);
+            KeyGroups groups = new KeyGroups(RuntimeOptions.KEY_GROUPS.defaultValue());
+            Map<Integer, TreeSet<Integer>> seqsByGroup = new java.util.TreeMap<>();
+            Map<Integer, Set<String>> keysByGroup = new java.util.TreeMap<>();
+            for (int key = 0; key < KEYS; key++) {
+                for (int seq = 0; seq < PER_KEY; seq++) {
+                    if (!onTopic.contains("k" + key + ":" + seq)) {
+                        int group = groups.ofKey("k" + key);
+                        seqsByGroup.computeIfAbsent(group, g -> new TreeSet<>()).add(seq);
+                        keysByGroup.computeIfAbsent(group, g -> new TreeSet<>()).add("k" + key);
+                    }
+                }
+            }
+            StringBuilder out = new StringBuilder("echo topic holds " + onTopic.size() + " distinct");
+            for (var entry : seqsByGroup.entrySet()) {
+                Set<String> keys = keysByGroup.get(entry.getKey());
+                String sample = keys.iterator().next();
+                out.append("; key group ").append(entry.getKey()).append(": ").append(keys.size())
+                        .append(" keys missing seqs ").append(entry.getValue().first()).append("..")
+                        .append(entry.getValue().last()).append(" (").append(entry.getValue().size())
+                        .append(" distinct), count of ").append(sample).append(" = ").append(last.get(sample));
+            }
+            return out.toString();
+        } catch (Exception e) {
+            return "cannot read the outputs again: " + e;
+        }
     }
 
     @Test
@@ -164,7 +205,9 @@ class CrashIT {
                     throw new AssertionError(e.getMessage() + "; " + collector.seen.size() + " of " + RECORDS
                             + " distinct echoed; input subscription: backlog " + stats.getMsgBacklog() + ", unacked "
                             + stats.getUnackedMessages() + ", consumers " + stats.getConsumers().size()
-                            + ", redelivery " + stats.getMsgRateRedeliver() + "/s", e);
+                            + ", redelivery " + stats.getMsgRateRedeliver() + "/s; collector " + (collector.died == null ? "reading"
+                            : "died: " + collector.died) + "; " + missing(client, echo, counts,
+                            collector.seen) + "; job log " + log.toAbsolutePath(), e);
                 }
                 await("input backlog 0", Duration.ofSeconds(30),
                         () -> FaultHandlingIT.backlogQuietly(pulsar, inputTopic, app) == 0);
