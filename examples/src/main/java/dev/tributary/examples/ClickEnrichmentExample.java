@@ -47,7 +47,8 @@ final class ClickEnrichmentExample implements ExampleJob {
     @Override
     public int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception {
         Random random = new Random(42);
-        try (Producer<Click> producer = client.newProducer(Schema.JSON(Click.class)).topic(input).create()) {
+        try (Producer<Click> producer = client.newProducer(Schema.JSON(Click.class)).topic(input)
+                .blockIfQueueFull(true).create()) {
             for (int i = 0; i < records; i++) {
                 String user = "user-" + random.nextInt(200);
                 Click click = new Click(user, PAGES[random.nextInt(PAGES.length)], AGENTS[random.nextInt(AGENTS.length)],

@@ -41,7 +41,8 @@ final class RebatchExample implements ExampleJob {
     @Override
     public int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception {
         // Pulsar's default batcher: batches mix keys, which is what this job repairs.
-        try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).create()) {
+        try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input)
+                .blockIfQueueFull(true).create()) {
             for (int i = 0; i < records; i++) {
                 producer.newMessage().key("device-" + (i % 500))
                         .value(("reading " + i).getBytes(StandardCharsets.UTF_8)).sendAsync();

@@ -46,7 +46,8 @@ final class UserTotalsExample implements ExampleJob {
         Random random = new Random(11);
         String[] items = {"book", "lamp", "mug", "chair", "pen"};
         expectedPurchases.clear();
-        try (Producer<Purchase> producer = client.newProducer(Schema.AVRO(Purchase.class)).topic(input).create()) {
+        try (Producer<Purchase> producer = client.newProducer(Schema.AVRO(Purchase.class)).topic(input)
+                .blockIfQueueFull(true).create()) {
             for (int i = 0; i < records; i++) {
                 String user = "user-" + random.nextInt(50);
                 producer.newMessage().key(user).value(new Purchase(user, items[random.nextInt(items.length)],

@@ -51,7 +51,8 @@ final class WordCountExample implements ExampleJob {
     public int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception {
         Random random = new Random(7);
         expected.clear();
-        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                .blockIfQueueFull(true).create()) {
             for (int i = 0; i < records; i++) {
                 String line = LINES[random.nextInt(LINES.length)];
                 producer.newMessage().key("line-" + i).value(line).sendAsync();

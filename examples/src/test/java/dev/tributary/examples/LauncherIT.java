@@ -1,6 +1,7 @@
 package dev.tributary.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.tributary.testkit.pulsar.Sends;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.examples.clicks.Click;
@@ -9,6 +10,7 @@ import dev.tributary.testkit.pulsar.PulsarExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -115,11 +117,15 @@ class LauncherIT {
         String app = "launcher-" + UUID.randomUUID().toString().substring(0, 8);
         pulsar.admin().topics().createNonPartitionedTopic(input);
         try (PulsarClient client = pulsar.newClient();
-             Producer<Click> producer = client.newProducer(Schema.JSON(Click.class)).topic(input).create()) {
+             Producer<Click> producer = client.newProducer(Schema.JSON(Click.class)).topic(input)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 500; i++) {
-                producer.newMessage().key("u" + i).value(new Click("u" + i, "/shop", "Mozilla", i)).sendAsync();
+                sends.add(producer.newMessage().key("u" + i)
+                        .value(new Click("u" + i, "/shop", "Mozilla", i)).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
         }
         Launched launched = start("click-enrich", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
                 "--input", input, "--output", input + "-out", "--application-id", app);
@@ -148,7 +154,8 @@ class LauncherIT {
         pulsar.admin().topics().createNonPartitionedTopic(input);
         pulsar.admin().schemas().createSchema(topic, Schema.JSON(Click.class).getSchemaInfo());
         try (PulsarClient client = pulsar.newClient()) {
-            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).create()) {
+            try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input)
+                    .blockIfQueueFull(true).create()) {
                 producer.newMessage().key("u1").value("{\"user\": ".getBytes(StandardCharsets.UTF_8)).send();
             }
             Launched job = start("click-enrich", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),

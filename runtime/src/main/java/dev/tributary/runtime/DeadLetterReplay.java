@@ -96,7 +96,8 @@ public final class DeadLetterReplay {
                 try {
                     Producer<byte[]> producer = producers.get(target);
                     if (producer == null) {
-                        producer = client.newProducer(Schema.AUTO_PRODUCE_BYTES()).topic(target).create();
+                        producer = client.newProducer(Schema.AUTO_PRODUCE_BYTES()).topic(target).blockIfQueueFull(true)
+                                .create();
                         producers.put(target, producer);
                     }
                     Message<byte[]> original = message;

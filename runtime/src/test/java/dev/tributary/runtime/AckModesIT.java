@@ -8,6 +8,7 @@ import dev.tributary.dsl.Consumed;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pulsar.client.api.MessageId;
@@ -30,7 +31,8 @@ class AckModesIT {
         createTopic(pulsar, input);
         MessageId last = null;
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).enableBatching(false).create()) {
             for (int i = 0; i < 500; i++) {
                 last = producer.newMessage().key("k" + i).value("v" + i).send();
             }
@@ -59,11 +61,14 @@ class AckModesIT {
         String topic = "persistent://public/default/" + input;
         createTopic(pulsar, input);
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 2000; i++) {
-                producer.newMessage().key("k" + (i % 100)).value("v" + i).sendAsync();
+                sends.add(producer.newMessage().key("k" + (i % 100)).value("v" + i).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
         }
         AtomicInteger seen = new AtomicInteger();
         StreamBuilder builder = new StreamBuilder();

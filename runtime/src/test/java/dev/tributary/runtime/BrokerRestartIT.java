@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.Sends;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,14 +35,17 @@ class BrokerRestartIT {
             Configuration config = config(pulsar, app).with(RuntimeOptions.STATE_DIR, stateDir.toString());
             try (PulsarClient client = pulsar.newClient();
                  CrashIT.EchoCollector collector = new CrashIT.EchoCollector(client, echo);
-                 Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create();
+                 Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                         .blockIfQueueFull(true).create();
                  JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts), config).start()) {
+                Sends sends = new Sends();
                 for (int seq = 0; seq < perKey / 2; seq++) {
                     for (int key = 0; key < keys; key++) {
-                        producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync();
+                        sends.add(producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync());
                     }
                 }
                 producer.flush();
+                sends.awaitAll(Duration.ofSeconds(60));
                 await("half the input echoed", Duration.ofSeconds(60), () -> collector.seen.size() >= keys * perKey / 4);
 
                 pulsar.stop();
@@ -52,10 +56,11 @@ class BrokerRestartIT {
 
                 for (int seq = perKey / 2; seq < perKey; seq++) {
                     for (int key = 0; key < keys; key++) {
-                        producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync();
+                        sends.add(producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync());
                     }
                 }
                 producer.flush();
+                sends.awaitAll(Duration.ofSeconds(60));
                 await("every record echoed", Duration.ofSeconds(120), () -> collector.seen.size() == keys * perKey);
                 await("input backlog 0", Duration.ofSeconds(60),
                         () -> FaultHandlingIT.backlogQuietly(pulsar, inputTopic, app) == 0);

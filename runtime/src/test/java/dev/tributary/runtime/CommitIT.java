@@ -10,6 +10,7 @@ import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -32,11 +33,14 @@ class CommitIT {
     }
 
     private static void produce(PulsarClient client, String topic, int from, int to) throws Exception {
-        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).create()) {
+        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic)
+                .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = from; i < to; i++) {
-                producer.newMessage().key("k" + (i % 50)).value("v" + i).sendAsync();
+                sends.add(producer.newMessage().key("k" + (i % 50)).value("v" + i).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
         }
     }
 

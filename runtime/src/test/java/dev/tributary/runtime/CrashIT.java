@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,12 +171,17 @@ class CrashIT {
 
         try (PulsarClient client = pulsar.newClient();
              EchoCollector collector = new EchoCollector(client, echo)) {
-            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+            // KEY_BASED keeps a batch buffer per key against the client's memory limit: without blocking,
+            // sends past it are refused.
+            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true)
                     .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
+                Sends sends = new Sends();
                 for (int i = 0; i < RECORDS; i++) {
-                    producer.newMessage().key("k" + (i % KEYS)).value(Integer.toString(i / KEYS)).sendAsync();
+                    String key = "k" + (i % KEYS);
+                    sends.add(producer.newMessage().key(key).value(Integer.toString(i / KEYS)).sendAsync());
                 }
                 producer.flush();
+                sends.awaitAll(Duration.ofSeconds(60));
             }
             for (long point : killPoints) {
                 Process job = launch(pulsar, app, input, echo, counts, stateDir, log);

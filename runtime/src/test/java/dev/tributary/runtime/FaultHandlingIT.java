@@ -16,6 +16,7 @@ import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +118,8 @@ class FaultHandlingIT {
         Set<String> throwing = new HashSet<>();
         Map<String, List<Integer>> expected = new HashMap<>();
         try (PulsarClient client = pulsar.newClient();
-             Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).enableBatching(false).create()) {
+             Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input)
+                     .blockIfQueueFull(true).enableBatching(false).create()) {
             List<java.util.concurrent.CompletableFuture<MessageId>> sends = new ArrayList<>();
             List<Integer> kinds = new ArrayList<>();
             for (int i = 0; i < records; i++) {
@@ -233,16 +235,18 @@ class FaultHandlingIT {
 
         int others = 5_000;
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true).create();
              Consumer<String> reader = client.newConsumer(Schema.STRING).topic(output).subscriptionName("check")
                      .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 5; i++) {
-                producer.newMessage().key("slow").value("s" + i).sendAsync();
+                sends.add(producer.newMessage().key("slow").value("s" + i).sendAsync());
             }
             for (int i = 0; i < others; i++) {
-                producer.newMessage().key("k" + (i % 100)).value(Integer.toString(i)).sendAsync();
+                sends.add(producer.newMessage().key("k" + (i % 100)).value(Integer.toString(i)).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             try (JobRunner job = new JobRunner(builder.build(), config).start()) {
                 long began = System.nanoTime();
                 List<String> arrival = new ArrayList<>();
@@ -294,12 +298,15 @@ class FaultHandlingIT {
                 .with(RuntimeOptions.MAX_HELD_RECORDS, 20)
                 .with(RuntimeOptions.RECEIVER_QUEUE_SIZE, 10);
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 300; i++) {
-                producer.newMessage().key("hot").value(Integer.toString(i)).sendAsync();
-                producer.newMessage().key("cold-" + (i % 7)).value(Integer.toString(i)).sendAsync();
+                sends.add(producer.newMessage().key("hot").value(Integer.toString(i)).sendAsync());
+                sends.add(producer.newMessage().key("cold-" + (i % 7)).value(Integer.toString(i)).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             try (JobRunner job = new JobRunner(builder.build(), config).start()) {
                 Map<String, List<Integer>> byKey = seqsByKey(readAll(client, output, Schema.STRING, 600,
                         Duration.ofSeconds(60)));
@@ -338,7 +345,8 @@ class FaultHandlingIT {
         Topology topology = builder.build();
 
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).create()) {
             // skip: counted, acknowledged, nothing in the dead-letter topic.
             for (int i = 0; i < 10; i++) {
                 producer.newMessage().key("k" + i).value(i == 4 ? "bad-4" : "good-" + i).send();
@@ -406,7 +414,8 @@ class FaultHandlingIT {
                     }
                 });
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).create()) {
             producer.newMessage().key("a").value("bad").send();
             producer.newMessage().key("b").value("good").send();
             try (JobRunner job = new JobRunner(builder.build(), fastRetries(pulsar, app)
@@ -445,7 +454,7 @@ class FaultHandlingIT {
                 })
                 .to(output, Produced.with(Schema.STRING, Schema.STRING).withBatching(ProducerBatching.KEY_GROUP));
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true).create();
              JobRunner job = new JobRunner(builder.build(), fastRetries(pulsar, app)).start()) {
             for (int i = 0; i < 50; i++) {
                 producer.newMessage().key("k" + i).value(i % 10 == 0 ? "edge-" + i : "v-" + i)

@@ -10,6 +10,7 @@ import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,11 +34,14 @@ class KeyGroupBatchingIT {
         createTopic(pulsar, input);
         int records = 20_000;
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < records; i++) {
-                producer.newMessage().key("key-" + (i % 5000)).value("v" + i).sendAsync();
+                sends.add(producer.newMessage().key("key-" + (i % 5000)).value("v" + i).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
 
             StreamBuilder builder = new StreamBuilder();
             builder.stream(input, Schema.STRING).to(output,

@@ -11,6 +11,7 @@ import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -74,12 +75,14 @@ class OpsEndpointsIT {
         Topology topology = builder.build();
         int keys = 50_000;
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true)
                      .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < keys; i++) {
-                producer.newMessage().key("key-" + i).value("v").sendAsync();
+                sends.add(producer.newMessage().key("key-" + i).value("v").sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             try (JobRunner seed = new JobRunner(topology, config(pulsar, app)
                     .with(RuntimeOptions.STATE_DIR, firstState.toString())).start()) {
                 await("seeded", Duration.ofSeconds(60), () -> seed.processedRecords() >= keys);
@@ -113,9 +116,10 @@ class OpsEndpointsIT {
                 assertEquals(200, get(port, "/health/live").statusCode());
 
                 for (int i = 0; i < 1000; i++) {
-                    producer.newMessage().key("key-" + i).value("v").sendAsync();
+                    sends.add(producer.newMessage().key("key-" + i).value("v").sendAsync());
                 }
                 producer.flush();
+                sends.awaitAll(Duration.ofSeconds(60));
                 await("processed", Duration.ofSeconds(30), () -> job.processedRecords() >= 1000);
                 String[] scrape = new String[1];
                 await("state entries and backlog in the scrape", Duration.ofSeconds(30), () -> {

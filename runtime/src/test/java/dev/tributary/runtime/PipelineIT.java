@@ -9,6 +9,7 @@ import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,11 +45,13 @@ class PipelineIT {
 
         Map<String, List<String>> expected = new HashMap<>();
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true)
+                     .create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < records; i++) {
                 String key = "k" + (i % keys);
                 String value = "v-" + (i % 10) + "-" + i + (i % 13 == 0 ? "-skip" : "");
-                producer.newMessage().key(key).value(value).sendAsync();
+                sends.add(producer.newMessage().key(key).value(value).sendAsync());
                 if (i % 13 != 0) {
                     String upper = value.toUpperCase();
                     List<String> out = expected.computeIfAbsent(key, k -> new ArrayList<>());
@@ -59,6 +62,7 @@ class PipelineIT {
                 }
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
 
             try (JobRunner job = new JobRunner(builder.build(), config(pulsar, app)).start()) {
                 int total = expected.values().stream().mapToInt(List::size).sum();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.Sends;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -281,8 +282,10 @@ class ScalingIT {
             try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).batcherBuilder(batcher)
                     .blockIfQueueFull(true).create()) {
                 long began = System.nanoTime();
+                Sends sends = new Sends();
                 for (int i = 0; i < records; i++) {
-                    producer.newMessage().key("k" + (i % KEYS)).value(Integer.toString(i / KEYS)).sendAsync();
+                    sends.add(producer.newMessage().key("k" + (i % KEYS))
+                            .value(Integer.toString(i / KEYS)).sendAsync());
                     if (perSecond > 0 && i % 1000 == 999) {
                         long due = began + (long) (i + 1) * 1_000_000_000L / perSecond;
                         long wait = due - System.nanoTime();
@@ -292,6 +295,7 @@ class ScalingIT {
                     }
                 }
                 producer.flush();
+                sends.awaitAll(Duration.ofSeconds(60));
             } catch (Exception e) {
                 throw new IllegalStateException("publishing failed", e);
             }

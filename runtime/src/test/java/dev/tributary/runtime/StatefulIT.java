@@ -15,6 +15,7 @@ import dev.tributary.dsl.state.Materialized;
 import dev.tributary.state.StateException;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,11 +65,13 @@ class StatefulIT {
     }
 
     private static void produce(PulsarClient client, String topic, int from, int to, int keys) throws Exception {
-        try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(topic).create()) {
+        try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(topic).blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = from; i < to; i++) {
-                producer.newMessage().key("key-" + (i % keys)).value((long) i).sendAsync();
+                sends.add(producer.newMessage().key("key-" + (i % keys)).value((long) i).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
         }
     }
 
@@ -226,11 +229,14 @@ class StatefulIT {
                 .count(Materialized.as("word-counts"))
                 .toStream().to(output, batched(Schema.STRING, Schema.INT64));
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 20_000; i++) {
-                producer.newMessage().key("line-" + i).value("w" + (i % 400)).sendAsync();
+                sends.add(producer.newMessage().key("line-" + i).value("w" + (i % 400)).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             try (JobRunner job = new JobRunner(builder.build(), stateful(pulsar, app)).start()) {
                 awaitProcessed(job, 40_000); // each record is processed twice: from the input and from the repartition topic
             }
@@ -255,7 +261,8 @@ class StatefulIT {
                 .toStream().to(output, batched(Schema.STRING, Schema.INT64));
         Topology topology = builder.build();
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).enableBatching(false).create()) {
             for (int i = 0; i < 100; i++) {
                 producer.newMessage().key("a" + i).value("w" + (i % 10)).send();
             }

@@ -9,6 +9,7 @@ import dev.tributary.dsl.Named;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -42,14 +43,18 @@ class TopicFormsIT {
              Consumer<String> live = client.newConsumer(Schema.STRING).topic(output).subscriptionName("live")
                      .subscribe();
              JobRunner job = new JobRunner(builder.build(), config(pulsar, unique("forms"))).start();
-             Producer<String> toPartitioned = client.newProducer(Schema.STRING).topic(partitioned).create();
-             Producer<String> toPlain = client.newProducer(Schema.STRING).topic(plain).create()) {
+             Producer<String> toPartitioned = client.newProducer(Schema.STRING).topic(partitioned)
+                     .blockIfQueueFull(true).create();
+             Producer<String> toPlain = client.newProducer(Schema.STRING).topic(plain)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 300; i++) {
-                toPartitioned.newMessage().key("p" + i).value("p" + i).sendAsync();
-                toPlain.newMessage().key("q" + i).value("q" + i).sendAsync();
+                sends.add(toPartitioned.newMessage().key("p" + i).value("p" + i).sendAsync());
+                sends.add(toPlain.newMessage().key("q" + i).value("q" + i).sendAsync());
             }
             toPartitioned.flush();
             toPlain.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             Set<String> seen = new HashSet<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (seen.size() < 600 && System.nanoTime() < deadline) {
@@ -70,7 +75,8 @@ class TopicFormsIT {
         String app = unique("poison");
         createTopic(pulsar, input);
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
+                     .blockIfQueueFull(true).enableBatching(false).create()) {
             for (int i = 0; i < 100; i++) {
                 producer.newMessage().key("k" + i).value(i == 50 ? "not-a-number" : Integer.toString(i)).send();
             }

@@ -11,6 +11,7 @@ import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,11 +160,14 @@ class FileConnectorsIT {
         StreamBuilder builder = new StreamBuilder();
         builder.stream(topic, Schema.STRING).mapValues(v -> v.toUpperCase()).sink("archive");
         try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).create()) {
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(topic)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 5000; i++) {
-                producer.newMessage().key("k" + (i % 10)).value("record " + i).sendAsync();
+                sends.add(producer.newMessage().key("k" + (i % 10)).value("record " + i).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             try (JobRunner job = new JobRunner(builder.build(), config).start()) {
                 Await.until("every record written", Duration.ofSeconds(30),
                         () -> job.meterRegistry().get("tributary.sink.records").counter().count() >= 5000);

@@ -13,6 +13,7 @@ import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -126,17 +127,20 @@ class JdbcUpsertSinkIT {
         pulsar.admin().topics().createNonPartitionedTopic(topic);
         Map<String, String> expected = new TreeMap<>();
         try (PulsarClient client = pulsar.newClient();
-             Producer<Order> producer = client.newProducer(Schema.JSON(Order.class)).topic(topic).create()) {
+             Producer<Order> producer = client.newProducer(Schema.JSON(Order.class)).topic(topic)
+                     .blockIfQueueFull(true).create()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 2000; i++) {
                 String id = "o" + (i % 200);
-                producer.newMessage().key(id).value(new Order(id, "c" + (i % 7), i)).sendAsync();
+                sends.add(producer.newMessage().key(id).value(new Order(id, "c" + (i % 7), i)).sendAsync());
                 expected.put(id, "c" + (i % 7) + ":" + i);
             }
             for (int i = 0; i < 20; i++) {
-                producer.newMessage().key("o" + i).value(null).sendAsync();
+                sends.add(producer.newMessage().key("o" + i).value(null).sendAsync());
                 expected.remove("o" + i);
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
         }
         String app = unique("upsert");
         // No commit until the end: the first run writes everything and acknowledges nothing, like a crash would.
@@ -166,7 +170,8 @@ class JdbcUpsertSinkIT {
         pulsar.admin().topics().createNonPartitionedTopic(topic);
         String app = unique("outage");
         try (PulsarClient client = pulsar.newClient();
-             Producer<Order> producer = client.newProducer(Schema.JSON(Order.class)).topic(topic).create();
+             Producer<Order> producer = client.newProducer(Schema.JSON(Order.class)).topic(topic)
+                     .blockIfQueueFull(true).create();
              JobRunner job = new JobRunner(topology(topic).build(), config(pulsar, app, pg, table)
                      .with("connector.db.connect-timeout", "500ms")
                      .with("connector.db.retry.max-delay", "200ms")).start()) {
@@ -175,10 +180,12 @@ class JdbcUpsertSinkIT {
             }
             await("the first half", Duration.ofSeconds(30), () -> sinkRecords(job) >= 500);
             pg.close();
+            Sends sends = new Sends();
             for (int i = 0; i < 500; i++) {
-                producer.newMessage().key("b" + i).value(new Order("b" + i, "second", i)).sendAsync();
+                sends.add(producer.newMessage().key("b" + i).value(new Order("b" + i, "second", i)).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             await("the sink to report the database unavailable", Duration.ofSeconds(30),
                     () -> job.meterRegistry().get("tributary.sink.unavailable").gauge().value() == 1.0);
             // Down long enough for several writes of the batch to fail, so the retry itself is exercised.
@@ -207,16 +214,20 @@ class JdbcUpsertSinkIT {
         pulsar.admin().topics().createNonPartitionedTopic(topic);
         String app = unique("refused");
         try (PulsarClient client = pulsar.newClient();
-             Producer<Order> producer = client.newProducer(Schema.JSON(Order.class)).topic(topic).create();
+             Producer<Order> producer = client.newProducer(Schema.JSON(Order.class)).topic(topic)
+                     .blockIfQueueFull(true).create();
              Consumer<byte[]> dead = client.newConsumer(Schema.BYTES).topic(topic + "-" + app + "-DLQ")
                      .subscriptionName("check").subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
                      .subscribe();
              JobRunner job = new JobRunner(topology(topic).build(), config(pulsar, app, postgres, table)
                      .with(RuntimeOptions.RETRY_ATTEMPTS, 1)).start()) {
+            Sends sends = new Sends();
             for (int i = 0; i < 100; i++) {
-                producer.newMessage().key("r" + i).value(new Order("r" + i, "c", i == 42 ? -5 : i)).sendAsync();
+                sends.add(producer.newMessage().key("r" + i)
+                        .value(new Order("r" + i, "c", i == 42 ? -5 : i)).sendAsync());
             }
             producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
             Message<byte[]> letter = dead.receive(30, TimeUnit.SECONDS);
             assertTrue(letter != null, "the refused row is dead-lettered");
             assertEquals("r42", letter.getKey());
