@@ -59,6 +59,7 @@ public final class Bench {
     private final EmbeddedPulsar pulsar;
     private final PrintStream out;
     private final long records;
+    private final Configuration jobSettings;
     private final int repetitions;
     private final Path work;
     /** Shared by every Bench of the process (warm-up and measured runs use one broker). */
@@ -67,6 +68,12 @@ public final class Bench {
     private double latencyRate;
 
     Bench(EmbeddedPulsar pulsar, PrintStream out, long records, int repetitions, Path work) {
+        this(pulsar, out, records, repetitions, work, Configuration.empty());
+    }
+
+    /** @param jobSettings added to every Tributary job's settings (the smoke test starts jobs with fewer key groups) */
+    Bench(EmbeddedPulsar pulsar, PrintStream out, long records, int repetitions, Path work, Configuration jobSettings) {
+        this.jobSettings = jobSettings;
         this.pulsar = pulsar;
         this.out = out;
         this.records = records;
@@ -191,6 +198,7 @@ public final class Bench {
                 .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
                 .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
                 .with(RuntimeOptions.STATE_DIR, work.resolve("state").toString())
+                .withAll(jobSettings)
                 .withAll(extra);
         String thread = "tributary-" + app;
         Cpu cpu = new Cpu(name -> name.startsWith(thread) || name.startsWith("pulsar-client"));
