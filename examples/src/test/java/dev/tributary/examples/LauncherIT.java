@@ -1,12 +1,13 @@
 package dev.tributary.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import dev.tributary.testkit.pulsar.Sends;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.examples.clicks.Click;
+import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,12 +132,8 @@ class LauncherIT {
                 "--input", input, "--output", input + "-out", "--application-id", app);
         Process process = launched.process();
         String topic = "persistent://public/default/" + input;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!committed(pulsar, topic, app)) {
-            assertTrue(process.isAlive(), "the job exited early");
-            assertTrue(System.nanoTime() < deadline, "the job did not process its input in time");
-            Thread.sleep(20); // the poll interval of a wait with a deadline, not a fixed wait
-        }
+        Await.until("the job to process its input", Duration.ofSeconds(60),
+                () -> committedWhileAlive(pulsar, topic, app, process));
         process.destroy(); // SIGTERM
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
         Result result = result(launched);
@@ -160,12 +157,8 @@ class LauncherIT {
             }
             Launched job = start("click-enrich", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
                     "--input", input, "--output", input + "-out", "--application-id", app);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!committed(pulsar, topic, app)) {
-                assertTrue(job.process().isAlive(), "the job exited early");
-                assertTrue(System.nanoTime() < deadline, "the job did not dead-letter its input in time");
-                Thread.sleep(20);
-            }
+            Await.until("the job to dead-letter its input", Duration.ofSeconds(60),
+                    () -> committedWhileAlive(pulsar, topic, app, job.process()));
             job.process().destroy();
             assertTrue(job.process().waitFor(60, TimeUnit.SECONDS));
             assertEquals(1, pulsar.admin().topics().getStats(deadLetters).getMsgInCounter(), "one dead letter");
@@ -191,6 +184,13 @@ class LauncherIT {
                 assertTrue(message.hasProperty("tributary.replayed.from"));
             }
         }
+    }
+
+    /** Whether the job acknowledged all its input; fails at once if the job exited. */
+    private static boolean committedWhileAlive(EmbeddedPulsar pulsar, String topic, String subscription,
+                                               Process job) {
+        assertTrue(job.isAlive(), "the job exited early");
+        return committed(pulsar, topic, subscription);
     }
 
     private static boolean committed(EmbeddedPulsar pulsar, String topic, String subscription) {

@@ -185,16 +185,18 @@ class CrashIT {
             }
             for (long point : killPoints) {
                 Process job = launch(pulsar, app, input, echo, counts, stateDir, log);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-                while (collector.total.get() < point) {
-                    if (!job.isAlive()) {
-                        fail("the job exited by itself with " + job.exitValue() + "; see " + log.toAbsolutePath());
-                    }
-                    if (System.nanoTime() > deadline) {
-                        job.destroyForcibly();
-                        fail("no progress to " + point + " echoed records; see " + log.toAbsolutePath());
-                    }
-                    Thread.sleep(5);
+                try {
+                    await("progress to " + point + " echoed records (job log " + log.toAbsolutePath() + ")",
+                            Duration.ofSeconds(90), () -> {
+                                if (!job.isAlive()) {
+                                    fail("the job exited by itself with " + job.exitValue() + "; see "
+                                            + log.toAbsolutePath());
+                                }
+                                return collector.total.get() >= point;
+                            });
+                } catch (AssertionError e) {
+                    job.destroyForcibly();
+                    throw e;
                 }
                 kill9(job);
                 System.out.println("CrashIT killed the job at " + collector.total.get() + " echoed records ("

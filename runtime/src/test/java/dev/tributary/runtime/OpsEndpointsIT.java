@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,13 +100,16 @@ class OpsEndpointsIT {
                 await("the endpoints", Duration.ofSeconds(30), () -> job.httpPort() > 0);
                 int port = job.httpPort();
                 List<String> whileStarting = new ArrayList<>();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (!started.isDone()) {
-                    assertTrue(System.nanoTime() < deadline, "the job did not finish starting in time");
-                    HttpResponse<String> ready = get(port, "/health/ready");
-                    whileStarting.add(ready.statusCode() + " " + ready.body());
-                    Thread.sleep(10); // the sampling interval of readiness during the start
-                }
+                // Readiness is sampled at every check until the start completes.
+                await("the job to finish starting", Duration.ofSeconds(60), () -> {
+                    try {
+                        HttpResponse<String> ready = get(port, "/health/ready");
+                        whileStarting.add(ready.statusCode() + " " + ready.body());
+                    } catch (Exception e) {
+                        throw new IllegalStateException("readiness did not answer during the start", e);
+                    }
+                    return started.isDone();
+                });
                 started.get();
                 assertTrue(whileStarting.stream().anyMatch(r -> r.startsWith("503") && r.contains("restoring")),
                         "not ready while starting: " + whileStarting.subList(0, Math.min(3, whileStarting.size())));
