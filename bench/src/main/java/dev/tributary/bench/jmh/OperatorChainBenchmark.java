@@ -15,19 +15,10 @@ import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.state.Stores;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Schema;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -35,13 +26,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * stateless chain (filter, mapValues, sink) and a count per key over 10,000 keys in an in-memory
  * store behind the write-back cache. Sink writes go to a collector that only consumes them.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class OperatorChainBenchmark {
+public class OperatorChainBenchmark extends HotPathBenchmark {
     private TaskCore stateless;
     private Processor statelessSource;
     private TaskCore counting;

@@ -1,27 +1,12 @@
 package dev.tributary.bench.jmh;
 
 import dev.tributary.bench.Bench;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Schema;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /** Encoding and decoding the values of B1 (a string) and B2 (a JSON object) with Pulsar's schemas. */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class SerdeBenchmark {
+public class SerdeBenchmark extends HotPathBenchmark {
     private final Schema<String> strings = Schema.STRING;
     private final Schema<Bench.Order> orders = Schema.JSON(Bench.Order.class);
     private String text;

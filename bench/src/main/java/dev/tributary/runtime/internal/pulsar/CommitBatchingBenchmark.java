@@ -1,20 +1,12 @@
 package dev.tributary.runtime.internal.pulsar;
 
+import dev.tributary.bench.jmh.HotPathBenchmark;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -22,13 +14,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * buckets (hashing each key with the broker's Murmur3) and handed over bucket by bucket, per record.
  * In the package of the batcher, which is internal.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class CommitBatchingBenchmark {
+public class CommitBatchingBenchmark extends HotPathBenchmark {
     private static final int PER_COMMIT = 1000;
     private KeyGroupBatcher batcher;
     private byte[][] keys;
