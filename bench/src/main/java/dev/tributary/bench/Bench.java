@@ -31,6 +31,7 @@ import org.apache.pulsar.client.api.Schema;
  *
  * <pre>
  * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7,B8] [--records N]
+ *     [--set job.setting=value ...]
  * </pre>
  */
 public final class Bench {
@@ -88,14 +89,18 @@ public final class Bench {
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;
         Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B7", "B8"));
+        Configuration settings = Configuration.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--records")) {
                 records = Long.parseLong(args[++i]);
             } else if (args[i].equals("--scenarios")) {
                 scenarios = new TreeSet<>(Arrays.asList(args[++i].toUpperCase(Locale.ROOT).split(",")));
+            } else if (args[i].equals("--set") && i + 1 < args.length && args[i + 1].indexOf('=') > 0) {
+                String setting = args[++i];
+                settings = settings.with(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
                 System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7,B8]"
-                        + " [--records N]");
+                        + " [--records N] [--set job.setting=value ...]");
                 System.exit(2);
             }
         }
@@ -105,9 +110,9 @@ public final class Bench {
                 // Warm-up: every code path compiled and the broker's caches populated; nothing of it is reported.
                 System.out.println("Warming up...");
                 new Bench(pulsar, new PrintStream(java.io.OutputStream.nullOutputStream()), Math.max(10_000, records / 10),
-                        1, work).run(scenarios);
+                        1, work, settings).run(scenarios);
             }
-            Bench bench = new Bench(pulsar, System.out, records, full ? 3 : 1, work);
+            Bench bench = new Bench(pulsar, System.out, records, full ? 3 : 1, work, settings);
             List<Result> results = bench.run(scenarios);
             bench.print(results);
         }
@@ -120,6 +125,9 @@ public final class Bench {
                 System.getProperty("java.version"), org.apache.pulsar.PulsarVersion.getVersion());
         out.printf("%,d records per run, %d repetition(s), values of about 100 bytes, 10,000 keys from seed 42%n%n",
                 records, repetitions);
+        if (!jobSettings.asMap().isEmpty()) {
+            out.printf("Tributary jobs run with %s%n", jobSettings.asMap());
+        }
         List<Result> results = new ArrayList<>();
         for (int rep = 0; rep < repetitions; rep++) {
             if (scenarios.contains("B1")) {
@@ -349,7 +357,8 @@ public final class Bench {
                 .with(RuntimeOptions.APPLICATION_ID, app)
                 .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
                 .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
-                .with(RuntimeOptions.STATE_DIR, state.toString());
+                .with(RuntimeOptions.STATE_DIR, state.toString())
+                .withAll(jobSettings);
         try (JobRunner fill = new JobRunner(topology, config).start()) {
             while (fill.processedRecords() < records) {
                 if (fill.failure().isPresent()) {
@@ -429,7 +438,8 @@ public final class Bench {
                         .with(RuntimeOptions.APPLICATION_ID, app)
                         .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
                         .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
-                        .with(RuntimeOptions.STATE_DIR, work.resolve("state").toString());
+                        .with(RuntimeOptions.STATE_DIR, work.resolve("state").toString())
+                        .withAll(jobSettings);
                 Cpu cpu = new Cpu(name -> name.startsWith("tributary-" + app));
                 try (JobRunner job = new JobRunner(builder.build(), config).start()) {
                     long start = System.nanoTime();
