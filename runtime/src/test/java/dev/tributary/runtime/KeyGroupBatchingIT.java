@@ -46,7 +46,13 @@ class KeyGroupBatchingIT {
             StreamBuilder builder = new StreamBuilder();
             builder.stream(input, Schema.STRING).to(output,
                     Produced.with(Schema.STRING, Schema.STRING).withBatching(ProducerBatching.KEY_GROUP));
-            try (JobRunner job = new JobRunner(builder.build(), config(pulsar, unique("kg"))).start()) {
+            // A second of linger and between commits: a batch's size is then set by the batching, not by how
+            // fast a loaded machine gets through the backlog (at the default 10 ms linger it leaves with
+            // whatever its key group collected by then).
+            var settings = config(pulsar, unique("kg"))
+                    .with(RuntimeOptions.BATCH_LINGER, Duration.ofSeconds(1))
+                    .with(RuntimeOptions.COMMIT_INTERVAL, Duration.ofSeconds(1));
+            try (JobRunner job = new JobRunner(builder.build(), settings).start()) {
                 List<Message<String>> out = readAll(client, output, Schema.STRING, records, Duration.ofSeconds(60));
                 assertEquals(records, out.size());
                 KeyGroups groups = new KeyGroups(64);
