@@ -56,6 +56,9 @@ public final class Bench {
     }
 
     private static final Schema<Order> ORDERS = Schema.JSON(Order.class);
+    /** Each run's own: a job setting given on the command line may not replace them. */
+    private static final Set<String> RUNNER_SETTINGS = Set.of(RuntimeOptions.APPLICATION_ID.key(),
+            RuntimeOptions.SERVICE_URL.key(), RuntimeOptions.ADMIN_URL.key(), RuntimeOptions.STATE_DIR.key());
 
     private final EmbeddedPulsar pulsar;
     private final PrintStream out;
@@ -97,7 +100,12 @@ public final class Bench {
                 scenarios = new TreeSet<>(Arrays.asList(args[++i].toUpperCase(Locale.ROOT).split(",")));
             } else if (args[i].equals("--set") && i + 1 < args.length && args[i + 1].indexOf('=') > 0) {
                 String setting = args[++i];
-                settings = settings.with(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+                String key = setting.substring(0, setting.indexOf('='));
+                if (RUNNER_SETTINGS.contains(key)) {
+                    System.err.println("--set " + key + ": the runner sets " + RUNNER_SETTINGS + " itself");
+                    System.exit(2);
+                }
+                settings = settings.with(key, setting.substring(key.length() + 1));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
                 System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7,B8]"
                         + " [--records N] [--set job.setting=value ...]");
