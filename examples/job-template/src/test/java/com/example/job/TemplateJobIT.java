@@ -31,6 +31,18 @@ class TemplateJobIT {
     private static final String API_KEY = "k3y-that-must-not-show";
 
     @Test
+    void theJobJarCarriesTheNativesOfOnePlatformAndStaysUnder60Megabytes() throws Exception {
+        Path jar = Path.of("target", "my-job.jar");
+        long size = Files.size(jar);
+        assertTrue(size < 60_000_000L, jar + " is " + size + " bytes; a job jar must stay under 60 MB");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            java.util.List<String> natives = zip.stream().map(java.util.zip.ZipEntry::getName)
+                    .filter(name -> name.startsWith("librocksdbjni-")).toList();
+            assertEquals(java.util.List.of("librocksdbjni-linux64.so"), natives);
+        }
+    }
+
+    @Test
     void thePackagedJarRunsTheJobAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
         Path jar = Path.of("target", "my-job.jar");
         assertTrue(Files.exists(jar), "mvn package builds " + jar.toAbsolutePath());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(PulsarExtension.class)
-class EmbeddedPulsarTest {
+class EmbeddedPulsarIT {
 
     @Test
     void producesAndConsumesThroughTheSharedBroker(EmbeddedPulsar pulsar) throws Exception {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Keeps the harness from rotting: one short pass of every scenario completes and reports numbers. */
-class BenchSmokeTest {
+class BenchSmokeIT {
     @Test
     void everyScenarioCompletesAndReportsNumbers(@TempDir Path work) throws Exception {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
