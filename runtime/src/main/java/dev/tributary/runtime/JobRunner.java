@@ -8,7 +8,7 @@ import dev.tributary.dsl.state.StoreType;
 import dev.tributary.runtime.internal.compile.CompileContext;
 import dev.tributary.runtime.internal.compile.CompiledTopology;
 import dev.tributary.runtime.internal.core.TaskCore;
-import dev.tributary.runtime.internal.pulsar.PulsarChangelog;
+import dev.tributary.runtime.internal.changelog.PulsarChangelog;
 import dev.tributary.runtime.internal.state.SharedStateMemory;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.state.StateDirectory;
@@ -20,15 +20,20 @@ import java.util.List;
 import dev.tributary.runtime.internal.compile.SinkSpec;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
-import dev.tributary.runtime.internal.compile.Translators;
+import dev.tributary.runtime.internal.translate.DefaultTranslators;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
-import dev.tributary.runtime.internal.cluster.Membership;
-import dev.tributary.runtime.internal.pulsar.InputSubscriptions;
+import dev.tributary.runtime.internal.ownership.KeyGroupOwner;
+import dev.tributary.runtime.internal.ownership.Membership;
+import dev.tributary.runtime.internal.ownership.OwnershipSettings;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.task.TaskSettings;
+import dev.tributary.runtime.internal.compile.TopicNames;
+import dev.tributary.runtime.internal.input.InputSubscriptions;
 import dev.tributary.runtime.internal.pulsar.PulsarConnections;
-import dev.tributary.runtime.internal.pulsar.PulsarRecordCollector;
-import dev.tributary.runtime.internal.pulsar.ConnectorRuntime;
-import dev.tributary.runtime.internal.pulsar.StreamTask;
-import dev.tributary.runtime.internal.pulsar.ErrorHandling;
+import dev.tributary.runtime.internal.output.PulsarRecordCollector;
+import dev.tributary.runtime.internal.connect.ConnectorRuntime;
+import dev.tributary.runtime.internal.task.StreamTask;
+import dev.tributary.runtime.internal.task.ErrorHandling;
 import dev.tributary.runtime.internal.metrics.NodeMetrics;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.dsl.plan.PlanNode;
@@ -156,7 +161,7 @@ public final class JobRunner implements AutoCloseable {
         }
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
-        CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(topology, context);
+        CompiledTopology compiled = new TopologyCompiler(DefaultTranslators.registry()).compile(topology, context);
         if (config.get(RuntimeOptions.HTTP_ENABLED)) {
             // Up before the restore, so that readiness says "restoring" rather than nothing at all.
             PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) metrics.registry();
@@ -204,8 +209,10 @@ public final class JobRunner implements AutoCloseable {
             } else {
                 taskState = new TaskState(List.of(), keyGroups, new BitSet(), spec -> null, null, 1, false);
             }
-            collector = new PulsarRecordCollector(connections.client(), connections.admin(),
-                    applicationId, config, metrics);
+            Producers producers = new Producers(connections.client(), config.get(RuntimeOptions.SEND_TIMEOUT));
+            collector = new PulsarRecordCollector(producers, connections.admin(), applicationId,
+                    config.get(RuntimeOptions.BATCH_MAX_RECORDS), config.get(RuntimeOptions.SEND_TIMEOUT),
+                    config.get(RuntimeOptions.COMMIT_INTERVAL), metrics);
             connectors = new ConnectorRuntime(topology, config, applicationId, instanceId, metrics.registry(),
                     metrics.tags());
             connectors.openSinks(collector);
@@ -213,15 +220,28 @@ public final class JobRunner implements AutoCloseable {
                 collector.open(sink.topic(), sink.target());
             }
             TaskCore core = compiled.instantiate(collector, taskState, new NodeMetrics(metrics)::wrap);
-            InputSubscriptions.prepare(connections.admin(), compiled.sources(), applicationId, config);
-            InputSubscriptions.prepareForwardTopics(connections.admin(), compiled.sources(), context.internalNamespace(),
-                    applicationId);
-            task = new StreamTask(applicationId + "-0", connections, compiled.sources(), collector, core, changelog,
-                    stateDirectory, config, errors, keyGroups, metrics, applicationId, membership);
+            boolean requireInputs = config.get(RuntimeOptions.REQUIRE_INPUT_TOPICS);
+            InputSubscriptions.prepare(connections.admin(), compiled.sources(), applicationId, requireInputs,
+                    config.get(RuntimeOptions.REPLAY_FROM));
+            InputSubscriptions.prepare(connections.admin(), compiled.forwardSources(), applicationId, requireInputs, null);
+            KeyGroupOwner owner = new KeyGroupOwner(connections, compiled.sources(), compiled.forwardSources(), core,
+                    applicationId, instanceId, OwnershipSettings.from(config), changelog, metrics, membership, keyGroups);
+            String deadLetterTopic = config.get(RuntimeOptions.DEAD_LETTER_TOPIC);
+            task = new StreamTask(applicationId + "-0", owner, collector, core, changelog, stateDirectory, errors,
+                    keyGroups, compiled::forwardTopic, metrics, TaskSettings.from(config), producers, applicationId,
+                    deadLetterTopic == null ? null : TopicNames.normalize(deadLetterTopic,
+                            RuntimeOptions.DEAD_LETTER_TOPIC.key()));
             // Claims and restores the key groups assigned now; the ones another instance still holds follow.
-            task.start();
+            try {
+                task.start();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new JobStartException("job '" + applicationId + "' could not claim its key groups: "
+                        + e.getMessage(), e);
+            }
             restoredRecords = changelog == null ? 0 : changelog.restoredSoFar();
-            connectors.openSources(connections, keyGroups, context.internalNamespace());
+            connectors.openSources(connections, producers, keyGroups, context.internalNamespace());
         } catch (RuntimeException e) {
             if (connectors != null) {
                 connectors.abandon(collector != null);

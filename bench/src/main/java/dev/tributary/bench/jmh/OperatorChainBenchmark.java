@@ -5,7 +5,7 @@ import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.runtime.internal.compile.CompileContext;
 import dev.tributary.runtime.internal.compile.CompiledTopology;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
-import dev.tributary.runtime.internal.compile.Translators;
+import dev.tributary.runtime.internal.translate.DefaultTranslators;
 import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.runtime.internal.core.Record;
 import dev.tributary.runtime.internal.core.RecordCollector;
@@ -60,7 +60,7 @@ public class OperatorChainBenchmark extends HotPathBenchmark {
         StreamBuilder chain = new StreamBuilder();
         chain.stream("in", Schema.STRING).filter((k, v) -> v.length() > 3).mapValues(v -> v.substring(1))
                 .to("out", Produced.with(Schema.STRING, Schema.STRING));
-        CompiledTopology compiled = new TopologyCompiler(Translators.defaults()).compile(chain.build(), context);
+        CompiledTopology compiled = new TopologyCompiler(DefaultTranslators.registry()).compile(chain.build(), context);
         stateless = compiled.instantiate(new Sunk(), new TaskState(java.util.List.of(), keyGroups, keyGroups.all(),
                 spec -> null, null, 1, false));
         statelessSource = stateless.source(compiled.sources().get(0).name());
@@ -69,7 +69,7 @@ public class OperatorChainBenchmark extends HotPathBenchmark {
         count.stream("in", Schema.STRING).groupByKey().count().toStream()
                 .to("out", Produced.with(Schema.STRING, Schema.INT64));
         var topology = count.build();
-        CompiledTopology countCompiled = new TopologyCompiler(Translators.defaults()).compile(topology, context);
+        CompiledTopology countCompiled = new TopologyCompiler(DefaultTranslators.registry()).compile(topology, context);
         counting = countCompiled.instantiate(new Sunk(), new TaskState(topology.stores(), keyGroups, keyGroups.all(),
                 spec -> Stores.inMemory(spec.name()), null, 10_000, false));
         countingSource = counting.source(countCompiled.sources().get(0).name());

@@ -11,6 +11,14 @@ public record CompileContext(KeyGroups keyGroups, String applicationId, String i
         return "persistent://" + internalNamespace + "/" + applicationId + "-" + node + "-repartition";
     }
 
+    /**
+     * The forward topic of a source: where instances send the source's records of key groups they do not
+     * own, read by every instance through the same sticky ranges as the source.
+     */
+    public String forwardTopic(String source) {
+        return "persistent://" + internalNamespace + "/" + applicationId + "-" + source + "-forward";
+    }
+
     public String changelogTopic(String store) {
         return "persistent://" + internalNamespace + "/" + applicationId + "-" + store + "-changelog";
     }

@@ -20,6 +20,8 @@ public final class CompiledTopology {
     private final CompileContext context;
     private final List<SourceSpec> sources;
     private final List<SinkSpec> sinks;
+    private final List<SourceSpec> forwards;
+    private final java.util.Map<String, String> forwardTopics = new java.util.HashMap<>();
 
     CompiledTopology(Topology topology, Translators translators, CompileContext context, List<SourceSpec> sources,
                      List<SinkSpec> sinks) {
@@ -28,6 +30,15 @@ public final class CompiledTopology {
         this.context = context;
         this.sources = List.copyOf(sources);
         this.sinks = List.copyOf(sinks);
+        List<SourceSpec> forwards = new java.util.ArrayList<>();
+        for (SourceSpec source : this.sources) {
+            String topic = context.forwardTopic(source.name());
+            forwardTopics.put(source.name(), topic);
+            forwards.add(new SourceSpec(source.name(), List.of(topic), source.keySchema(), source.valueSchema(),
+                    org.apache.pulsar.client.api.SubscriptionType.Key_Shared, dev.tributary.dsl.StartPosition.earliest(),
+                    true, source.entryNode()));
+        }
+        this.forwards = List.copyOf(forwards);
     }
 
     public Topology topology() {
@@ -44,6 +55,19 @@ public final class CompiledTopology {
 
     public List<SourceSpec> sources() {
         return sources;
+    }
+
+    /**
+     * The forward topic of every source, read like a source with the same name and entry node: records of a
+     * key group that reached an instance not owning it arrive there (see docs/SCALING.md).
+     */
+    public List<SourceSpec> forwardSources() {
+        return forwards;
+    }
+
+    /** The forward topic of a source. */
+    public String forwardTopic(String source) {
+        return forwardTopics.get(source);
     }
 
     /** Sinks with a fixed topic; their producers are created at start so that errors surface early. */

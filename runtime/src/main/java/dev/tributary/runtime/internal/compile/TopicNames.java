@@ -22,6 +22,13 @@ public final class TopicNames {
         }
     }
 
+    /** The dead-letter topic of an input topic: {@code <topic>-<application id>-DLQ}, partitions folded. */
+    public static String deadLetter(String inputTopic, String applicationId) {
+        TopicName name = TopicName.get(inputTopic);
+        String base = name.isPartitioned() ? name.getPartitionedTopicName() : name.toString();
+        return base + "-" + applicationId + "-DLQ";
+    }
+
     public static boolean isPersistent(String normalizedTopic) {
         return TopicName.get(normalizedTopic).isPersistent();
     }

@@ -7,15 +7,15 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.common.schema.SchemaInfo;
 
 /** Explains a schema the broker refused: names the topic, the topic's schema and ours. */
-final class SchemaMismatch {
+public final class SchemaMismatch {
     private SchemaMismatch() {
     }
 
-    static boolean isRefusal(Throwable error) {
+    public static boolean isRefusal(Throwable error) {
         return PulsarErrors.unwrap(error) instanceof PulsarClientException.IncompatibleSchemaException;
     }
 
-    static String explain(PulsarAdmin admin, String topic, Schema<?> ours, String role, Throwable error) {
+    public static String explain(PulsarAdmin admin, String topic, Schema<?> ours, String role, Throwable error) {
         String theirs;
         try {
             SchemaInfo info = admin.schemas().getSchemaInfo(topic);

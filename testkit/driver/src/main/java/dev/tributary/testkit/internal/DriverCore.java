@@ -9,6 +9,7 @@ import dev.tributary.runtime.internal.compile.CompiledTopology;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
 import dev.tributary.runtime.internal.compile.Translators;
+import dev.tributary.runtime.internal.translate.DefaultTranslators;
 import dev.tributary.runtime.internal.core.Record;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
@@ -48,7 +49,7 @@ public final class DriverCore implements RecordCollector {
         String applicationId = config.contains(RuntimeOptions.APPLICATION_ID)
                 ? config.get(RuntimeOptions.APPLICATION_ID) : "test-driver";
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
-        Translators translators = Translators.defaults().register(new ProcessTranslator(() -> wallClock));
+        Translators translators = DefaultTranslators.registry().register(new ProcessTranslator(() -> wallClock));
         this.compiled = new TopologyCompiler(translators).compile(topology, context);
         TaskState state = new TaskState(topology.stores(), keyGroups, keyGroups.all(),
                 spec -> Stores.inMemory(spec.name()), null, config.get(RuntimeOptions.CACHE_MAX_RECORDS),

@@ -1,0 +1,491 @@
+package dev.tributary.runtime.internal.changelog;
+
+import dev.tributary.runtime.internal.output.OutputException;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.dsl.state.StoreType;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.internal.compile.CompileContext;
+import dev.tributary.runtime.internal.state.TaskState;
+import dev.tributary.state.ChangelogWriter;
+import dev.tributary.state.Checkpoint;
+import dev.tributary.state.KeyGroupedStore;
+import dev.tributary.state.StateDirectory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
+import org.apache.pulsar.client.impl.MessageIdImpl;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerAccessMode;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Reader;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.partition.PartitionedTopicMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The changelogs of a task's logged stores on Pulsar: one compacted, partitioned topic per store with
+ * a partition per key group, written through one exclusive producer per owned partition, so that a
+ * zombie owner is fenced. Restores local state from the checkpointed position (or from the start),
+ * and tracks the position each commit reached, for the next checkpoint.
+ */
+public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PulsarChangelog.class);
+    private static final long COMPACTION_THRESHOLD_BYTES = 64L << 20;
+    private static final int RESTORE_QUEUE = 5_000;
+
+    private final PulsarClient client;
+    private final PulsarAdmin admin;
+    private final CompileContext context;
+    private final List<StoreSpec> logged = new ArrayList<>();
+    private final BitSet unflushed = new BitSet();
+    private final Duration timeout;
+    private final Map<String, Producer<byte[]>[]> producers = new HashMap<>();
+    private final Map<String, CompletableFuture<MessageId>[]> lastSends = new HashMap<>();
+    private final Map<String, Map<Integer, byte[]>> positions = new HashMap<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final java.util.Set<String> createdNow = new java.util.HashSet<>();
+    private long restored;
+    private String producerPrefix = "tributary";
+    private int epoch;
+
+    public PulsarChangelog(PulsarClient client, PulsarAdmin admin, CompileContext context, List<StoreSpec> stores,
+                           Duration timeout) {
+        this.client = client;
+        this.admin = admin;
+        this.context = context;
+        this.timeout = timeout;
+        for (StoreSpec store : stores) {
+            if (store.logging()) {
+                logged.add(store);
+                positions.put(store.name(), new HashMap<>());
+            }
+        }
+    }
+
+    /** Creates missing changelog topics, and refuses one whose partitions do not match the key groups. */
+    public void prepareTopics() {
+        int partitions = context.keyGroups().count();
+        for (StoreSpec store : logged) {
+            String topic = context.changelogTopic(store.name());
+            try {
+                PartitionedTopicMetadata metadata;
+                try {
+                    metadata = admin.topics().getPartitionedTopicMetadata(topic);
+                } catch (PulsarAdminException.NotFoundException missing) {
+                    metadata = new PartitionedTopicMetadata(0);
+                }
+                if (metadata.partitions == 0) {
+                    admin.topics().createPartitionedTopic(topic, partitions);
+                    createdNow.add(store.name());
+                    LOG.info("Created changelog topic {} with {} partitions", topic, partitions);
+                } else if (metadata.partitions != partitions) {
+                    throw new JobStartException("changelog topic '" + topic + "' of store '" + store.name() + "' has "
+                            + metadata.partitions + " partitions but the job has " + partitions + " key groups;"
+                            + " key.groups cannot change for a job that has state", null);
+                }
+            } catch (PulsarAdminException.ConflictException raced) {
+                // Another instance created it first.
+            } catch (PulsarAdminException e) {
+                throw new JobStartException("cannot prepare changelog topic '" + topic + "' of store '" + store.name()
+                        + "': " + PulsarErrors.reason(e), e);
+            }
+            try {
+                admin.topicPolicies().setCompactionThreshold(topic, COMPACTION_THRESHOLD_BYTES);
+            } catch (PulsarAdminException e) {
+                LOG.warn("Could not set a compaction threshold on changelog topic {} ({}); set one so that restores"
+                        + " read only the latest value per key", topic, PulsarErrors.reason(e));
+            }
+        }
+    }
+
+    /** Names changelog producers after the instance, so that each write shows which instance made it. */
+    public void instance(String instanceId) {
+        this.producerPrefix = instanceId;
+    }
+
+    /**
+     * Reads the checkpoint of every logged store: the changelog position each key group's local files
+     * reflect. A store whose changelog this start created has nothing valid on disk.
+     */
+    public void loadCheckpoints(StateDirectory directory) {
+        for (StoreSpec store : logged) {
+            Map<Integer, byte[]> positionsOfStore = positions.get(store.name());
+            positionsOfStore.clear();
+            if (!createdNow.contains(store.name())) {
+                positionsOfStore.putAll(readCheckpoint(store, directory));
+            }
+        }
+    }
+
+    /**
+     * Opens an exclusive producer per logged store on the key groups' partitions; any other instance's
+     * producer there is fenced, so a zombie can no longer write the state it lost.
+     */
+    @SuppressWarnings("unchecked")
+    public void openProducers(BitSet groups) {
+        int count = context.keyGroups().count();
+        List<CompletableFuture<?>> opening = new ArrayList<>();
+        int claim = ++epoch;
+        for (StoreSpec store : logged) {
+            Producer<byte[]>[] byGroup = producers.computeIfAbsent(store.name(), name -> new Producer[count]);
+            lastSends.computeIfAbsent(store.name(), name -> new CompletableFuture[count]);
+            String topic = context.changelogTopic(store.name());
+            for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
+                int g = group;
+                opening.add(client.newProducer(Schema.BYTES).topic(topic + "-partition-" + group)
+                        .accessMode(ProducerAccessMode.ExclusiveWithFencing)
+                        .producerName(producerPrefix + "-" + store.name() + "-" + group + "-" + claim)
+                        .blockIfQueueFull(true)
+                        .enableBatching(true)
+                        .batchingMaxPublishDelay(5, TimeUnit.MILLISECONDS)
+                        .sendTimeout((int) timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .createAsync()
+                        .thenAccept(producer -> byGroup[g] = producer));
+            }
+        }
+        try {
+            CompletableFuture.allOf(opening.toArray(new CompletableFuture[0])).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            closeProducers(groups);
+            throw new JobStartException("cannot open the changelog producers of key groups " + groups + ": "
+                    + PulsarErrors.reason(e), e);
+        }
+    }
+
+    /** Closes the key groups' producers; writes not flushed are dropped (their records are not acknowledged). */
+    public void closeProducers(BitSet groups) {
+        for (StoreSpec store : logged) {
+            Producer<byte[]>[] byGroup = producers.get(store.name());
+            CompletableFuture<MessageId>[] sends = lastSends.get(store.name());
+            if (byGroup == null) {
+                continue;
+            }
+            for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
+                if (byGroup[group] != null) {
+                    byGroup[group].closeAsync();
+                    byGroup[group] = null;
+                }
+                sends[group] = null;
+            }
+        }
+    }
+
+    @Override
+    public void append(String store, int keyGroup, byte[] key, byte[] value) {
+        Producer<byte[]>[] byGroup = producers.get(store);
+        Producer<byte[]> producer = byGroup == null ? null : byGroup[keyGroup];
+        if (producer == null) {
+            throw new IllegalStateException("store '" + store + "' wrote key group " + keyGroup
+                    + ", which this instance does not own");
+        }
+        unflushed.set(keyGroup);
+        CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(key).value(value).sendAsync();
+        sent.whenComplete((id, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+        });
+        lastSends.get(store)[keyGroup] = sent;
+    }
+
+    /**
+     * Key groups whose local state holds writes the changelog has not confirmed: if they are lost
+     * uncommitted, their local state cannot be trusted and is rebuilt in full.
+     */
+    public BitSet unflushed() {
+        return (BitSet) unflushed.clone();
+    }
+
+    /** Waits until every write so far is durable and records the position each key group reached. */
+    public void flush() {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        BitSet fenced = new BitSet();
+        for (StoreSpec store : logged) {
+            CompletableFuture<MessageId>[] sends = lastSends.get(store.name());
+            Producer<byte[]>[] byGroup = producers.get(store.name());
+            if (sends == null) {
+                continue;
+            }
+            for (int group = 0; group < sends.length; group++) {
+                if (sends[group] != null && byGroup[group] != null) {
+                    byGroup[group].flushAsync();
+                }
+            }
+            for (int group = 0; group < sends.length; group++) {
+                CompletableFuture<MessageId> last = sends[group];
+                if (last == null) {
+                    continue;
+                }
+                try {
+                    MessageId id = last.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    positions.get(store.name()).put(group, id.toByteArray());
+                } catch (Exception e) {
+                    if (PulsarErrors.unwrap(e) instanceof PulsarClientException.ProducerFencedException) {
+                        fenced.set(group);
+                    }
+                    failure.compareAndSet(null, e);
+                }
+                sends[group] = null;
+            }
+        }
+        Throwable error = failure.getAndSet(null);
+        if (error != null) {
+            if (!fenced.isEmpty()) {
+                throw new FencedException("another instance took over key groups " + fenced
+                        + ": its changelog producers fenced this one's", fenced, error);
+            }
+            throw new OutputException("cannot write the changelog: " + PulsarErrors.reason(error), error);
+        }
+        unflushed.clear();
+    }
+
+    /** The changelog refused this instance's writes: another instance owns those key groups now. */
+    public static final class FencedException extends OutputException {
+        private final BitSet groups;
+
+        FencedException(String message, BitSet groups, Throwable cause) {
+            super(message, cause);
+            this.groups = groups;
+        }
+
+        public BitSet groups() {
+            return (BitSet) groups.clone();
+        }
+    }
+
+    /** Records restored so far, for progress metrics; read from another thread, so only approximately current. */
+    public long restoredSoFar() {
+        return restored;
+    }
+
+    /**
+     * Starts restoring a key group of every logged store: from the position its local files reflect,
+     * else wiped and rebuilt from the start of the compacted changelog. Reading happens in
+     * {@link GroupRestore#step}, interleaved with processing of the key groups already running.
+     */
+    public GroupRestore startRestore(int group, TaskState state) {
+        List<StoreRestore> parts = new ArrayList<>();
+        for (StoreSpec store : logged) {
+            KeyGroupedStore bytes = state.bytes(store.name());
+            byte[] position = positions.get(store.name()).get(group);
+            MessageIdAdv from = position == null ? null : parsePosition(store, group, position);
+            if (from == null) {
+                positions.get(store.name()).remove(group);
+                bytes.wipeKeyGroup(group);
+                bytes.openKeyGroup(group);
+            }
+            MessageId start = from == null ? MessageId.earliest
+                    : new MessageIdImpl(from.getLedgerId(), from.getEntryId(), from.getPartitionIndex());
+            // The compacted view from the start position holds the latest value of every key written
+            // since, even where compaction has removed the raw entries.
+            CompletableFuture<Reader<byte[]>> reader = client.newReader(Schema.BYTES)
+                    .topic(context.changelogTopic(store.name()) + "-partition-" + group)
+                    .startMessageId(start).startMessageIdInclusive().readCompacted(true)
+                    .receiverQueueSize(RESTORE_QUEUE).createAsync();
+            parts.add(new StoreRestore(store, bytes, reader, from));
+        }
+        return new GroupRestore(group, parts);
+    }
+
+    /** Forgets where a key group's local files stand: its next restore is a full one. */
+    public void forget(int group) {
+        for (StoreSpec store : logged) {
+            positions.get(store.name()).remove(group);
+        }
+    }
+
+    private final class StoreRestore {
+        final StoreSpec store;
+        final KeyGroupedStore bytes;
+        final CompletableFuture<Reader<byte[]>> opening;
+        final MessageIdAdv covered;
+        MessageId last;
+        boolean done;
+
+        StoreRestore(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
+                     MessageIdAdv covered) {
+            this.store = store;
+            this.bytes = bytes;
+            this.opening = opening;
+            this.covered = covered;
+        }
+    }
+
+    /** The restore of one key group, read a bounded amount at a time. */
+    public final class GroupRestore implements AutoCloseable {
+        private final int group;
+        private final List<StoreRestore> parts;
+        /** When reading began; readers opened ahead do not count their wait. */
+        private long began;
+        private long records;
+
+        GroupRestore(int group, List<StoreRestore> parts) {
+            this.group = group;
+            this.parts = parts;
+        }
+
+        public int group() {
+            return group;
+        }
+
+        public long records() {
+            return records;
+        }
+
+        public long elapsedNanos() {
+            return System.nanoTime() - began;
+        }
+
+        /**
+         * Reads at most {@code budget} records.
+         *
+         * @return true once every store of the key group is restored
+         */
+        public boolean step(int budget) {
+            if (began == 0) {
+                began = System.nanoTime();
+            }
+            for (StoreRestore part : parts) {
+                if (part.done) {
+                    continue;
+                }
+                try {
+                    if (!part.opening.isDone()) {
+                        return false;
+                    }
+                    Reader<byte[]> reader = part.opening.get();
+                    int read = 0;
+                    List<byte[]> keys = new ArrayList<>();
+                    List<byte[]> values = new ArrayList<>();
+                    boolean waiting = false;
+                    while (read < budget) {
+                        Message<byte[]> message = reader.readNext(0, TimeUnit.MILLISECONDS);
+                        if (message == null) {
+                            if (reader.hasMessageAvailable()) {
+                                waiting = true;
+                                break;
+                            }
+                            part.done = true;
+                            break;
+                        }
+                        read++;
+                        if (part.covered != null && !after((MessageIdAdv) message.getMessageId(), part.covered)) {
+                            continue;
+                        }
+                        keys.add(message.getKeyBytes());
+                        values.add(message.getValue());
+                        part.last = message.getMessageId();
+                    }
+                    // One write batch per step: the restore's cost is reading, not a write per record.
+                    part.bytes.putAll(group, keys, values);
+                    records += keys.size();
+                    restored += keys.size();
+                    if (part.done) {
+                        finish(part, reader);
+                    }
+                    if (waiting || !part.done) {
+                        return false;
+                    }
+                } catch (Exception e) {
+                    throw new OutputException("cannot restore store '" + part.store.name() + "' key group " + group
+                            + ": " + PulsarErrors.reason(e), e);
+                }
+            }
+            return true;
+        }
+
+        private void finish(StoreRestore part, Reader<byte[]> reader) {
+            part.done = true;
+            if (part.last != null) {
+                positions.get(part.store.name()).put(group, part.last.toByteArray());
+            } else if (part.covered != null) {
+                positions.get(part.store.name()).put(group, part.covered.toByteArray());
+            }
+            reader.closeAsync();
+        }
+
+        /** Stops reading; what was read stays and is read again (idempotently) by the next restore. */
+        @Override
+        public void close() {
+            for (StoreRestore part : parts) {
+                part.opening.thenAccept(Reader::closeAsync);
+            }
+        }
+    }
+
+    private Map<Integer, byte[]> readCheckpoint(StoreSpec store, StateDirectory directory) {
+        if (store.type() == StoreType.IN_MEMORY) {
+            return Map.of();
+        }
+        try {
+            return Checkpoint.read(checkpointFile(directory, store.name())).orElse(Map.of());
+        } catch (Checkpoint.CorruptCheckpointException e) {
+            LOG.warn("{}; wiping the local state of store '{}' and restoring it from its changelog", e.getMessage(),
+                    store.name());
+            return Map.of();
+        }
+    }
+
+    private static MessageIdAdv parsePosition(StoreSpec store, int group, byte[] position) {
+        try {
+            return (MessageIdAdv) MessageId.fromByteArray(position);
+        } catch (Exception e) {
+            LOG.warn("store '{}': unreadable checkpoint position for key group {}; restoring it in full",
+                    store.name(), group);
+            return null;
+        }
+    }
+
+    /** Whether a message comes after a position in one partition (partition indexes may differ in form). */
+    private static boolean after(MessageIdAdv id, MessageIdAdv position) {
+        if (id.getLedgerId() != position.getLedgerId()) {
+            return id.getLedgerId() > position.getLedgerId();
+        }
+        if (id.getEntryId() != position.getEntryId()) {
+            return id.getEntryId() > position.getEntryId();
+        }
+        return id.getBatchIndex() > position.getBatchIndex();
+    }
+
+    /** Flushes the stores to disk, then records the positions their files now reflect. */
+    public void checkpoint(TaskState state, StateDirectory directory) {
+        state.persist();
+        for (StoreSpec store : logged) {
+            if (store.type() != StoreType.IN_MEMORY) {
+                Checkpoint.write(checkpointFile(directory, store.name()), positions.get(store.name()));
+            }
+        }
+    }
+
+    static Path checkpointFile(StateDirectory directory, String store) {
+        return directory.storeDirectory(store).resolve("checkpoint");
+    }
+
+
+    @Override
+    public void close() {
+        for (Producer<byte[]>[] byGroup : producers.values()) {
+            for (Producer<byte[]> producer : byGroup) {
+                if (producer != null) {
+                    producer.closeAsync();
+                }
+            }
+        }
+        producers.clear();
+    }
+}

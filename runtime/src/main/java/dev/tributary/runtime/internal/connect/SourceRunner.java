@@ -1,0 +1,445 @@
+package dev.tributary.runtime.internal.connect;
+
+import dev.tributary.runtime.internal.output.BatchedSender;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.runtime.internal.pulsar.SchemaMismatch;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.dsl.connect.ConnectorMetrics;
+import dev.tributary.dsl.connect.Source;
+import dev.tributary.dsl.connect.SourceContext;
+import dev.tributary.dsl.connect.SourceRecord;
+import dev.tributary.dsl.connect.SourceWriteException;
+import dev.tributary.runtime.DeadLetterProperties;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.internal.compile.TopicNames;
+import dev.tributary.runtime.internal.connect.BasicContext;
+import dev.tributary.runtime.internal.connect.ConnectorSettings;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.common.schema.SchemaInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one source connector: its thread, the producers it writes through (batched by key group, so
+ * that each batch has one owner on the reading side), the bound on unconfirmed records, and its
+ * positions.
+ */
+public final class SourceRunner extends BasicContext implements SourceContext<Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceRunner.class);
+
+    private final Source<Object> source;
+    private final Producers producers;
+    private final PulsarAdmin admin;
+    private final String topic;
+    private final Schema<Object> schema;
+    private final KeyGroups keyGroups;
+    private final int maxBatchRecords;
+    private final String deadLetterTopic;
+    private final long operationTimeoutMillis;
+    private final Semaphore inFlight;
+    private final int maxInFlight;
+    private final long lingerNanos;
+    private final long positionIntervalMillis;
+    private final Object lock = new Object();
+    private final Map<String, Emitter> emitters = new HashMap<>();
+    private final Map<String, Optional<SchemaInfo>> schemas = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final ConnectorMetrics.Counter emitted;
+    private final ConnectorMetrics.Counter failed;
+    private final ConnectorMetrics.Counter rejected;
+    private ScheduledExecutorService timer;
+    private SourcePositions positions;
+    private Producer<byte[]> deadLetters;
+    private Thread thread;
+    private volatile boolean stopping;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+    private boolean dirty;
+
+    @SuppressWarnings("unchecked")
+    public SourceRunner(String name, Source<?> source, Configuration settings, String applicationId, String instanceId,
+                        ConnectorMetrics metrics, Producers producers, PulsarAdmin admin, String topic, Schema<?> schema,
+                        KeyGroups keyGroups, int maxBatchRecords, String deadLetterTopic,
+                        Duration operationTimeout) {
+        super(name, settings, applicationId, instanceId, metrics);
+        this.source = (Source<Object>) source;
+        this.producers = producers;
+        this.admin = admin;
+        this.topic = TopicNames.normalize(topic, "source connector '" + name + "'");
+        this.schema = (Schema<Object>) schema;
+        this.keyGroups = keyGroups;
+        this.maxBatchRecords = maxBatchRecords;
+        this.deadLetterTopic = deadLetterTopic != null ? deadLetterTopic : TopicNames.deadLetter(this.topic, applicationId);
+        this.operationTimeoutMillis = operationTimeout.toMillis();
+        this.maxInFlight = settings.get(ConnectorSettings.MAX_IN_FLIGHT);
+        this.inFlight = new Semaphore(maxInFlight);
+        this.lingerNanos = settings.get(ConnectorSettings.LINGER).toNanos();
+        this.positionIntervalMillis = settings.get(ConnectorSettings.POSITION_INTERVAL).toMillis();
+        this.emitted = metrics.counter("records.emitted");
+        this.failed = metrics.counter("records.failed");
+        this.rejected = metrics.counter("records.rejected");
+        metrics.gauge("records.in.flight", () -> maxInFlight - inFlight.availablePermits());
+    }
+
+    /**
+     * Opens the producer of the source's topic (so that a missing topic or refused schema stops the
+     * start), reads the positions, then opens the source.
+     *
+     * @throws JobStartException naming the connector and what failed
+     */
+    public void open(String positionsTopic) {
+        try {
+            emitter(topic, false);
+        } catch (RuntimeException e) {
+            throw new JobStartException("source connector '" + name() + "' cannot write to topic '" + topic + "': "
+                    + PulsarErrors.reason(e), e);
+        }
+        try {
+            positions = SourcePositions.open(producers, admin, positionsTopic, null, operationTimeoutMillis);
+        } catch (Exception e) {
+            closeQuietly();
+            throw new JobStartException("source connector '" + name() + "' cannot read its positions from topic '"
+                    + positionsTopic + "': " + PulsarErrors.reason(e), e);
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tributary-source-" + name() + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::flushIfDirty, lingerNanos, Math.max(lingerNanos, 100_000), TimeUnit.NANOSECONDS);
+        timer.scheduleWithFixedDelay(this::commitPositions, positionIntervalMillis, positionIntervalMillis,
+                TimeUnit.MILLISECONDS);
+        try {
+            source.open(this);
+        } catch (Exception e) {
+            closeQuietly();
+            throw new JobStartException("source connector '" + name() + "' did not open: " + PulsarErrors.reason(e), e);
+        }
+    }
+
+    /** Runs the source on a thread of its own. */
+    public void start() {
+        thread = new Thread(() -> {
+            try {
+                source.run(this);
+                if (!stopping) {
+                    LOG.info("Source connector '{}' finished", name());
+                }
+            } catch (Throwable t) {
+                if (!stopping) {
+                    failure = t;
+                    LOG.error("Source connector '{}' failed: {}", name(), PulsarErrors.reason(t), t);
+                }
+            }
+        }, "tributary-source-" + name());
+        thread.start();
+    }
+
+    /** The error the source failed with, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Stops the source, sends what it emitted, waits for the broker's receipts, and commits the positions.
+     */
+    public void stop(Duration timeout) {
+        stopping = true;
+        stopped.countDown();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (thread != null) {
+            try {
+                thread.join(Math.max(1, Math.min(2000, timeout.toMillis() / 2)));
+                if (thread.isAlive()) {
+                    // Blocked in a read of its own (a queue, a socket): an interrupt is the usual way out.
+                    thread.interrupt();
+                    thread.join(Math.max(1, Math.min(2000, timeout.toMillis() / 4)));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.warn("Source connector '{}' did not return from run() in time; closing it", name());
+            }
+        }
+        try {
+            source.close();
+        } catch (Exception e) {
+            LOG.warn("Source connector '{}' did not close cleanly: {}", name(), PulsarErrors.reason(e));
+        }
+        if (thread != null && thread.isAlive()) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        flushIfDirty();
+        try {
+            // Every permit back means every record sent has its receipt.
+            if (!inFlight.tryAcquire(maxInFlight, Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("Source connector '{}': {} record(s) still unconfirmed at stop", name(),
+                        maxInFlight - inFlight.availablePermits());
+            } else {
+                inFlight.release(maxInFlight);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        commitPositions();
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        synchronized (lock) {
+            emitters.values().forEach(e -> e.sender.close());
+            emitters.clear();
+        }
+        if (positions != null) {
+            positions.close();
+        }
+        if (deadLetters != null) {
+            deadLetters.closeAsync();
+        }
+    }
+
+    @Override
+    public String topic() {
+        return topic;
+    }
+
+    @Override
+    public CompletableFuture<Void> emit(SourceRecord<?> record) {
+        if (closed) {
+            throw new IllegalStateException("source connector '" + name() + "' is closed; the job stops");
+        }
+        String target = record.topic() == null ? topic : TopicNames.normalize(record.topic(),
+                "a record of source connector '" + name() + "'");
+        boolean encoded = record.encodedValue() != null;
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to emit", e);
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        synchronized (lock) {
+            Emitter emitter;
+            TypedMessageBuilder<Object> message;
+            byte[] keyBytes = null;
+            try {
+                emitter = emitter(target, encoded);
+                message = emitter.sender.producer().newMessage().value(encoded ? record.encodedValue() : record.value());
+                if (record.key() != null) {
+                    message.key(record.key());
+                    keyBytes = record.key().getBytes(StandardCharsets.UTF_8);
+                }
+                if (record.eventTime() > 0) {
+                    message.eventTime(record.eventTime());
+                }
+                if (!record.properties().isEmpty()) {
+                    message.properties(record.properties());
+                }
+            } catch (RuntimeException e) {
+                inFlight.release();
+                failed.increment();
+                result.completeExceptionally(new SourceWriteException("source connector '" + name() + "' cannot write"
+                        + " to topic '" + target + "': " + PulsarErrors.reason(e), false, e));
+                return result;
+            }
+            emitter.sender.write(keyBytes, message, result);
+            dirty = true;
+        }
+        return result;
+    }
+
+    private void flushIfDirty() {
+        try {
+            synchronized (lock) {
+                if (!dirty) {
+                    return;
+                }
+                dirty = false;
+                for (Emitter emitter : emitters.values()) {
+                    emitter.sender.drain();
+                }
+            }
+        } catch (RuntimeException e) {
+            // The timer must survive: a task that throws is never run again.
+            LOG.error("Source connector '{}' could not send its records: {}", name(), PulsarErrors.reason(e), e);
+        }
+    }
+
+    private void commitPositions() {
+        if (positions == null) {
+            return;
+        }
+        try {
+            positions.commit(operationTimeoutMillis);
+        } catch (Exception e) {
+            LOG.warn("Source connector '{}' could not commit its positions to '{}': {}; it tries again", name(),
+                    positions.topic(), PulsarErrors.reason(e));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Emitter emitter(String target, boolean encoded) {
+        String id = (encoded ? "bytes:" : "typed:") + target;
+        Emitter emitter = emitters.get(id);
+        if (emitter == null) {
+            Schema<Object> producerSchema = encoded
+                    ? (Schema<Object>) (Schema<?>) (target.equals(topic) ? Schema.AUTO_PRODUCE_BYTES(schema) : Schema.AUTO_PRODUCE_BYTES())
+                    : schema;
+            if (!encoded && !target.equals(topic)) {
+                throw new IllegalArgumentException("a typed record can only go to the source's own topic '" + topic
+                        + "'; give records for other topics as SourceRecord.encoded(bytes)");
+            }
+            Producer<Object> producer;
+            try {
+                // The linger timer ends batches; the producer's own delay is only a backstop.
+                producer = producers.keyGroupBatched(target, producerSchema, maxBatchRecords, Duration.ofSeconds(1))
+                        .create();
+            } catch (Exception e) {
+                throw new IllegalArgumentException(SchemaMismatch.isRefusal(e)
+                        ? SchemaMismatch.explain(admin, target, producerSchema, "source connector '" + name() + "'", e)
+                        : "cannot open a producer on topic '" + target + "': " + PulsarErrors.reason(e), e);
+            }
+            emitter = new Emitter(producer);
+            emitters.put(id, emitter);
+        }
+        return emitter;
+    }
+
+    @Override
+    public CompletableFuture<Void> reject(byte[] payload, String partition, String reason) {
+        rejected.increment();
+        LOG.warn("Source connector '{}' rejects a record{}: {}; it goes to dead-letter topic '{}'", name(),
+                partition != null ? " of '" + partition + "'" : "", reason, deadLetterTopic);
+        try {
+            synchronized (lock) {
+                if (deadLetters == null) {
+                    deadLetters = producers.to(deadLetterTopic, Schema.BYTES).enableBatching(false).enableChunking(true)
+                            .create();
+                }
+            }
+            Map<String, String> properties = new HashMap<>();
+            properties.put(DeadLetterProperties.KIND, "rejected-by-source");
+            properties.put(DeadLetterProperties.EXCEPTION_MESSAGE, reason);
+            properties.put(DeadLetterProperties.NODE, name());
+            properties.put(DeadLetterProperties.SOURCE_TOPIC, topic);
+            properties.put(DeadLetterProperties.APPLICATION_ID, applicationId());
+            properties.put(DeadLetterProperties.TIME, Instant.now().toString());
+            if (partition != null) {
+                properties.put(DeadLetterProperties.PREFIX + "source.partition", partition);
+            }
+            return deadLetters.newMessage().value(payload).properties(properties).sendAsync().thenApply(id -> null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(new SourceWriteException("source connector '" + name()
+                    + "' cannot write to dead-letter topic '" + deadLetterTopic + "': " + PulsarErrors.reason(e), true, e));
+        }
+    }
+
+    @Override
+    public void commitPosition(String partition, String position) {
+        positions.reach(partition, position);
+    }
+
+    @Override
+    public Optional<String> position(String partition) {
+        return positions.get(partition);
+    }
+
+    @Override
+    public Optional<SchemaInfo> topicSchema(String name) {
+        String normalized = TopicNames.normalize(name, "source connector '" + name() + "'");
+        return schemas.computeIfAbsent(normalized, t -> {
+            try {
+                return Optional.of(admin.schemas().getSchemaInfo(t));
+            } catch (PulsarAdminException.NotFoundException e) {
+                if (!exists(t)) {
+                    throw new IllegalArgumentException("topic '" + t + "' does not exist");
+                }
+                return Optional.empty();
+            } catch (PulsarAdminException e) {
+                throw new IllegalStateException("cannot read the schema of topic '" + t + "': " + PulsarErrors.reason(e), e);
+            }
+        });
+    }
+
+    private boolean exists(String normalized) {
+        org.apache.pulsar.common.naming.TopicName name = org.apache.pulsar.common.naming.TopicName.get(normalized);
+        try {
+            return admin.topics().getList(name.getNamespace()).contains(normalized)
+                    || admin.topics().getPartitionedTopicList(name.getNamespace()).contains(normalized);
+        } catch (PulsarAdminException e) {
+            throw new IllegalStateException("cannot list the topics of namespace '" + name.getNamespace() + "': "
+                    + PulsarErrors.reason(e), e);
+        }
+    }
+
+    @Override
+    public boolean available(String name) {
+        String normalized = name == null ? topic : TopicNames.normalize(name, "source connector '" + name() + "'");
+        synchronized (lock) {
+            Emitter emitter = emitters.get("bytes:" + normalized);
+            if (emitter == null) {
+                emitter = emitters.get("typed:" + normalized);
+            }
+            return emitter == null || emitter.sender.producer().isConnected();
+        }
+    }
+
+    @Override
+    public boolean stopping() {
+        return stopping;
+    }
+
+    @Override
+    public boolean awaitStop(long millis) throws InterruptedException {
+        return stopped.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** A producer with its key-group batching; the futures of emit are its messages' origins. */
+    private final class Emitter {
+        final BatchedSender<Object, CompletableFuture<Void>> sender;
+
+        Emitter(Producer<Object> producer) {
+            this.sender = new BatchedSender<>(producer, keyGroups, maxBatchRecords, (result, error) -> {
+                inFlight.release();
+                if (error == null) {
+                    emitted.increment();
+                    result.complete(null);
+                } else {
+                    failed.increment();
+                    result.completeExceptionally(new SourceWriteException("source connector '" + name() + "': topic '"
+                            + producer.getTopic() + "' did not store a record: " + PulsarErrors.reason(error),
+                            PulsarErrors.retriable(error), error));
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.tributary.runtime.internal.input;
+
+import dev.tributary.dsl.plan.Schemas;
+import dev.tributary.runtime.internal.compile.SourceSpec;
+import dev.tributary.runtime.internal.core.Processor;
+import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.schema.SchemaType;
+
+/**
+ * One source's consumer, the operator its records enter, and what of its deliveries is unresolved or
+ * awaits acknowledgement. Only the task's thread uses it, except the received count (read by the
+ * metrics scrape).
+ */
+public final class Input {
+    private final SourceSpec source;
+    private final Consumer<Object> consumer;
+    private final Processor processor;
+    private final AckTracker acks;
+    /** Messages received from this source by any of its consumers; read racily by the metrics scrape. */
+    private final long[] received;
+    /** Key groups this consumer holds the ranges of, or null for a consumer without ranges. */
+    private final BitSet keyGroups;
+    /** When the client last lost this consumer's connection, as seen at subscribe: a change means the broker let go. */
+    private final long disconnectedAt;
+    private final Schema<Object> keySchema;
+    private final boolean stringKeys;
+    /** Deliveries received and not yet done with: processed and awaiting a commit does count as done. */
+    private int unresolved;
+    /** Closed: what it delivered is neither processed further nor acknowledged. */
+    private boolean closed;
+
+    /**
+     * @param received the source's shared count of received messages
+     * @param keyGroups the key groups whose ranges the consumer holds, or null for a consumer without ranges
+     */
+    public Input(SourceSpec source, Consumer<Object> consumer, Processor processor, long[] received, BitSet keyGroups) {
+        this.source = source;
+        this.received = received;
+        this.keyGroups = keyGroups;
+        this.disconnectedAt = consumer.getLastDisconnectedTimestamp();
+        this.consumer = consumer;
+        this.processor = processor;
+        this.acks = AckTracker.forType(source.subscriptionType());
+        this.keySchema = source.keySchema();
+        this.stringKeys = keySchema.getSchemaInfo() != null && keySchema.getSchemaInfo().getType() == SchemaType.STRING;
+    }
+
+    public SourceSpec source() {
+        return source;
+    }
+
+    /** The operator the source's records enter. */
+    public Processor processor() {
+        return processor;
+    }
+
+    /** The next message, waiting at most the timeout (0: only what is fetched already), counted as unresolved. */
+    public Message<Object> receive(int timeoutMillis) throws PulsarClientException {
+        Message<Object> message = consumer.receive(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (message != null) {
+            unresolved++;
+            received[0]++;
+        }
+        return message;
+    }
+
+    /** Stops fetching: what the client holds already still arrives. */
+    public void pause() {
+        consumer.pause();
+    }
+
+    public void resume() {
+        consumer.resume();
+    }
+
+    /**
+     * A delivery of this input is done with (processed, skipped or dead-lettered): the next commit
+     * acknowledges it.
+     *
+     * @return false if the input closed meanwhile, so nothing is acknowledged
+     */
+    public boolean resolved(Message<?> message) {
+        if (closed) {
+            return false;
+        }
+        acks.delivered(message);
+        unresolved--;
+        return true;
+    }
+
+    /** A delivery reported done is not after all (one of its outputs was refused): it is unresolved again. */
+    public void withdraw(Message<?> message) {
+        acks.withdraw(message.getMessageId());
+        unresolved++;
+    }
+
+    /** Messages the next commit acknowledges. */
+    public int pendingAcks() {
+        return acks.pending();
+    }
+
+    /** Forgets what awaits acknowledgement: it will be delivered again. */
+    public void clearAcks() {
+        acks.clear();
+    }
+
+    /** Sends the acknowledgements of everything resolved since the last commit; nothing for a closed input. */
+    public CompletableFuture<Void> commitAcks() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return acks.commit(consumer, unresolved > 0);
+    }
+
+    /** Whether the broker dropped this consumer since it subscribed: its ranges may have gone to another instance. */
+    public boolean leaseLost() {
+        return consumer.getLastDisconnectedTimestamp() != disconnectedAt;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public void close() {
+        closed = true;
+        consumer.closeAsync();
+    }
+
+    /** Decodes a message into a record; a message that does not decode fails with the reason. */
+    public Record decode(Message<Object> message) {
+        Object key = null;
+        Object value;
+        try {
+            if (message.hasKey()) {
+                if (!stringKeys) {
+                    key = keySchema.decode(message.getKeyBytes());
+                } else if (message.hasBase64EncodedKey()) {
+                    key = new String(message.getKeyBytes(), StandardCharsets.UTF_8);
+                } else {
+                    key = message.getKey();
+                }
+            }
+            value = message.getValue();
+        } catch (RuntimeException e) {
+            throw new UndecodableRecordException("message " + message.getMessageId() + " on topic '"
+                    + message.getTopicName() + "' (source '" + source.name() + "') does not decode with key schema "
+                    + Schemas.describe(keySchema) + " and value schema " + Schemas.describe(source.valueSchema())
+                    + ": " + PulsarErrors.reason(e), e);
+        }
+        long eventTime = message.getEventTime();
+        Map<String, String> properties = message.getProperties();
+        return new Record(key, value, eventTime > 0 ? eventTime : message.getPublishTime(),
+                properties == null ? Map.of() : properties);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.tributary.runtime.internal.output;
+
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Holds a producer's messages by key group and hands each group's messages to the producer as one
+ * uninterrupted run followed by a flush, so every batch the producer cuts holds one key group and
+ * therefore has one owner on a Key_Shared subscription. A run may still be split into several
+ * batches (size limits, the producer's timer); it is never mixed with another group.
+ * Keyless messages have no owner to respect and share one extra bucket.
+ *
+ * @param <M> the messages
+ * @param <O> what each message was made from, handed to the sink with it
+ */
+public final class KeyGroupBatcher<M, O> {
+    /** Where a key group's run goes. */
+    public interface Sink<M, O> {
+        /** Sends one message of a run. */
+        void send(M message, O origin);
+
+        /** Ends the current run: the producer closes its batch. */
+        void endBatch();
+    }
+
+    private final KeyGroups keyGroups;
+    private final int maxRecords;
+    private final List<M>[] buckets;
+    private final List<O>[] origins;
+    private final BitSet nonEmpty;
+    private final Sink<M, O> sink;
+
+    /** @param maxRecords a key group's run leaves once it holds this many messages */
+    @SuppressWarnings("unchecked")
+    public KeyGroupBatcher(KeyGroups keyGroups, int maxRecords, Sink<M, O> sink) {
+        this.keyGroups = keyGroups;
+        this.maxRecords = maxRecords;
+        this.sink = sink;
+        this.buckets = new List[keyGroups.count() + 1];
+        this.origins = new List[keyGroups.count() + 1];
+        this.nonEmpty = new BitSet(keyGroups.count() + 1);
+    }
+
+    /** @param keyBytes the bytes the broker will hash the message by, or null for no key */
+    public void add(byte[] keyBytes, M message, O origin) {
+        int bucket = keyBytes == null ? keyGroups.count() : keyGroups.ofKeyBytes(keyBytes);
+        List<M> pending = buckets[bucket];
+        if (pending == null) {
+            pending = new ArrayList<>();
+            buckets[bucket] = pending;
+            origins[bucket] = new ArrayList<>();
+        }
+        pending.add(message);
+        origins[bucket].add(origin);
+        nonEmpty.set(bucket);
+        if (pending.size() >= maxRecords) {
+            send(bucket);
+        }
+    }
+
+    /** Sends every held run. */
+    public void flush() {
+        for (int bucket = nonEmpty.nextSetBit(0); bucket >= 0; bucket = nonEmpty.nextSetBit(bucket + 1)) {
+            send(bucket);
+        }
+    }
+
+    /** Whether nothing is held. */
+    public boolean isEmpty() {
+        return nonEmpty.isEmpty();
+    }
+
+    private void send(int bucket) {
+        List<M> pending = buckets[bucket];
+        List<O> from = origins[bucket];
+        for (int i = 0; i < pending.size(); i++) {
+            sink.send(pending.get(i), from.get(i));
+        }
+        pending.clear();
+        from.clear();
+        nonEmpty.clear(bucket);
+        sink.endBatch();
+    }
+}

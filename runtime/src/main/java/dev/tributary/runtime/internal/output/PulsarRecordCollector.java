@@ -1,0 +1,204 @@
+package dev.tributary.runtime.internal.output;
+
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.runtime.internal.pulsar.SchemaMismatch;
+import dev.tributary.dsl.plan.Schemas;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.internal.core.ProcessingException;
+import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.runtime.internal.core.RecordCollector;
+import dev.tributary.runtime.internal.core.SinkTarget;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.ProducerBuilder;
+
+/** Writes sink records through one producer per output topic, opened on first use or at start. */
+public final class PulsarRecordCollector implements RecordCollector {
+    private static final long RECEIPT_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private final Producers producers;
+    private final PulsarAdmin admin;
+    private final String producerPrefix;
+    private final int maxBatchRecords;
+    private final Duration sendTimeout;
+    private final Duration commitInterval;
+    private final Map<String, Output> outputs = new HashMap<>();
+    private final Queue<OutputFailure> failures = new ConcurrentLinkedQueue<>();
+    private WriteOrigin origin;
+    private final Map<String, ConnectorSinkOutput> connectorSinks = new java.util.LinkedHashMap<>();
+    private java.util.function.BooleanSupplier stopping = () -> false;
+    private final TaskMetrics metrics;
+
+    public PulsarRecordCollector(Producers producers, PulsarAdmin admin, String producerPrefix, int maxBatchRecords,
+                                 Duration sendTimeout, Duration commitInterval, TaskMetrics metrics) {
+        this.metrics = metrics;
+        this.producers = producers;
+        this.admin = admin;
+        this.producerPrefix = producerPrefix;
+        this.maxBatchRecords = maxBatchRecords;
+        this.sendTimeout = sendTimeout;
+        this.commitInterval = commitInterval;
+    }
+
+    /** Opens a fixed sink's producer at start, so that a refused schema or topic stops the start. */
+    public void open(String topic, SinkTarget target) {
+        outputs.computeIfAbsent(topic, t -> create(t, target));
+    }
+
+    /** Adds an opened sink connector; its records are handed to it in batches and at every flush. */
+    public void openConnector(String name, dev.tributary.dsl.connect.Sink<?, ?> sink, int batchSize, Duration maxDelay) {
+        connectorSinks.put(name, new ConnectorSinkOutput(name, sink, batchSize, maxDelay, failures, metrics.registry(),
+                metrics.tags()));
+    }
+
+    /** What ends a flush's wait for an unavailable sink connector. */
+    public void stopping(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
+    }
+
+    /** The sink connectors that cannot write now, each with since when and why; empty when all can. */
+    public List<String> unavailableSinks() {
+        List<String> down = new ArrayList<>();
+        for (ConnectorSinkOutput sink : List.copyOf(connectorSinks.values())) {
+            long since = sink.unavailableSince();
+            if (since > 0) {
+                down.add("sink '" + sink.name() + "' unavailable since " + java.time.Instant.ofEpochMilli(since) + ": "
+                        + sink.lastReason());
+            }
+        }
+        return down;
+    }
+
+    @Override
+    public void sink(String connector, Record record) {
+        ConnectorSinkOutput sink = connectorSinks.get(connector);
+        if (sink == null) {
+            throw new IllegalStateException("sink connector '" + connector + "' was not opened");
+        }
+        sink.write(record, origin);
+    }
+
+    /** The input whose processing writes the records sent next, or null; handed back if a write fails. */
+    public void origin(WriteOrigin delivery) {
+        origin = delivery;
+    }
+
+    @Override
+    public void send(String topic, SinkTarget target, Record record) {
+        Output output = outputs.get(topic);
+        if (output == null) {
+            try {
+                output = create(topic, target);
+            } catch (JobStartException e) {
+                throw new ProcessingException(target.node(), e, PulsarErrors.retriable(e));
+            }
+            outputs.put(topic, output);
+        }
+        output.write(record, origin);
+    }
+
+    /** Sends what the key-group batchers hold, without waiting: when the input is idle, outputs need not wait for the commit. */
+    public void drainHeld() {
+        for (Output output : outputs.values()) {
+            output.drain();
+        }
+    }
+
+    /** Makes every write so far durable, or fails naming the first write that was refused. */
+    @Override
+    public void flush() {
+        List<OutputFailure> refused = flushReportingFailures();
+        if (!refused.isEmpty()) {
+            OutputFailure first = refused.get(0);
+            throw new OutputException("cannot write to topic '" + first.topic() + "' (sink '" + first.sink() + "'): "
+                    + PulsarErrors.reason(first.error()), first.error());
+        }
+    }
+
+    /**
+     * Sends everything held back and waits for the receipts.
+     *
+     * @return the writes the broker refused or did not confirm within producer.send.timeout, in the order
+     *     they were sent per topic
+     * @throws OutputException if receipts are still missing well after the producers' own send timeout
+     */
+    public List<OutputFailure> flushReportingFailures() {
+        for (Output output : outputs.values()) {
+            output.drain();
+        }
+        // The producers fail late writes themselves after producer.send.timeout; the margin lets them.
+        long deadline = System.nanoTime() + sendTimeout.toNanos() + RECEIPT_MARGIN_NANOS;
+        for (Output output : outputs.values()) {
+            output.awaitReceipts(deadline);
+        }
+        for (ConnectorSinkOutput sink : connectorSinks.values()) {
+            sink.flush(stopping);
+        }
+        if (failures.isEmpty()) {
+            return List.of();
+        }
+        List<OutputFailure> refused = new ArrayList<>();
+        OutputFailure failure;
+        while ((failure = failures.poll()) != null) {
+            refused.add(failure);
+        }
+        return refused;
+    }
+
+    /**
+     * Drops what is held back and closes the producers, failing what they have not sent: after a lost
+     * lease, the records that made these outputs are processed again by whoever owns them now.
+     */
+    public void discard() {
+        outputs.values().forEach(Output::close);
+        outputs.clear();
+        connectorSinks.values().forEach(ConnectorSinkOutput::discard);
+        failures.clear();
+    }
+
+    public void close() {
+        outputs.values().forEach(Output::close);
+        outputs.clear();
+        connectorSinks.values().forEach(ConnectorSinkOutput::close);
+    }
+
+    private Output create(String topic, SinkTarget target) {
+        ProducerBuilder<Object> builder;
+        switch (target.batching()) {
+            case DISABLED:
+                builder = producers.to(topic, target.valueSchema()).enableBatching(false);
+                break;
+            case KEY_BASED:
+                builder = producers.to(topic, target.valueSchema()).enableBatching(true)
+                        .batcherBuilder(BatcherBuilder.KEY_BASED);
+                break;
+            case KEY_GROUP:
+                builder = producers.keyGroupBatched(topic, target.valueSchema(), maxBatchRecords, commitInterval);
+                break;
+            default:
+                builder = producers.to(topic, target.valueSchema()).enableBatching(true);
+        }
+        try {
+            Output output = new Output(topic, target, builder.create(), maxBatchRecords, failures);
+            metrics.recordsOut(target.node(), topic, output, o -> o.written);
+            return output;
+        } catch (Exception e) {
+            if (SchemaMismatch.isRefusal(e)) {
+                throw new JobStartException("sink '" + target.node() + "' cannot write: "
+                        + SchemaMismatch.explain(admin, topic, target.valueSchema(), "sink '" + target.node() + "'", e), e);
+            }
+            throw new JobStartException("sink '" + target.node() + "' cannot open a producer (" + producerPrefix
+                    + ", value " + Schemas.describe(target.valueSchema()) + ") on topic '" + topic + "': "
+                    + PulsarErrors.reason(e), e);
+        }
+    }
+}

@@ -1,0 +1,519 @@
+package dev.tributary.runtime.internal.ownership;
+
+import dev.tributary.runtime.internal.changelog.PulsarChangelog;
+import dev.tributary.runtime.internal.changelog.RestoreQueue;
+import dev.tributary.runtime.internal.changelog.StandbyCopies;
+import dev.tributary.runtime.internal.input.Input;
+import dev.tributary.runtime.internal.input.InputSubscriptions;
+import dev.tributary.runtime.internal.pulsar.PulsarConnections;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.internal.compile.SourceSpec;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.state.TaskState;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the key groups this instance is assigned, on the task's thread. A key group moves in two
+ * halves. The old owner commits what it has done, then closes the consumers holding the group's
+ * hash ranges, which frees them. The new owner claims the ranges by subscribing with them, paused:
+ * the broker accepts that only once no one else holds them, so the old owner's last changelog writes
+ * are durable by then. It then opens the group's changelog producers exclusively (fencing any
+ * zombie), restores the group's state while its other groups keep flowing, and only then starts
+ * fetching the group's records.
+ *
+ * <p>The consumers holding a set of key groups are a {@code Segment}. At start one segment holds every
+ * assigned group; later claims are one group each, so that key groups become ready one at a time.
+ */
+public final class KeyGroupOwner {
+    private static final Logger LOG = LoggerFactory.getLogger(KeyGroupOwner.class);
+    private static final int RESTORE_BUDGET = 5_000;
+    private static final long CLAIM_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final class Segment {
+        final BitSet groups;
+        final List<Input> inputs;
+        final long claimedNanos = System.nanoTime();
+        final BitSet unrestored;
+
+        Segment(BitSet groups, List<Input> inputs) {
+            this.groups = groups;
+            this.inputs = inputs;
+            this.unrestored = (BitSet) groups.clone();
+        }
+
+        boolean leaseLost() {
+            for (Input input : inputs) {
+                if (input.leaseLost()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void close() {
+            inputs.forEach(Input::close);
+        }
+    }
+
+    private final PulsarClient client;
+    private final PulsarAdmin admin;
+    private final KeyGroups keyGroups;
+    private final List<SourceSpec> ranged = new ArrayList<>();
+    private final List<Input> unranged = new ArrayList<>();
+    private final TaskCore core;
+    private final String subscription;
+    private final String instanceId;
+    private final OwnershipSettings settings;
+    private final PulsarChangelog changelog;
+    private final TaskState state;
+    private final TaskMetrics metrics;
+    private final Membership membership;
+    private final Map<String, long[]> received = new HashMap<>();
+    private final List<Segment> segments = new ArrayList<>();
+    private final List<Claim> claims = new ArrayList<>();
+    private final BitSet active = new BitSet();
+    private final BitSet restoring = new BitSet();
+    private final BitSet claiming = new BitSet();
+    private final RestoreQueue restores;
+    /** Warm copies of this instance's second choices, or null without standby replicas. */
+    private final StandbyCopies standbys;
+    private long seenVersion = -1;
+    private long nextClaimNanos;
+    private int consumerSequence;
+    private boolean ownsAll;
+    private List<Input> inputs = List.of();
+    /** Key groups found leaving by a reconcile, released once the task has committed. */
+    private final BitSet leaving = new BitSet();
+
+    /**
+     * @param sources the job's sources; forwards the forward topic of each, read through the same ranges
+     * @param changelog the job's changelogs, or null when no store is logged
+     */
+    public KeyGroupOwner(PulsarConnections connections, List<SourceSpec> sources, List<SourceSpec> forwards,
+                         TaskCore core, String subscription, String instanceId, OwnershipSettings settings,
+                         PulsarChangelog changelog, TaskMetrics metrics, Membership membership, KeyGroups keyGroups) {
+        this.client = connections.client();
+        this.admin = connections.admin();
+        this.keyGroups = keyGroups;
+        this.core = core;
+        this.subscription = subscription;
+        this.instanceId = instanceId;
+        this.settings = settings;
+        this.changelog = changelog;
+        this.state = core.state();
+        this.metrics = metrics;
+        this.membership = membership;
+        this.restores = new RestoreQueue(changelog, state);
+        this.standbys = changelog != null && settings.standbyReplicas() > 0
+                ? new StandbyCopies(changelog, state, metrics, keyGroups.count(), settings.standbyIntervalNanos())
+                : null;
+        for (SourceSpec source : sources) {
+            received.put(source.name(), new long[1]);
+            metrics.recordsIn(source.name(), String.join(",", source.topics()), received.get(source.name()), c -> c[0]);
+            if (source.subscriptionType() == SubscriptionType.Key_Shared) {
+                ranged.add(source);
+            }
+        }
+        // Records of a source's key groups that reached another instance arrive on its forward topic.
+        ranged.addAll(forwards);
+        for (SourceSpec source : sources) {
+            if (source.subscriptionType() != SubscriptionType.Key_Shared) {
+                unranged.add(subscribeUnranged(source));
+            }
+        }
+    }
+
+    private Input subscribeUnranged(SourceSpec source) {
+        Consumer<Object> consumer = InputSubscriptions.subscribe(client, admin, source, subscription,
+                instanceId + "-" + source.name(), List.of(), settings.receiverQueueSize());
+        return new Input(source, consumer, core.source(source.name()), received.get(source.name()), null);
+    }
+
+    /**
+     * At start: claims every assigned key group at once and restores them before returning, so that
+     * subscription errors surface to the caller. Groups whose ranges another instance still holds are
+     * left to {@link #tick()}.
+     */
+    public OwnershipChange start() {
+        seenVersion = membership.version();
+        BitSet target = membership.target();
+        updateStandby(target);
+        if (target.isEmpty()) {
+            return publish();
+        }
+        Claim claim = claim(target);
+        claim.await(settings.operationTimeout());
+        Throwable error = claim.error();
+        if (error != null) {
+            claim.close();
+            if (!InputSubscriptions.rangesTaken(error)) {
+                throw InputSubscriptions.explain(admin, claim.failedSource(), subscription, error);
+            }
+            LOG.info("Instance '{}': some of its key groups are still held by another instance; claiming them one by"
+                    + " one as they are released", instanceId);
+            claiming.or(target);
+            return publish();
+        }
+        claimed(claim);
+        OwnershipChange change = OwnershipChange.INPUTS;
+        while (!restores.isEmpty()) {
+            change = change.and(restoreStep(Integer.MAX_VALUE));
+        }
+        return change;
+    }
+
+    /** Whether the broker dropped any of the consumers holding this instance's key groups. */
+    public boolean anyLeaseLost() {
+        for (Segment segment : segments) {
+            if (segment.leaseLost()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One turn of the task's loop: follow assignment changes, complete claims, restore a little. */
+    public OwnershipChange tick() {
+        if (anyLeaseLost()) {
+            return leaseLost("the broker dropped the consumers holding some of its key groups (a pause or a lost"
+                    + " connection); another instance may have taken them");
+        }
+        OwnershipChange change = OwnershipChange.NONE;
+        long version = membership.version();
+        if (version != seenVersion && leaving.isEmpty()) {
+            seenVersion = version;
+            change = reconcile(membership.target());
+        }
+        if (!claims.isEmpty()) {
+            completeClaims();
+        }
+        if (!claiming.isEmpty() && System.nanoTime() >= nextClaimNanos) {
+            for (int group = claiming.nextSetBit(0); group >= 0; group = claiming.nextSetBit(group + 1)) {
+                BitSet one = new BitSet();
+                one.set(group);
+                claims.add(claim(one));
+            }
+            claiming.clear();
+            nextClaimNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
+        }
+        if (!restores.isEmpty()) {
+            change = change.and(restoreStep(RESTORE_BUDGET));
+        } else if (standbys != null) {
+            standbys.step(RESTORE_BUDGET);
+        }
+        return change;
+    }
+
+    /** Standby copies follow the assignment: of this instance's second choices, never of a key group it holds. */
+    private void updateStandby(BitSet held) {
+        if (standbys == null) {
+            return;
+        }
+        BitSet wanted = membership.standby();
+        wanted.andNot(held);
+        standbys.keep(wanted);
+    }
+
+    private OwnershipChange reconcile(BitSet target) {
+        BitSet held = held();
+        BitSet lost = (BitSet) held.clone();
+        lost.andNot(target);
+        BitSet gained = (BitSet) target.clone();
+        gained.andNot(held);
+        leaving.or(lost);
+        if (!gained.isEmpty()) {
+            LOG.info("Instance '{}' claims key groups {}{}", instanceId, gained, standbys == null ? ""
+                    : " (standby copies of " + countOf(gained, standbys.groups()) + " of them)");
+            claiming.or(gained);
+            nextClaimNanos = 0;
+        }
+        updateStandby(held());
+        return leaving.isEmpty() ? OwnershipChange.NONE : OwnershipChange.RELEASE;
+    }
+
+    private static int countOf(BitSet groups, BitSet in) {
+        BitSet both = (BitSet) groups.clone();
+        both.and(in);
+        return both.cardinality();
+    }
+
+    /** Every key group this instance holds or is trying to hold. */
+    private BitSet held() {
+        BitSet held = new BitSet();
+        held.or(active);
+        held.or(restoring);
+        held.or(claiming);
+        for (Claim claim : claims) {
+            held.or(claim.groups);
+        }
+        return held;
+    }
+
+    /**
+     * Lets go of the key groups a reconcile found leaving, once the task has committed what it did with
+     * them: their ranges and changelogs are free for the new owner.
+     */
+    public OwnershipChange release() {
+        BitSet lost = (BitSet) leaving.clone();
+        leaving.clear();
+        long began = System.nanoTime();
+        BitSet reopen = new BitSet();
+        for (Segment segment : new ArrayList<>(segments)) {
+            if (!segment.groups.intersects(lost)) {
+                continue;
+            }
+            segment.close();
+            segments.remove(segment);
+            BitSet keep = (BitSet) segment.groups.clone();
+            keep.andNot(lost);
+            if (segment.unrestored.isEmpty()) {
+                reopen.or(keep);
+            } else {
+                // Its restore starts over (reading again what was read is harmless: values are absolute).
+                claiming.or(keep);
+                restoring.andNot(keep);
+                restores.cancel(keep);
+            }
+        }
+        for (Claim claim : new ArrayList<>(claims)) {
+            if (claim.groups.intersects(lost)) {
+                claim.close();
+                claims.remove(claim);
+                BitSet keep = (BitSet) claim.groups.clone();
+                keep.andNot(lost);
+                claiming.or(keep);
+            }
+        }
+        restores.cancel(lost);
+        claiming.andNot(lost);
+        restoring.andNot(lost);
+        active.andNot(lost);
+        active.andNot(reopen);
+        state.disown(lost);
+        state.disown(reopen);
+        if (changelog != null) {
+            changelog.closeProducers(lost);
+        }
+        if (!reopen.isEmpty()) {
+            // Still ours and restored: held again at once, without a restore.
+            Claim claim = claim(reopen);
+            claim.await(settings.operationTimeout());
+            if (claim.error() == null) {
+                Segment segment = segment(claim);
+                segment.unrestored.clear();
+                activate(segment);
+            } else {
+                claim.close();
+                if (changelog != null) {
+                    changelog.closeProducers(reopen);
+                }
+                claiming.or(reopen);
+            }
+        }
+        metrics.handover("release").record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        LOG.info("Instance '{}' released key groups {} in {} ms", instanceId, lost,
+                (System.nanoTime() - began) / 1_000_000);
+        updateStandby(held());
+        return new OwnershipChange(false, false, true, true).and(publish());
+    }
+
+    /**
+     * The broker let go of this instance's consumers, so another instance may have run its key groups
+     * meanwhile: everything not committed is dropped, key groups with unconfirmed state changes are
+     * rebuilt in full, and all are claimed again (the others restore only what changed since).
+     */
+    public OwnershipChange leaseLost(String reason) {
+        metrics.leaseLost();
+        BitSet held = new BitSet();
+        held.or(active);
+        held.or(restoring);
+        LOG.warn("Instance '{}': {}; dropping uncommitted work and claiming key groups {} again", instanceId, reason,
+                held);
+        segments.forEach(Segment::close);
+        segments.clear();
+        claims.forEach(Claim::close);
+        for (Claim claim : claims) {
+            held.or(claim.groups);
+        }
+        claims.clear();
+        for (int i = 0; i < unranged.size(); i++) {
+            Input old = unranged.get(i);
+            old.close();
+            unranged.set(i, subscribeUnranged(old.source()));
+        }
+        held.or(leaving);
+        leaving.clear();
+        restores.cancel(held);
+        if (changelog != null) {
+            BitSet unflushed = changelog.unflushed();
+            unflushed.and(held);
+            for (int group = unflushed.nextSetBit(0); group >= 0; group = unflushed.nextSetBit(group + 1)) {
+                changelog.forget(group);
+            }
+            changelog.closeProducers(held);
+        }
+        state.discardCaches();
+        state.disown(held);
+        active.clear();
+        restoring.clear();
+        claiming.or(held);
+        claiming.and(membership.target());
+        nextClaimNanos = 0;
+        return new OwnershipChange(true, false, true, true).and(publish());
+    }
+
+    private Claim claim(BitSet groups) {
+        String suffix = "g" + groups.nextSetBit(0) + (groups.cardinality() > 1 ? "-" + (groups.length() - 1) : "")
+                + "-" + (++consumerSequence);
+        return new Claim(client, groups, ranged, subscription, instanceId + "-" + suffix, keyGroups.ranges(groups),
+                settings.receiverQueueSize());
+    }
+
+    private void completeClaims() {
+        for (Claim claim : new ArrayList<>(claims)) {
+            if (!claim.done()) {
+                continue;
+            }
+            claims.remove(claim);
+            Throwable error = claim.error();
+            if (error == null) {
+                claimed(claim);
+                continue;
+            }
+            claim.close();
+            claiming.or(claim.groups);
+            if (!InputSubscriptions.rangesTaken(error)) {
+                LOG.warn("Instance '{}' cannot claim key groups {} yet: {}", instanceId, claim.groups,
+                        PulsarErrors.reason(error));
+            }
+        }
+    }
+
+    /** The ranges are held: fence the changelogs and start restoring. */
+    private void claimed(Claim claim) {
+        Segment segment = segment(claim);
+        try {
+            if (changelog != null) {
+                changelog.openProducers(claim.groups);
+            }
+        } catch (JobStartException e) {
+            LOG.warn("Instance '{}': {}; trying again", instanceId, e.getMessage());
+            segment.close();
+            claiming.or(claim.groups);
+            return;
+        }
+        segments.add(segment);
+        restoring.or(claim.groups);
+        for (int group = claim.groups.nextSetBit(0); group >= 0; group = claim.groups.nextSetBit(group + 1)) {
+            state.openKeyGroup(group);
+            restores.add(group);
+        }
+    }
+
+    private Segment segment(Claim claim) {
+        List<Input> inputs = new ArrayList<>();
+        for (int i = 0; i < claim.specs.size(); i++) {
+            SourceSpec source = claim.specs.get(i);
+            inputs.add(new Input(source, claim.consumer(i), core.source(source.name()),
+                    received.get(source.name()), claim.groups));
+        }
+        return new Segment(claim.groups, inputs);
+    }
+
+    private OwnershipChange restoreStep(int budget) {
+        RestoreQueue.Restored done = restores.step(budget);
+        return done == null ? OwnershipChange.NONE : restored(done.group(), done.records(), done.nanos());
+    }
+
+    private OwnershipChange restored(int group, long records, long nanos) {
+        if (records > 0) {
+            LOG.info("Instance '{}' restored key group {}: {} changelog records in {} ms ({} records/s)", instanceId,
+                    group, records, nanos / 1_000_000, nanos == 0 ? 0 : records * 1_000_000_000L / nanos);
+        }
+        for (Segment segment : segments) {
+            if (segment.groups.get(group)) {
+                segment.unrestored.clear(group);
+                if (segment.unrestored.isEmpty()) {
+                    metrics.handover("claim").record(System.nanoTime() - segment.claimedNanos, TimeUnit.NANOSECONDS);
+                    return activate(segment);
+                }
+                return OwnershipChange.NONE;
+            }
+        }
+        return OwnershipChange.NONE;
+    }
+
+    private OwnershipChange activate(Segment segment) {
+        if (!segments.contains(segment)) {
+            segments.add(segment);
+        }
+        for (int group = segment.groups.nextSetBit(0); group >= 0; group = segment.groups.nextSetBit(group + 1)) {
+            state.own(group);
+        }
+        active.or(segment.groups);
+        restoring.andNot(segment.groups);
+        segment.inputs.forEach(Input::resume);
+        return publish();
+    }
+
+    private OwnershipChange publish() {
+        ownsAll = active.cardinality() == keyGroups.count();
+        List<Input> now = new ArrayList<>(unranged);
+        for (Segment segment : segments) {
+            if (segment.unrestored.isEmpty()) {
+                now.addAll(segment.inputs);
+            }
+        }
+        inputs = List.copyOf(now);
+        metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).set(active.cardinality());
+        metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).set(pending());
+        return OwnershipChange.INPUTS;
+    }
+
+    /** The inputs to poll: the consumers of every key group that runs here, and of sources without ranges. */
+    public List<Input> inputs() {
+        return inputs;
+    }
+
+    /** Whether a key group's records are processed here now. */
+    public boolean runs(int group) {
+        return ownsAll || active.get(group);
+    }
+
+    public boolean ownsAll() {
+        return ownsAll;
+    }
+
+    /** Key groups assigned here that are not processing yet. */
+    public int pending() {
+        return restoring.cardinality() + claiming.cardinality()
+                + claims.stream().mapToInt(c -> c.groups.cardinality()).sum();
+    }
+
+    /** Lets go of everything, after the task's last commit: the ranges are free for the others at once. */
+    public void close() {
+        segments.forEach(Segment::close);
+        segments.clear();
+        claims.forEach(Claim::close);
+        claims.clear();
+        unranged.forEach(Input::close);
+        restores.close();
+        if (standbys != null) {
+            standbys.close();
+        }
+    }
+}

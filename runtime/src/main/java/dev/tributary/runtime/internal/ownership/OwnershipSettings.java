@@ -1,0 +1,23 @@
+package dev.tributary.runtime.internal.ownership;
+
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.RuntimeOptions;
+import java.time.Duration;
+
+/**
+ * The settings key-group ownership runs by, read once from the job's configuration.
+ *
+ * @param operationTimeout how long a claim at start waits for the broker ({@code pulsar.operation.timeout})
+ * @param receiverQueueSize the consumers' {@code consumer.receiver.queue.size}
+ * @param standbyReplicas {@code standby.replicas}
+ * @param standbyIntervalNanos {@code standby.interval}
+ */
+public record OwnershipSettings(Duration operationTimeout, int receiverQueueSize, int standbyReplicas,
+                                long standbyIntervalNanos) {
+    /** Reads the settings from the job's configuration. */
+    public static OwnershipSettings from(Configuration config) {
+        return new OwnershipSettings(config.get(RuntimeOptions.OPERATION_TIMEOUT),
+                config.get(RuntimeOptions.RECEIVER_QUEUE_SIZE), config.get(RuntimeOptions.STANDBY_REPLICAS),
+                config.get(RuntimeOptions.STANDBY_INTERVAL).toNanos());
+    }
+}

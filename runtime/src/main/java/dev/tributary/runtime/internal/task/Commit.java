@@ -1,0 +1,187 @@
+package dev.tributary.runtime.internal.task;
+
+import dev.tributary.runtime.internal.changelog.PulsarChangelog;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.input.Input;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.output.OutputException;
+import dev.tributary.runtime.internal.output.OutputFailure;
+import dev.tributary.runtime.internal.output.PulsarRecordCollector;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.state.StateDirectory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commit protocol of one task, and the count of records it will acknowledge. A commit writes
+ * out the caches (their table updates become outputs), makes the changelogs durable (a fenced
+ * instance learns it here, before any of its held-back outputs leave), sends the outputs and waits
+ * for their receipts (refused writes go back to their records' failure path), waits for dead-letter
+ * and forward writes, and only then acknowledges the input done since the last commit. A crash
+ * anywhere before the acknowledgement delivers the input again. Checkpoints follow commits every
+ * {@code state.checkpoint.interval}.
+ */
+final class Commit {
+    private static final Logger LOG = LoggerFactory.getLogger(Commit.class);
+
+    /** How a commit ended. */
+    enum Outcome {
+        /** Everything done since the last commit is durable and acknowledged (or there was nothing). */
+        COMMITTED,
+        /** The changelog was fenced or cut off: another instance may run these key groups; nothing counts. */
+        LEASE_LOST
+    }
+
+    private final String task;
+    private final TaskCore core;
+    private final PulsarChangelog changelog;
+    private final StateDirectory stateDirectory;
+    private final PulsarRecordCollector collector;
+    private final SideWrites sideWrites;
+    private final Failures failures;
+    private final TaskMetrics metrics;
+    private final TaskSettings settings;
+    private final Failures.Outcomes outcomes;
+    private int uncommitted;
+    private long commits;
+    private long nextCheckpoint;
+    private String lostBecause;
+
+    /**
+     * @param changelog the task's changelogs, or null when no store is logged
+     * @param stateDirectory where checkpoints go, or null for a stateless topology
+     * @param outcomes what the task does with dead letters and forwards once they are written
+     */
+    Commit(String task, TaskCore core, PulsarChangelog changelog, StateDirectory stateDirectory,
+           PulsarRecordCollector collector, SideWrites sideWrites, Failures failures, TaskMetrics metrics,
+           TaskSettings settings, Failures.Outcomes outcomes) {
+        this.task = task;
+        this.core = core;
+        this.changelog = changelog;
+        this.stateDirectory = stateDirectory;
+        this.collector = collector;
+        this.sideWrites = sideWrites;
+        this.failures = failures;
+        this.metrics = metrics;
+        this.settings = settings;
+        this.outcomes = outcomes;
+        this.nextCheckpoint = System.nanoTime() + settings.checkpointIntervalNanos();
+    }
+
+    /** A record is done with and awaits this commit. */
+    void recordDone() {
+        uncommitted++;
+    }
+
+    /** A record reported done is not after all. */
+    void recordUndone() {
+        uncommitted--;
+    }
+
+    /** Records done since the last commit. */
+    int uncommitted() {
+        return uncommitted;
+    }
+
+    /** Commits that acknowledged input. */
+    long commits() {
+        return commits;
+    }
+
+    /** Why the last commit lost the lease. */
+    String lostBecause() {
+        return lostBecause;
+    }
+
+    /**
+     * Runs one commit. Punctuations can change state without input, so the flushes run even when
+     * nothing awaits acknowledgement.
+     *
+     * @param inputs the inputs whose done deliveries are acknowledged
+     * @param leaseLost whether the broker dropped consumers of this instance, which turns any changelog
+     *     failure into a lost lease rather than an error
+     */
+    Outcome run(List<Input> inputs, BooleanSupplier leaseLost) throws Exception {
+        long began = System.nanoTime();
+        core.flushState();
+        if (changelog != null) {
+            try {
+                changelog.flush();
+            } catch (OutputException e) {
+                if (!(e instanceof PulsarChangelog.FencedException) && !leaseLost.getAsBoolean()) {
+                    throw e;
+                }
+                lostBecause = e.getMessage();
+                return Outcome.LEASE_LOST;
+            }
+        }
+        List<OutputFailure> refused = collector.flushReportingFailures();
+        if (!refused.isEmpty()) {
+            failures.outputsRefused(refused);
+        }
+        sideWrites.await(System.nanoTime() + settings.sendTimeoutNanos());
+        sideWrites.collect(delivery -> {
+            metrics.dead(delivery.failure().node(), delivery.failure().kind().label);
+            outcomes.done(delivery);
+        }, outcomes::done);
+        if (uncommitted > 0) {
+            acknowledge(inputs);
+            metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        }
+        if (System.nanoTime() >= nextCheckpoint) {
+            checkpoint();
+        }
+        return Outcome.COMMITTED;
+    }
+
+    /** After a lost lease: nothing done since the last commit is acknowledged. */
+    void discard(List<Input> inputs) {
+        for (Input input : inputs) {
+            input.clearAcks();
+        }
+        uncommitted = 0;
+    }
+
+    private void acknowledge(List<Input> inputs) throws InterruptedException {
+        List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
+        long count = 0;
+        for (Input input : inputs) {
+            count += input.pendingAcks();
+        }
+        metrics.acked(count);
+        for (Input input : inputs) {
+            acks.add(input.commitAcks());
+        }
+        try {
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(settings.ackTimeoutMillis(),
+                    TimeUnit.MILLISECONDS);
+            commits++;
+        } catch (ExecutionException | TimeoutException e) {
+            // An acknowledgement that does not arrive means redelivery, never loss: the records are done.
+            metrics.ackFailed();
+            LOG.warn("Task {}: acknowledgements of a commit did not complete ({}); those records may be delivered"
+                    + " again", task, PulsarErrors.reason(e));
+        }
+        uncommitted = 0;
+    }
+
+    /** Local files are flushed and the changelog positions they reflect recorded, after a commit. */
+    void checkpoint() {
+        if (changelog != null && stateDirectory != null) {
+            changelog.checkpoint(core.state(), stateDirectory);
+        }
+        // Counted here, on the task's thread, because the stores are not safe to read from another.
+        core.state().approximateEntries().forEach((store, entries) ->
+                metrics.gauge(TaskMetrics.STATE_ENTRIES, "store", store).set(entries));
+        core.state().approximateBytes().forEach((store, bytes) ->
+                metrics.gauge(TaskMetrics.STATE_BYTES, "store", store).set(bytes));
+        nextCheckpoint = System.nanoTime() + settings.checkpointIntervalNanos();
+    }
+}

@@ -1,0 +1,385 @@
+package dev.tributary.runtime.internal.task;
+
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.internal.changelog.PulsarChangelog;
+import dev.tributary.runtime.internal.core.ProcessingException;
+import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.input.Input;
+import dev.tributary.runtime.internal.input.UndecodableRecordException;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.output.PulsarRecordCollector;
+import dev.tributary.runtime.internal.output.SinkUnavailableException;
+import dev.tributary.runtime.internal.ownership.KeyGroupOwner;
+import dev.tributary.runtime.internal.ownership.OwnershipChange;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.state.StateDirectory;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The loop of one processing thread: receive, process, retry what failed, and commit every interval
+ * or every N records (see {@link Commit}).
+ *
+ * <p>A record that fails blocks its key: it is retried with backoff while later records of that key
+ * wait behind it and other keys flow. A record that fails for good, does not decode, or whose output
+ * is refused follows its node's error policy ({@link Failures}). It is acknowledged only when that
+ * policy is carried out: once written to the dead-letter topic, or skipped.
+ */
+public final class StreamTask implements Runnable, Failures.Outcomes {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
+    private static final int DRAIN_LIMIT = 1000;
+
+    private final String name;
+    private List<Input> inputs = List.of();
+    private final KeyGroupOwner owner;
+    private final KeyGroups keyGroups;
+    private final Function<String, String> forwardTopics;
+    private final PulsarRecordCollector collector;
+    private final TaskCore core;
+    private final PulsarChangelog changelog;
+    private final SideWrites sideWrites;
+    private final Failures failures;
+    private final Commit commit;
+    private final TaskMetrics metrics;
+    private final TaskSettings settings;
+
+    private volatile boolean stopRequested;
+    private volatile boolean abortRequested;
+    private volatile Throwable failure;
+    /** Records done, counted on the task's thread and published at each commit for other threads. */
+    private long processedHere;
+    private volatile long processed;
+    private volatile long commits;
+    private volatile int pendingKeyGroups;
+
+    private long nextCommit;
+    private long nextDrain;
+    private int nextBlocking;
+    private Input lastFed;
+    private long sequence;
+    private boolean paused;
+
+    /**
+     * @param changelog the task's changelogs, or null when no store is logged
+     * @param stateDirectory where checkpoints go, or null for a stateless topology
+     * @param forwardTopics the forward topic of each source, by source name
+     * @param deadLetterTopic the job's one dead-letter topic, normalized, or null for one per input topic
+     */
+    public StreamTask(String name, KeyGroupOwner owner, PulsarRecordCollector collector, TaskCore core,
+                      PulsarChangelog changelog, StateDirectory stateDirectory, ErrorHandling errors,
+                      KeyGroups keyGroups, Function<String, String> forwardTopics, TaskMetrics metrics,
+                      TaskSettings settings, Producers producers, String applicationId, String deadLetterTopic) {
+        this.name = name;
+        this.owner = owner;
+        this.collector = collector;
+        this.core = core;
+        this.changelog = changelog;
+        this.metrics = metrics;
+        this.keyGroups = keyGroups;
+        this.forwardTopics = forwardTopics;
+        this.settings = settings;
+        this.sideWrites = new SideWrites(new DeadLetters(producers, applicationId, deadLetterTopic, metrics),
+                new Forwarder(producers, keyGroups, metrics, settings.maxBatchRecords()), errors);
+        this.failures = new Failures(errors, keyGroups, sideWrites, metrics, this);
+        this.commit = new Commit(name, core, changelog, stateDirectory, collector, sideWrites, failures, metrics,
+                settings, this);
+        collector.stopping(() -> stopRequested || abortRequested);
+    }
+
+    /** Claims and restores the assigned key groups before the loop starts; errors surface to the caller. */
+    public void start() throws Exception {
+        apply(owner.start());
+    }
+
+    /** Key groups assigned here that are not processing yet (being claimed or restored). */
+    public int pendingKeyGroups() {
+        return pendingKeyGroups;
+    }
+
+    @Override
+    public void run() {
+        nextCommit = System.nanoTime() + settings.commitIntervalNanos();
+        try {
+            while (!stopRequested && !abortRequested) {
+                apply(owner.tick());
+                pendingKeyGroups = owner.pending();
+                retryDue();
+                poll();
+                core.wallClock(System.currentTimeMillis());
+                if (commit.uncommitted() >= settings.commitMaxRecords() || System.nanoTime() >= nextCommit) {
+                    commit();
+                } else if (System.nanoTime() >= nextDrain) {
+                    // Key-group batches that did not fill within the linger leave without waiting for the commit.
+                    collector.drainHeld();
+                    nextDrain = System.nanoTime() + settings.lingerNanos();
+                }
+            }
+            if (!abortRequested) {
+                try {
+                    commit();
+                } catch (SinkUnavailableException e) {
+                    // Not a failure of the job: the input stays unacknowledged for the next run.
+                    LOG.warn("Task {}: {}", name, e.getMessage());
+                }
+                commit.checkpoint();
+                owner.close();
+                if (!failures.isEmpty() || sideWrites.waiting() > 0) {
+                    LOG.info("Task {} leaves {} record(s) of {} failing key(s) and {} unwritten dead letter(s)"
+                            + " unacknowledged; they are delivered again on restart", name, failures.waiting(),
+                            failures.blockedKeys(), sideWrites.waiting());
+                }
+                LOG.info("Task {} stopped after {} records and {} commits", name, processedHere, commits);
+            }
+        } catch (SinkUnavailableException e) {
+            // Asked to stop while a sink's target was down: its records stay unacknowledged for the next run.
+            LOG.warn("Task {}: {}", name, e.getMessage());
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("Task {} failed; input processed since the last commit is not acknowledged and will be"
+                    + " delivered again: {}", name, t.getMessage());
+        } finally {
+            processed = processedHere;
+            owner.close();
+            collector.close();
+            sideWrites.close();
+            if (changelog != null) {
+                changelog.close();
+            }
+            core.close();
+        }
+    }
+
+    /** Carries out what a change of ownership asks of the task, in order. */
+    private void apply(OwnershipChange change) throws Exception {
+        if (change.uncommittedLost()) {
+            discardUncommitted();
+        }
+        if (change.releasePending()) {
+            // The key groups leave only once what was done with them is committed.
+            commit();
+            apply(owner.release());
+            return;
+        }
+        if (change.inputsClosed()) {
+            dropClosed();
+        }
+        if (change.inputsChanged()) {
+            inputs = owner.inputs();
+            if (paused) {
+                inputs.forEach(Input::pause);
+            }
+            lastFed = null;
+        }
+    }
+
+    private void poll() throws PulsarClientException {
+        int received = 0;
+        for (Input input : inputs) {
+            received += drain(input);
+        }
+        if (received == 0 && inputs.isEmpty()) {
+            // Nothing owned yet (key groups being claimed or restored, or more instances than key groups).
+            LockSupport.parkNanos(2_000_000);
+        } else if (received == 0) {
+            // Nothing waiting: held-back outputs leave now rather than at the commit, which keeps latency low
+            // at moderate rates (at full load the input is never idle and batches stay whole).
+            collector.drainHeld();
+            // Nothing waiting anywhere: block for a short while on the input that last had records (most
+            // inputs, such as forward topics, are idle nearly always), else on each in turn, but no later
+            // than the next commit or retry.
+            Input input = lastFed != null && !lastFed.isClosed() ? lastFed : inputs.get(nextBlocking++ % inputs.size());
+            long until = Math.min(nextCommit, failures.nextDueNanos());
+            long waitMillis = Math.max(1, Math.min(inputs.size() == 1 ? 100 : 5, (until - System.nanoTime()) / 1_000_000));
+            Message<Object> message = input.receive((int) waitMillis);
+            if (message != null) {
+                handle(input, message);
+                drain(input);
+            }
+        }
+    }
+
+    private int drain(Input input) throws PulsarClientException {
+        int count = 0;
+        Message<Object> message;
+        while (count < DRAIN_LIMIT && !stopRequested && !input.isClosed() && (message = input.receive(0)) != null) {
+            handle(input, message);
+            count++;
+        }
+        if (count > 0) {
+            lastFed = input;
+        }
+        return count;
+    }
+
+    private void handle(Input input, Message<Object> message) {
+        Delivery delivery = new Delivery(input, message, ++sequence);
+        if (!owner.ownsAll() && misrouted(delivery)) {
+            return;
+        }
+        if (failures.holdIfBlocked(delivery)) {
+            updatePause();
+            return;
+        }
+        if (!attempt(delivery)) {
+            failures.block(delivery);
+        }
+    }
+
+    /**
+     * A record of a key group that does not run here is forwarded to its owner, unless it cannot be
+     * decoded (no owner could process it: it goes to the error policy here).
+     *
+     * @return true if the record was taken care of
+     */
+    private boolean misrouted(Delivery delivery) {
+        Message<Object> message = delivery.message;
+        byte[] routing = message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
+        if (routing == null || owner.runs(keyGroups.ofKeyBytes(routing))) {
+            return false;
+        }
+        try {
+            delivery.input.decode(message);
+        } catch (UndecodableRecordException e) {
+            return false;
+        }
+        sideWrites.forward(delivery, forwardTopics.apply(delivery.input.source().name()), routing);
+        return true;
+    }
+
+    /**
+     * Decodes and processes a delivery once.
+     *
+     * @return true if the key may move on (the record is done, skipped or on its way to the dead-letter
+     *     topic), false if it waits for a retry
+     */
+    private boolean attempt(Delivery delivery) {
+        delivery.attempt();
+        Input input = delivery.input;
+        Record record;
+        try {
+            record = input.decode(delivery.message);
+        } catch (UndecodableRecordException e) {
+            return failures.settle(delivery, new Delivery.Failure(Delivery.Kind.UNDECODABLE, input.source().name(), e,
+                    false));
+        }
+        collector.origin(delivery);
+        try {
+            core.process(input.processor(), record);
+        } catch (ProcessingException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            Delivery.Kind kind = cause instanceof ProcessingException.InvalidRecordException ? Delivery.Kind.INVALID
+                    : cause instanceof JobStartException ? Delivery.Kind.OUTPUT : Delivery.Kind.PROCESSING;
+            return failures.failed(delivery, new Delivery.Failure(kind, e.node(), cause, e.retriable()));
+        } finally {
+            collector.origin(null);
+        }
+        done(delivery);
+        return true;
+    }
+
+    @Override
+    public void done(Delivery delivery) {
+        delivery.done();
+        if (!delivery.input.resolved(delivery.message)) {
+            return;
+        }
+        commit.recordDone();
+        if ((++processedHere & 15) == 0) {
+            metrics.latency(System.currentTimeMillis() - delivery.message.getPublishTime());
+        }
+    }
+
+    @Override
+    public void undone(Delivery delivery) {
+        delivery.input.withdraw(delivery.message);
+        commit.recordUndone();
+        processedHere--;
+    }
+
+    /** Retries the keys whose wait is over, and side writes whose backoff is over. */
+    private void retryDue() {
+        long now = System.nanoTime();
+        failures.retryDue(now, this::attempt);
+        sideWrites.retryDue(now, this::misrouted, delivery -> {
+            // Its key group runs here by now.
+            if (!failures.holdIfBlocked(delivery) && !attempt(delivery)) {
+                failures.block(delivery);
+            }
+        });
+        updatePause();
+    }
+
+    /** Past the held-record limit of a key group, stop fetching until retries release records. */
+    private void updatePause() {
+        boolean over = failures.overLimit();
+        if (over && !paused) {
+            paused = true;
+            metrics.inputPaused();
+            LOG.warn("Task {}: a key group holds {} or more records behind failing keys"
+                    + " (errors.retry.max-held-per-key-group); pausing input until retries release them", name,
+                    failures.maxHeldPerKeyGroup());
+            inputs.forEach(Input::pause);
+        } else if (!over && paused) {
+            paused = false;
+            LOG.info("Task {}: held records below the limit again; resuming input", name);
+            inputs.forEach(Input::resume);
+        }
+        metrics.held(failures.waiting());
+    }
+
+    private void commit() throws Exception {
+        if (commit.run(inputs, owner::anyLeaseLost) == Commit.Outcome.LEASE_LOST) {
+            // Fenced, or cut off while the broker gave our key groups away: nothing of this commit counts.
+            apply(owner.leaseLost(commit.lostBecause()));
+        }
+        commits = commit.commits();
+        processed = processedHere;
+        nextCommit = System.nanoTime() + settings.commitIntervalNanos();
+    }
+
+    /** After a lost lease: nothing done since the last commit is written or acknowledged. */
+    private void discardUncommitted() {
+        core.state().discardCaches();
+        collector.discard();
+        sideWrites.discard();
+        failures.clear();
+        commit.discard(inputs);
+        updatePause();
+    }
+
+    /** After consumers closed: their undone deliveries come again to whoever holds the ranges next. */
+    private void dropClosed() {
+        failures.removeIf(delivery -> delivery.input.isClosed());
+        sideWrites.removeIf(delivery -> delivery.input.isClosed());
+        updatePause();
+    }
+
+    /** Finish the records in hand, commit, and stop. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Stop at once without committing, as a crash would: the uncommitted input will be re-delivered. */
+    public void abort() {
+        abortRequested = true;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public long processed() {
+        return processed;
+    }
+
+    public long commits() {
+        return commits;
+    }
+}

@@ -1,0 +1,29 @@
+package dev.tributary.runtime.internal.task;
+
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.RuntimeOptions;
+
+/**
+ * The settings a task's loop and commits run by, read once from the job's configuration.
+ *
+ * @param commitIntervalNanos {@code commit.interval}
+ * @param commitMaxRecords {@code commit.max.records}
+ * @param checkpointIntervalNanos {@code state.checkpoint.interval}
+ * @param ackTimeoutMillis how long a commit waits for its acknowledgements ({@code pulsar.operation.timeout})
+ * @param sendTimeoutNanos how long a commit waits for side writes ({@code producer.send.timeout})
+ * @param lingerNanos how long key-group batches wait to fill before they leave ({@code producer.batch.linger})
+ * @param maxBatchRecords {@code producer.batch.max.records}
+ */
+public record TaskSettings(long commitIntervalNanos, int commitMaxRecords, long checkpointIntervalNanos,
+                           long ackTimeoutMillis, long sendTimeoutNanos, long lingerNanos, int maxBatchRecords) {
+    /** Reads the task's settings from the job's configuration. */
+    public static TaskSettings from(Configuration config) {
+        return new TaskSettings(config.get(RuntimeOptions.COMMIT_INTERVAL).toNanos(),
+                config.get(RuntimeOptions.COMMIT_MAX_RECORDS),
+                config.get(RuntimeOptions.CHECKPOINT_INTERVAL).toNanos(),
+                config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis(),
+                config.get(RuntimeOptions.SEND_TIMEOUT).toNanos(),
+                config.get(RuntimeOptions.BATCH_LINGER).toNanos(),
+                config.get(RuntimeOptions.BATCH_MAX_RECORDS));
+    }
+}
