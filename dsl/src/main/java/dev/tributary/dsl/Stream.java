@@ -335,7 +335,10 @@ public interface Stream<K, V> {
     <KR> GroupedStream<KR, V> groupBy(KeyValueMapper<? super K, ? super V, KR> selector, Grouped<KR, V> grouped);
 
     /**
-     * Runs a custom processor on each record.
+     * Runs a custom processor on each record. A processor with stores after an operation that may have
+     * changed the key ({@code selectKey}, {@code map}, {@code flatMap}) reads its records through a
+     * repartition topic keyed by the new key, as {@code groupBy} does, so that its stores hold only keys of
+     * the key groups this instance owns.
      *
      * @param supplier creates one processor per task
      * @param storeNames the stores the processor uses, added with {@link StreamBuilder#addStateStore}

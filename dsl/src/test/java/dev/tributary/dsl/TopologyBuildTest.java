@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.dsl.plan.BranchNode;
 import dev.tributary.dsl.plan.FilterNode;
 import dev.tributary.dsl.plan.MergeNode;
+import dev.tributary.dsl.plan.ProcessNode;
+import dev.tributary.dsl.plan.RepartitionNode;
+import dev.tributary.dsl.state.Materialized;
 import dev.tributary.dsl.plan.PlanNode;
 import dev.tributary.dsl.plan.SinkNode;
 import dev.tributary.dsl.plan.SourceNode;
@@ -163,5 +166,48 @@ class TopologyBuildTest {
         assertEquals("source-0", topology.nodes().get(0).name());
         assertEquals("x", topology.nodes().get(1).name());
         assertThrows(IllegalArgumentException.class, () -> base.withSubscriptionType(SubscriptionType.Shared));
+    }
+
+    private static StreamBuilder withTotals() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.addStateStore(Materialized.<String, Long>as("totals").withKeySchema(Schema.STRING)
+                .withValueSchema(Schema.INT64));
+        return builder;
+    }
+
+    private static <N extends PlanNode> N only(Topology topology, Class<N> type) {
+        List<N> found = topology.nodes().stream().filter(type::isInstance).map(type::cast).toList();
+        assertEquals(1, found.size(), topology.describe());
+        return found.get(0);
+    }
+
+    @Test
+    void aProcessorWithStoresAfterAKeyChangeReadsThroughARepartitionTopic() {
+        StreamBuilder builder = withTotals();
+        builder.stream("in", Schema.STRING).selectKey((k, v) -> v, Named.as("by-value")).withKeySchema(Schema.STRING)
+                .process(() -> record -> { }, Named.as("totals"), "totals");
+        Topology topology = builder.build();
+        RepartitionNode repartition = only(topology, RepartitionNode.class);
+        assertEquals(List.of("by-value"), repartition.parents());
+        assertEquals(List.of(repartition.name()), only(topology, ProcessNode.class).parents());
+    }
+
+    @Test
+    void aProcessorWithoutStoresOrWithoutAKeyChangeIsNotRepartitioned() {
+        StreamBuilder builder = withTotals();
+        builder.stream("a", Schema.STRING).selectKey((k, v) -> v).process(() -> record -> { });
+        builder.stream("b", Schema.STRING).process(() -> record -> { }, "totals");
+        assertTrue(builder.build().nodes().stream().noneMatch(RepartitionNode.class::isInstance));
+    }
+
+    @Test
+    void aProcessorWithStoresAfterAKeyTypeChangeNeedsTheKeySchema() {
+        StreamBuilder builder = withTotals();
+        Stream<Integer, String> rekeyed = builder.stream("in", Schema.STRING).map((k, v) -> KeyValue.pair(v.length(), v));
+        TopologyException e = assertThrows(TopologyException.class,
+                () -> rekeyed.process(() -> record -> { }, Named.as("totals"), "totals"));
+        assertTrue(e.getMessage().contains("process node 'totals'") && e.getMessage().contains("withKeySchema"),
+                e.getMessage());
+        rekeyed.withKeySchema(Schema.INT32).withValueSchema(Schema.STRING).process(() -> record -> { }, "totals");
     }
 }

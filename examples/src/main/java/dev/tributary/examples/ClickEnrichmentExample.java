@@ -1,5 +1,6 @@
 package dev.tributary.examples;
 
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.clicks.Click;
 import dev.tributary.examples.clicks.ClickEnrichment;
@@ -40,12 +41,12 @@ final class ClickEnrichmentExample implements ExampleJob {
     }
 
     @Override
-    public Topology topology(String input, String output, LauncherArgs args) {
+    public Topology topology(String input, String output, CommandLine args) {
         return ClickEnrichment.topology(input, output);
     }
 
     @Override
-    public int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception {
+    public int feed(PulsarClient client, String input, int records, CommandLine args) throws Exception {
         Random random = new Random(42);
         try (Producer<Click> producer = client.newProducer(Schema.JSON(Click.class)).topic(input)
                 .blockIfQueueFull(true).create()) {
@@ -61,7 +62,7 @@ final class ClickEnrichmentExample implements ExampleJob {
     }
 
     @Override
-    public Schema<?> outputSchema(LauncherArgs args) {
+    public Schema<?> outputSchema(CommandLine args) {
         return Schema.AVRO(EnrichedClick.class);
     }
 

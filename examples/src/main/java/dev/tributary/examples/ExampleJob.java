@@ -1,5 +1,6 @@
 package dev.tributary.examples;
 
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
@@ -14,13 +15,13 @@ interface ExampleJob {
 
     String defaultOutput();
 
-    Topology topology(String input, String output, LauncherArgs args);
+    Topology topology(String input, String output, CommandLine args);
 
     /** Publishes sample input for the demo; returns how many records it published. */
-    int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception;
+    int feed(PulsarClient client, String input, int records, CommandLine args) throws Exception;
 
     /** How to read the output topic for the demo's summary. */
-    Schema<?> outputSchema(LauncherArgs args);
+    Schema<?> outputSchema(CommandLine args);
 
     /** A line summarizing the demo's outputs, printed after the samples. */
     String summarize(java.util.List<? extends org.apache.pulsar.client.api.Message<?>> outputs, int inputs);

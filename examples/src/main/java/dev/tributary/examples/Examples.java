@@ -1,8 +1,11 @@
 package dev.tributary.examples;
 
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.config.ConfigException;
+import dev.tributary.dsl.config.ConfigLoader;
+import dev.tributary.dsl.config.ConfigOption;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.DeadLetterReplay;
 import dev.tributary.runtime.JobRunner;
@@ -31,7 +34,8 @@ import org.apache.pulsar.client.api.SubscriptionType;
  * Runs the example jobs.
  *
  * <pre>
- * java -jar tributary-examples.jar &lt;example&gt; [--service-url URL] [--admin-url URL] [--input T] [--output T]
+ * java -jar tributary-examples.jar &lt;example&gt; [--config FILE] [--set key=value ...]
+ *                                 [--service-url URL] [--admin-url URL] [--input T] [--output T]
  *                                 [--application-id ID] [--value-schema SPEC] [--records N]
  *                                 [--replay-from TIME] [--key-groups N] [--state-dir DIR]
  *                                 [--error-policy dead-letter|skip|fail] [--dead-letter-topic T]
@@ -40,7 +44,12 @@ import org.apache.pulsar.client.api.SubscriptionType;
  *                                 [--kinds processing,undecodable,invalid,output] [--subscription NAME]
  * </pre>
  *
- * <p>Without {@code --service-url} it starts an embedded broker, feeds sample data, runs the job,
+ * <p>Job settings come as for every job jar (see {@code JobLauncher}): a properties file, {@code TRIBUTARY_*}
+ * environment variables and {@code --set} flags, later ones winning, with the example's own options on
+ * top; so two instances of an example share its work with their own {@code TRIBUTARY_INSTANCE_ID} and
+ * {@code TRIBUTARY_HTTP_PORT}. Against a broker, the job serves /metrics and /health ({@code http.port}, 9400).
+ *
+ * <p>Without {@code --service-url} (or {@code pulsar.service.url}) it starts an embedded broker, feeds sample data, runs the job,
  * prints what came out and exits. With it, the job runs against that broker until SIGTERM or
  * SIGINT, on which it finishes the records in hand, commits and exits 0.
  *
@@ -66,12 +75,19 @@ public final class Examples {
         }
     }
 
+    /** The examples' own options, on top of the job settings every launcher takes (see {@link CommandLine}). */
+    static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
+            "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
+            "kinds", "subscription");
+
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> environment;
 
-    Examples(PrintStream out, PrintStream err) {
+    Examples(PrintStream out, PrintStream err, Map<String, String> environment) {
         this.out = out;
         this.err = err;
+        this.environment = environment;
     }
 
     /**
@@ -83,27 +99,27 @@ public final class Examples {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "tributary-examples-log4j2.xml");
         }
-        System.exit(new Examples(System.out, System.err).run(args));
+        System.exit(new Examples(System.out, System.err, System.getenv()).run(args));
     }
 
     int run(String[] args) {
-        LauncherArgs parsed;
+        CommandLine parsed;
         try {
-            parsed = LauncherArgs.parse(args);
-        } catch (LauncherArgs.UsageException e) {
+            parsed = CommandLine.parse(args, true, OPTIONS, List.of());
+        } catch (CommandLine.UsageException e) {
             return usage(e.getMessage());
         }
         if (parsed.has("help")) {
             out.println(help());
             return OK;
         }
-        if (parsed.example == null) {
+        if (parsed.command() == null) {
             return usage("name an example to run");
         }
-        if (parsed.example.equals(REPLAY)) {
+        if (parsed.command().equals(REPLAY)) {
             return replayDeadLetters(parsed);
         }
-        if (parsed.example.equals(HttpToPostgresDemo.NAME)) {
+        if (parsed.command().equals(HttpToPostgresDemo.NAME)) {
             try {
                 return new HttpToPostgresDemo(out, err).run(parsed);
             } catch (Exception e) {
@@ -111,12 +127,14 @@ public final class Examples {
                 return FAILED;
             }
         }
-        ExampleJob job = JOBS.get(parsed.example);
+        ExampleJob job = JOBS.get(parsed.command());
         if (job == null) {
-            return usage("unknown example '" + parsed.example + "'");
+            return usage("unknown example '" + parsed.command() + "'");
         }
         try {
-            return parsed.has("service-url") ? runAgainstBroker(job, parsed) : runDemo(job, parsed);
+            Configuration settings = config(job, parsed);
+            return settings.contains(RuntimeOptions.SERVICE_URL) ? runAgainstBroker(job, parsed, settings)
+                    : runDemo(job, parsed, settings);
         } catch (ConfigException | TopologyException e) {
             err.println("error: " + e.getMessage());
             return INVALID;
@@ -133,7 +151,7 @@ public final class Examples {
         }
     }
 
-    private int replayDeadLetters(LauncherArgs args) {
+    private int replayDeadLetters(CommandLine args) {
         if (!args.has("service-url") || !args.has("dead-letter-topic")) {
             return usage(REPLAY + " needs --service-url and --dead-letter-topic");
         }
@@ -160,7 +178,8 @@ public final class Examples {
     }
 
     private static String help() {
-        StringBuilder text = new StringBuilder("usage: java -jar tributary-examples.jar <example> [--service-url URL]"
+        StringBuilder text = new StringBuilder("usage: java -jar tributary-examples.jar <example> "
+                + CommandLine.SETTINGS_USAGE + " [--service-url URL]"
                 + " [--admin-url URL] [--input TOPIC] [--output TOPIC] [--application-id ID] [--value-schema SPEC]"
                 + " [--records N] [--replay-from TIME] [--key-groups N] [--state-dir DIR]\nexamples:");
         JOBS.values().forEach(job -> text.append("\n  ").append(job.name()).append(": ").append(job.description()));
@@ -171,46 +190,54 @@ public final class Examples {
                 + " [--subscription NAME]:\n  puts dead-lettered records back on the topics they came from"
                 + " (see docs/GUARANTEES.md)");
         text.append("\n\n--error-policy dead-letter|skip|fail sets the job's error policy");
+        text.append("\njob settings (docs/CONFIGURATION.md) come from --config FILE, TRIBUTARY_<KEY> environment variables"
+                + " and --set key=value, with the options above on top");
         return text.toString();
     }
 
-    private Configuration config(ExampleJob job, LauncherArgs args, String serviceUrl, String adminUrl) {
+    /**
+     * The job's settings: the example's defaults, then the settings every launcher takes (file,
+     * {@code TRIBUTARY_*} environment, {@code --set}), then the example's own options on top.
+     *
+     */
+    private Configuration config(ExampleJob job, CommandLine args) {
+        ConfigLoader.Loaded loaded = args.settings(RuntimeOptions.all(), environment);
+        loaded.warnings().forEach(warning -> err.println("warning: " + warning));
         Configuration config = Configuration.empty()
-                .with(RuntimeOptions.APPLICATION_ID.key(), args.get("application-id", "tributary-" + job.name()))
-                .with(RuntimeOptions.SERVICE_URL.key(), serviceUrl);
-        if (adminUrl != null) {
-            config = config.with(RuntimeOptions.ADMIN_URL.key(), adminUrl);
-        }
-        if (args.has("replay-from")) {
-            config = config.with(RuntimeOptions.REPLAY_FROM.key(), args.get("replay-from", null));
-        }
-        if (args.has("state-dir")) {
-            config = config.with(RuntimeOptions.STATE_DIR.key(), args.get("state-dir", null));
-        }
-        if (args.has("error-policy")) {
-            config = config.with(RuntimeOptions.ERROR_POLICY.key(), args.get("error-policy", null));
-        }
-        if (args.has("dead-letter-topic")) {
-            config = config.with(RuntimeOptions.DEAD_LETTER_TOPIC.key(), args.get("dead-letter-topic", null));
-        }
-        if (args.has("key-groups")) {
-            config = config.with(RuntimeOptions.KEY_GROUPS.key(), args.get("key-groups", null));
+                .with(RuntimeOptions.APPLICATION_ID.key(), "tributary-" + job.name())
+                .withAll(loaded.configuration());
+        Map<String, ConfigOption<?>> byOption = new LinkedHashMap<>();
+        byOption.put("application-id", RuntimeOptions.APPLICATION_ID);
+        byOption.put("service-url", RuntimeOptions.SERVICE_URL);
+        byOption.put("admin-url", RuntimeOptions.ADMIN_URL);
+        byOption.put("replay-from", RuntimeOptions.REPLAY_FROM);
+        byOption.put("state-dir", RuntimeOptions.STATE_DIR);
+        byOption.put("error-policy", RuntimeOptions.ERROR_POLICY);
+        byOption.put("dead-letter-topic", RuntimeOptions.DEAD_LETTER_TOPIC);
+        byOption.put("key-groups", RuntimeOptions.KEY_GROUPS);
+        for (Map.Entry<String, ConfigOption<?>> option : byOption.entrySet()) {
+            if (args.has(option.getKey())) {
+                config = config.with(option.getValue().key(), args.get(option.getKey(), null));
+            }
         }
         return config;
     }
 
-    private int runAgainstBroker(ExampleJob job, LauncherArgs args) throws InterruptedException {
+    private int runAgainstBroker(ExampleJob job, CommandLine args, Configuration config) throws InterruptedException {
         String input = args.get("input", job.defaultInput());
         String output = args.get("output", job.defaultOutput());
         Topology topology = job.topology(input, output, args);
-        Configuration config = config(job, args, args.get("service-url", null), args.get("admin-url", null));
+        if (!config.contains(RuntimeOptions.HTTP_ENABLED)) {
+            // As with the job launcher, a job run against a broker serves /metrics and /health.
+            config = config.with(RuntimeOptions.HTTP_ENABLED.key(), "true");
+        }
         JobRunner runner = new JobRunner(topology, config);
         out.println(topology.describe());
         runner.start();
         return JobLauncher.awaitStop(runner, err);
     }
 
-    private int runDemo(ExampleJob job, LauncherArgs args) throws Exception {
+    private int runDemo(ExampleJob job, CommandLine args, Configuration config) throws Exception {
         int records = Integer.parseInt(args.get("records", "2000"));
         String input = args.get("input", job.defaultInput());
         String output = args.get("output", job.defaultOutput());
@@ -225,7 +252,9 @@ public final class Examples {
             try (Consumer<?> reader = client.newConsumer(job.outputSchema(args)).topic(output)
                     .subscriptionName("demo-reader").subscriptionType(SubscriptionType.Exclusive)
                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
-                 JobRunner runner = new JobRunner(topology, config(job, args, pulsar.serviceUrl(), pulsar.httpUrl())
+                 JobRunner runner = new JobRunner(topology, config
+                         .with(RuntimeOptions.SERVICE_URL.key(), pulsar.serviceUrl())
+                         .with(RuntimeOptions.ADMIN_URL.key(), pulsar.httpUrl())
                          .with(RuntimeOptions.STATE_DIR.key(), pulsar.dataDirectory().resolve("job-state").toString()))) {
                 long started = System.nanoTime();
                 runner.start();

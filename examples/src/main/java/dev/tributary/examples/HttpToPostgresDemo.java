@@ -1,5 +1,6 @@
 package dev.tributary.examples;
 
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.connect.http.HttpIngestSource;
 import dev.tributary.connect.jdbc.JdbcUpsertSink;
 import dev.tributary.dsl.Topology;
@@ -45,7 +46,7 @@ final class HttpToPostgresDemo {
         this.err = err;
     }
 
-    int run(LauncherArgs args) throws Exception {
+    int run(CommandLine args) throws Exception {
         int orders = Integer.parseInt(args.get("records", "2000"));
         out.println("Starting an embedded Pulsar broker and an embedded PostgreSQL...");
         try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().build().start();

@@ -1,5 +1,6 @@
 package dev.tributary.examples;
 
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.rebatch.Rebatch;
 import dev.tributary.runtime.SchemaSpecs;
@@ -34,12 +35,12 @@ final class RebatchExample implements ExampleJob {
     }
 
     @Override
-    public Topology topology(String input, String output, LauncherArgs args) {
+    public Topology topology(String input, String output, CommandLine args) {
         return Rebatch.topology(input, output, outputSchema(args));
     }
 
     @Override
-    public int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception {
+    public int feed(PulsarClient client, String input, int records, CommandLine args) throws Exception {
         // Pulsar's default batcher: batches mix keys, which is what this job repairs.
         try (Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input)
                 .blockIfQueueFull(true).create()) {
@@ -53,7 +54,7 @@ final class RebatchExample implements ExampleJob {
     }
 
     @Override
-    public Schema<?> outputSchema(LauncherArgs args) {
+    public Schema<?> outputSchema(CommandLine args) {
         return SchemaSpecs.parse("--value-schema", args.get("value-schema", "bytes"));
     }
 

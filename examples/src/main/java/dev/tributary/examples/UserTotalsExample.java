@@ -1,5 +1,6 @@
 package dev.tributary.examples;
 
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.totals.Purchase;
 import dev.tributary.examples.totals.UserTotal;
@@ -37,12 +38,12 @@ final class UserTotalsExample implements ExampleJob {
     }
 
     @Override
-    public Topology topology(String input, String output, LauncherArgs args) {
+    public Topology topology(String input, String output, CommandLine args) {
         return UserTotals.topology(input, output);
     }
 
     @Override
-    public int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception {
+    public int feed(PulsarClient client, String input, int records, CommandLine args) throws Exception {
         Random random = new Random(11);
         String[] items = {"book", "lamp", "mug", "chair", "pen"};
         expectedPurchases.clear();
@@ -60,7 +61,7 @@ final class UserTotalsExample implements ExampleJob {
     }
 
     @Override
-    public Schema<?> outputSchema(LauncherArgs args) {
+    public Schema<?> outputSchema(CommandLine args) {
         return Schema.AVRO(UserTotal.class);
     }
 

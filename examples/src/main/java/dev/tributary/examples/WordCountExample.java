@@ -1,5 +1,6 @@
 package dev.tributary.examples;
 
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.wordcount.WordCount;
 import java.util.HashMap;
@@ -43,12 +44,12 @@ final class WordCountExample implements ExampleJob {
     }
 
     @Override
-    public Topology topology(String input, String output, LauncherArgs args) {
+    public Topology topology(String input, String output, CommandLine args) {
         return WordCount.topology(input, output);
     }
 
     @Override
-    public int feed(PulsarClient client, String input, int records, LauncherArgs args) throws Exception {
+    public int feed(PulsarClient client, String input, int records, CommandLine args) throws Exception {
         Random random = new Random(7);
         expected.clear();
         try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input)
@@ -64,7 +65,7 @@ final class WordCountExample implements ExampleJob {
     }
 
     @Override
-    public Schema<?> outputSchema(LauncherArgs args) {
+    public Schema<?> outputSchema(CommandLine args) {
         return Schema.INT64;
     }
 

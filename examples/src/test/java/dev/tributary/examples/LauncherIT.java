@@ -8,12 +8,21 @@ import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
 import dev.tributary.testkit.pulsar.Sends;
+import dev.tributary.testkit.pulsar.TestTopics;
+import dev.tributary.examples.wordcount.WordCount;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Producer;
@@ -44,6 +53,10 @@ class LauncherIT {
     }
 
     private Launched start(String... args) throws Exception {
+        return start(Map.of(), args);
+    }
+
+    private Launched start(Map<String, String> environment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "--add-opens", "java.base/jdk.internal.platform=ALL-UNNAMED",
@@ -53,8 +66,9 @@ class LauncherIT {
         String id = UUID.randomUUID().toString();
         Path stdout = temp.resolve(id + ".out");
         Path stderr = temp.resolve(id + ".err");
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         return new Launched(process, stdout, stderr);
     }
 
@@ -114,8 +128,8 @@ class LauncherIT {
 
     @Test
     void sigtermStopsTheJobGracefullyWithEverythingCommitted(EmbeddedPulsar pulsar) throws Exception {
-        String input = "launcher-clicks-" + UUID.randomUUID().toString().substring(0, 8);
-        String app = "launcher-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = TestTopics.unique("launcher-clicks");
+        String app = TestTopics.unique("launcher");
         pulsar.admin().topics().createNonPartitionedTopic(input);
         try (PulsarClient client = pulsar.newClient();
              Producer<Click> producer = client.newProducer(Schema.JSON(Click.class)).topic(input)
@@ -143,9 +157,106 @@ class LauncherIT {
     }
 
     @Test
+    void wordCountRunsAsTwoInstancesNamedAndServedThroughTheEnvironment(EmbeddedPulsar pulsar) throws Exception {
+        String input = TestTopics.unique("launcher-lines");
+        String app = TestTopics.unique("launcher-wc");
+        pulsar.admin().topics().createNonPartitionedTopic(input);
+        Map<String, Long> expected = new HashMap<>();
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true)
+                     .create()) {
+            Sends sends = new Sends();
+            for (int i = 0; i < 2000; i++) {
+                String line = "word" + (i % 97) + " shared w" + (i % 13);
+                WordCount.words(line).forEach(word -> expected.merge(word, 1L, Long::sum));
+                sends.add(producer.newMessage().key("line-" + i).value(line).sendAsync());
+            }
+            producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
+        }
+        List<Launched> instances = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
+        for (String name : List.of("wc-a", "wc-b")) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            ports.add(port);
+            instances.add(start(Map.of("TRIBUTARY_INSTANCE_ID", name, "TRIBUTARY_HTTP_PORT", Integer.toString(port),
+                            "TRIBUTARY_KEY_GROUPS", "16"),
+                    "word-count", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(), "--input", input,
+                    "--output", input + "-counts", "--application-id", app,
+                    "--state-dir", temp.resolve(name).toString()));
+        }
+        try {
+            Await.until("both instances to serve /health/ready and share the 16 key groups", Duration.ofSeconds(90),
+                    () -> {
+                        instances.forEach(launched -> assertTrue(launched.process().isAlive(), "an instance exited"));
+                        long[] owned = {ownedKeyGroups(ports.get(0)), ownedKeyGroups(ports.get(1))};
+                        return owned[0] > 0 && owned[1] > 0 && owned[0] + owned[1] == 16
+                                && ready(ports.get(0)) && ready(ports.get(1));
+                    });
+            Map<String, Long> latest = new HashMap<>();
+            try (PulsarClient client = pulsar.newClient();
+                 var counts = client.newConsumer(Schema.INT64).topic(input + "-counts").subscriptionName("check")
+                         .subscriptionInitialPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Earliest)
+                         .subscribe()) {
+                Await.until("the final counts of both instances", Duration.ofSeconds(90), () -> {
+                    try {
+                        var message = counts.receive(200, TimeUnit.MILLISECONDS);
+                        while (message != null) {
+                            latest.put(message.getKey(), message.getValue());
+                            message = counts.receive(0, TimeUnit.MILLISECONDS);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return latest.equals(expected);
+                });
+            }
+        } finally {
+            for (Launched launched : instances) {
+                launched.process().destroy();
+            }
+        }
+        for (Launched launched : instances) {
+            assertTrue(launched.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
+            Result result = result(launched);
+            assertEquals(Examples.OK, result.exitCode(), result.stderr());
+        }
+        assertTrue(logMentions(instances.get(0), "running as instance 'wc-a'"), "instance a runs under its own name");
+        assertTrue(logMentions(instances.get(1), "running as instance 'wc-b'"), "instance b runs under its own name");
+    }
+
+    private static boolean logMentions(Launched launched, String text) throws Exception {
+        return Files.readString(launched.stdout(), StandardCharsets.UTF_8).contains(text)
+                || Files.readString(launched.stderr(), StandardCharsets.UTF_8).contains(text);
+    }
+
+    private static String http(int port, String path) {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() + "\n" + response.body();
+        } catch (Exception e) {
+            return "-1\n" + e;
+        }
+    }
+
+    private static boolean ready(int port) {
+        return http(port, "/health/ready").startsWith("200");
+    }
+
+    private static long ownedKeyGroups(int port) {
+        return http(port, "/metrics").lines().filter(line -> line.startsWith("tributary_key_groups_owned"))
+                .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+    }
+
+    @Test
     void deadLettersOfARunningJobAreReplayedAndRefusedOnesReported(EmbeddedPulsar pulsar) throws Exception {
-        String input = "launcher-dlq-" + UUID.randomUUID().toString().substring(0, 8);
-        String app = "launcher-dlq-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = TestTopics.unique("launcher-dlq");
+        String app = TestTopics.unique("launcher-dlq");
         String topic = "persistent://public/default/" + input;
         String deadLetters = topic + "-" + app + "-DLQ";
         pulsar.admin().topics().createNonPartitionedTopic(input);

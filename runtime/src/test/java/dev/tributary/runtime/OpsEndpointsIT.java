@@ -62,6 +62,54 @@ class OpsEndpointsIT {
     }
 
     @Test
+    void theBacklogMetricReadsTheRecordsWaitingForTheJob(EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("backlog-in");
+        String app = unique("backlog");
+        createTopic(pulsar, input);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        StreamBuilder builder = new StreamBuilder();
+        // The first record blocks the job, so nothing is acknowledged while the metric is read.
+        builder.stream(input, Schema.STRING).peek((key, value) -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }).to(input + "-out", Produced.with(Schema.STRING, Schema.STRING));
+        int records = 700;
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false)
+                     .create()) {
+            for (int i = 0; i < records; i++) {
+                producer.newMessage().key("key-" + i).value("v").send();
+            }
+        }
+        Configuration config = config(pulsar, app).with(RuntimeOptions.HTTP_ENABLED, true)
+                .with(RuntimeOptions.HTTP_PORT, 0).with(RuntimeOptions.BACKLOG_INTERVAL, Duration.ofMillis(200));
+        try (JobRunner job = new JobRunner(builder.build(), config).start()) {
+            String series = "tributary_input_backlog";
+            String topic = "topic=\"persistent://public/default/" + input + "\"";
+            await("the backlog metric to read the " + records + " records published", Duration.ofSeconds(30), () -> {
+                try {
+                    return value(get(job.httpPort(), "/metrics").body(), series, topic) == records;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            release.countDown();
+            await("the backlog metric to read 0 once the job caught up", Duration.ofSeconds(30), () -> {
+                try {
+                    return value(get(job.httpPort(), "/metrics").body(), series, topic) == 0;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void readinessWaitsForTheRestoreAndMetricsDescribeTheRun(EmbeddedPulsar pulsar, @TempDir Path firstState,
                                                             @TempDir Path secondState) throws Exception {
         String input = unique("ops-in");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.TestTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,41 +24,21 @@ final class PulsarTestSupport {
     }
 
     static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return TestTopics.unique(prefix);
     }
 
     static Configuration config(EmbeddedPulsar pulsar, String applicationId) {
-        return Configuration.empty()
-                .with(RuntimeOptions.APPLICATION_ID, applicationId)
-                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
-                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl());
+        return Configuration.of(pulsar.jobSettings(applicationId));
     }
 
     static void createTopic(EmbeddedPulsar pulsar, String topic) throws Exception {
         pulsar.admin().topics().createNonPartitionedTopic(topic);
     }
 
-    /** Reads every message currently on a topic, from the start, through a fresh exclusive subscription. */
+    /** Reads a topic from the start once it holds the expected messages, up to its last message (see {@link TestTopics}). */
     static <T> List<Message<T>> readAll(PulsarClient client, String topic, Schema<T> schema, int expected,
                                         Duration timeout) throws Exception {
-        List<Message<T>> out = new ArrayList<>();
-        try (Consumer<T> consumer = client.newConsumer(schema).topic(topic).subscriptionName(unique("reader"))
-                .subscriptionType(SubscriptionType.Exclusive)
-                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                Message<T> message = consumer.receive(200, TimeUnit.MILLISECONDS);
-                if (message != null) {
-                    out.add(message);
-                }
-            }
-            // Anything beyond the expected count is a duplicate or a stray: give it a moment to show up.
-            Message<T> extra;
-            while ((extra = consumer.receive(300, TimeUnit.MILLISECONDS)) != null) {
-                out.add(extra);
-            }
-        }
-        return out;
+        return TestTopics.readAll(client, topic, schema, expected, timeout);
     }
 
     /** Compares outputs per key, in order, and reports the first difference instead of both maps. */

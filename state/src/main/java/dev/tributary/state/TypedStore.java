@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
 
 import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import java.util.function.ToIntFunction;
 import org.apache.pulsar.client.api.Schema;
 
@@ -25,23 +26,26 @@ public final class TypedStore<K, V> implements KeyValueStore<K, V> {
     private final ToIntFunction<byte[]> keyGroupOf;
     private final Supplier<BitSet> ownedKeyGroups;
     private final StoreAccess access;
+    private final IntFunction<String> whereIs;
 
     /**
      * @param name the store's name
      * @param keySchema encodes keys
      * @param valueSchema encodes values
      * @param keyGroupOf the key group of an encoded key
-     * @param ownedKeyGroups the key groups open in this task, for scans
+     * @param ownedKeyGroups the key groups that run in this task: scans read them, and keys of others are refused
      * @param access the layers below: cache, logging, bytes
+     * @param whereIs says where a key group that does not run here runs, for the error message
      */
     public TypedStore(String name, Schema<K> keySchema, Schema<V> valueSchema, ToIntFunction<byte[]> keyGroupOf,
-                      Supplier<BitSet> ownedKeyGroups, StoreAccess access) {
+                      Supplier<BitSet> ownedKeyGroups, StoreAccess access, IntFunction<String> whereIs) {
         this.name = name;
         this.keySchema = keySchema;
         this.valueSchema = valueSchema;
         this.keyGroupOf = keyGroupOf;
         this.ownedKeyGroups = ownedKeyGroups;
         this.access = access;
+        this.whereIs = whereIs;
     }
 
     @Override
@@ -60,16 +64,28 @@ public final class TypedStore<K, V> implements KeyValueStore<K, V> {
         return bytes == null ? null : valueSchema.decode(bytes);
     }
 
+    /** The key group of a key given by user code, which must run here: another instance may own the rest. */
+    private int runningGroup(K key, byte[] bytes) {
+        int group = keyGroupOf.applyAsInt(bytes);
+        if (!ownedKeyGroups.get().get(group)) {
+            throw new IllegalStateException("store '" + name + "': key '" + key + "' is in key group " + group + ", which "
+                    + whereIs.apply(group) + ", not in this task; a processor may use only keys of the key groups it"
+                    + " runs (re-key the stream by that key first, and the store's records are repartitioned to its"
+                    + " owner)");
+        }
+        return group;
+    }
+
     @Override
     public V get(K key) {
         byte[] bytes = keyBytes(key);
-        return decode(access.get(keyGroupOf.applyAsInt(bytes), bytes));
+        return decode(access.get(runningGroup(key, bytes), bytes));
     }
 
     @Override
     public void put(K key, V value) {
         byte[] bytes = keyBytes(key);
-        access.put(keyGroupOf.applyAsInt(bytes), bytes, value == null ? null : valueSchema.encode(value));
+        access.put(runningGroup(key, bytes), bytes, value == null ? null : valueSchema.encode(value));
     }
 
     /**

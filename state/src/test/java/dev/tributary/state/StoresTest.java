@@ -59,6 +59,32 @@ class StoresTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void aKeyOfAKeyGroupThatDoesNotRunHereIsRefusedNamingItsGroupAndOwner(String kind) {
+        try (StateMemory memory = new StateMemory(16 << 20, 8 << 20); KeyGroupedStore store = open(kind, memory)) {
+            BitSet owned = new BitSet();
+            owned.set(0, 2);
+            // Key groups 2 and 3 were open here and have just been released: still open, no longer run here.
+            for (int group = 0; group < 4; group++) {
+                store.openKeyGroup(group);
+            }
+            TypedStore<String, Long> typed = new TypedStore<>("s", Schema.STRING, Schema.INT64,
+                    bytes -> bytes[0] % 4, () -> owned, new LoggedStore(store, null),
+                    group -> "runs on instance 'other'");
+            String mine = "a";   // 'a' is 97: key group 1
+            String theirs = "c"; // 'c' is 99: key group 3
+            typed.put(mine, 1L);
+            assertEquals(1L, typed.get(mine));
+            IllegalStateException write = assertThrows(IllegalStateException.class, () -> typed.put(theirs, 2L));
+            assertTrue(write.getMessage().contains("key 'c' is in key group 3, which runs on instance 'other'"),
+                    write.getMessage());
+            assertThrows(IllegalStateException.class, () -> typed.get(theirs));
+            assertThrows(IllegalStateException.class, () -> typed.delete(theirs));
+            assertNull(store.get(3, Schema.STRING.encode(theirs)), "nothing written into the released key group");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void typedStoreScansAcrossKeyGroupsInKeyOrder(String kind) {
         try (StateMemory memory = new StateMemory(16 << 20, 8 << 20); KeyGroupedStore store = open(kind, memory)) {
             BitSet owned = new BitSet();
@@ -66,7 +92,7 @@ class StoresTest {
             owned.stream().forEach(store::openKeyGroup);
             TypedStore<String, Long> typed = new TypedStore<>("s", Schema.STRING, Schema.INT64,
                     bytes -> Math.abs(new String(bytes, StandardCharsets.UTF_8).hashCode()) % 4, () -> owned,
-                    new LoggedStore(store, null));
+                    new LoggedStore(store, null), group -> "runs elsewhere");
             for (String key : List.of("apple", "banana", "apricot", "cherry", "avocado")) {
                 typed.put(key, (long) key.length());
             }

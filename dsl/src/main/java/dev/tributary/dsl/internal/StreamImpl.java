@@ -354,7 +354,19 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
                                            String... storeNames) {
         Objects.requireNonNull(supplier, "processor supplier");
         String name = graph.name(named, "process");
-        graph.add(new ProcessNode(name, node, (ProcessorSupplier) supplier, List.of(storeNames)));
+        String parent = node;
+        if (keyChanged && storeNames.length > 0) {
+            // Its stores are per key group, so its records must reach the owner of their new key first.
+            if (keySchema == null || valueSchema == null) {
+                throw new TopologyException("process node '" + name + "' uses stores " + List.of(storeNames)
+                        + " after node '" + node + "' changed the key, so its records are repartitioned by the new key;"
+                        + " the " + (keySchema == null ? "key" : "value") + " schema is unknown: call "
+                        + (keySchema == null ? "withKeySchema" : "withValueSchema") + "(...) on the stream first");
+            }
+            parent = graph.name((String) null, "repartition");
+            graph.add(new RepartitionNode(parent, node, keySchema, valueSchema));
+        }
+        graph.add(new ProcessNode(name, parent, (ProcessorSupplier) supplier, List.of(storeNames)));
         return rekeyed(name, null, null);
     }
 }

@@ -9,7 +9,12 @@ import java.util.List;
  * @param parents the nodes read from
  */
 public record MergeNode(String name, List<String> parents) implements PlanNode {
-    /** Copies the parent list. */
+    /**
+     * Copies the parent list.
+     *
+     * @param name the node name
+     * @param parents the nodes read from
+     */
     public MergeNode {
         parents = List.copyOf(parents);
     }

@@ -17,7 +17,16 @@ import org.apache.pulsar.client.api.SubscriptionType;
  */
 public record SourceNode(String name, List<String> topics, Schema<?> keySchema, Schema<?> valueSchema,
                          SubscriptionType subscriptionType, StartPosition startPosition) implements PlanNode {
-    /** Copies the topic list. */
+    /**
+     * Copies the topic list.
+     *
+     * @param name the node name
+     * @param topics the topics, as the user wrote them
+     * @param keySchema decodes the message key's bytes
+     * @param valueSchema decodes the message value
+     * @param subscriptionType Key_Shared, Failover or Exclusive
+     * @param startPosition where a new subscription starts
+     */
     public SourceNode {
         topics = List.copyOf(topics);
     }

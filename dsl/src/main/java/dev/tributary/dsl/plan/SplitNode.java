@@ -14,7 +14,14 @@ import java.util.List;
  */
 public record SplitNode(String name, String parent, List<Predicate<Object, Object>> predicates, boolean hasDefault)
         implements PlanNode {
-    /** Copies the predicate list. */
+    /**
+     * Copies the predicate list.
+     *
+     * @param name the node name
+     * @param parent the node read from
+     * @param predicates the branch predicates, in order
+     * @param hasDefault whether a default branch takes the records no predicate matches
+     */
     public SplitNode {
         predicates = List.copyOf(predicates);
     }

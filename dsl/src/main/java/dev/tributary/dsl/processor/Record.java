@@ -14,7 +14,14 @@ import java.util.Objects;
  * @param <V> the value type
  */
 public record Record<K, V>(K key, V value, long timestamp, Map<String, String> properties) {
-    /** Checks the properties. */
+    /**
+     * Checks the properties.
+     *
+     * @param key the key, may be null
+     * @param value the value, may be null
+     * @param timestamp the event time in epoch milliseconds
+     * @param properties the message properties, never null
+     */
     public Record {
         properties = properties == null ? Map.of() : properties;
     }

@@ -18,7 +18,6 @@ import dev.tributary.runtime.inject.TributaryModule;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +57,7 @@ public final class JobLauncher {
     public static final int INVALID = 3;
     public static final int CANNOT_START = 4;
 
-    private static final String USAGE_TEXT = "usage: java -jar <job>.jar [--config FILE] [--set key=value ...]"
+    private static final String USAGE_TEXT = "usage: java -jar <job>.jar " + CommandLine.SETTINGS_USAGE
             + " [--dry-run] [--help]";
 
     private final PrintStream out;
@@ -137,47 +136,22 @@ public final class JobLauncher {
     }
 
     int launch(Class<? extends Job> jobClass, String[] args, List<Module> modules) {
-        Path file = null;
-        Map<String, String> flags = new LinkedHashMap<>();
-        boolean dryRun = false;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String value = arg.contains("=") && arg.startsWith("--") ? arg.substring(arg.indexOf('=') + 1) : null;
-            String name = value != null ? arg.substring(0, arg.indexOf('=')) : arg;
-            switch (name) {
-                case "--help":
-                    out.println(USAGE_TEXT);
-                    out.println("settings: see docs/CONFIGURATION.md; environment variables TRIBUTARY_<KEY>");
-                    return OK;
-                case "--dry-run":
-                    dryRun = true;
-                    break;
-                case "--config":
-                case "--set":
-                    if (value == null) {
-                        if (i + 1 >= args.length) {
-                            return usage("option '" + name + "' needs a value");
-                        }
-                        value = args[++i];
-                    }
-                    if (name.equals("--config")) {
-                        file = Path.of(value);
-                    } else {
-                        int equals = value.indexOf('=');
-                        if (equals <= 0) {
-                            return usage("--set needs key=value, got '" + value + "'");
-                        }
-                        flags.put(value.substring(0, equals).trim(), value.substring(equals + 1).trim());
-                    }
-                    break;
-                default:
-                    return usage("unknown argument '" + arg + "'");
-            }
+        CommandLine line;
+        try {
+            line = CommandLine.parse(args, false, List.of(), List.of("dry-run"));
+        } catch (CommandLine.UsageException e) {
+            return usage(e.getMessage());
         }
+        if (line.has("help")) {
+            out.println(USAGE_TEXT);
+            out.println("settings: see docs/CONFIGURATION.md; environment variables TRIBUTARY_<KEY>");
+            return OK;
+        }
+        boolean dryRun = line.has("dry-run");
         TributaryModule tributary = null;
         try {
             List<ConfigOption<?>> runtimeOptions = RuntimeOptions.all();
-            ConfigLoader.Loaded loaded = ConfigLoader.load(runtimeOptions, file, environment, flags);
+            ConfigLoader.Loaded loaded = line.settings(runtimeOptions, environment);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             // The job's settings are only known once the job exists; the defaults go under everything given.
             Configuration config = Configuration.empty().with(RuntimeOptions.HTTP_ENABLED, true)
@@ -192,7 +166,7 @@ public final class JobLauncher {
             }
             List<ConfigOption<?>> known = new ArrayList<>(runtimeOptions);
             known.addAll(job.options());
-            for (String warning : ConfigLoader.load(known, file, environment, flags).warnings()) {
+            for (String warning : line.settings(known, environment).warnings()) {
                 err.println("warning: " + warning);
             }
             for (ConfigOption<?> option : known) {

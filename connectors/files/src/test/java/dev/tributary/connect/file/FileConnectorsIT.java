@@ -11,6 +11,7 @@ import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.TestTopics;
 import dev.tributary.testkit.pulsar.Sends;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,13 +41,11 @@ class FileConnectorsIT {
     Path dir;
 
     private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return TestTopics.unique(prefix);
     }
 
     private static Configuration config(EmbeddedPulsar pulsar, String app) {
-        return Configuration.empty().with(RuntimeOptions.APPLICATION_ID, app)
-                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
-                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
+        return Configuration.of(pulsar.jobSettings(app))
                 .with(RuntimeOptions.STATE_DIR, pulsar.dataDirectory().resolveSibling(app).toString());
     }
 
@@ -56,23 +55,6 @@ class FileConnectorsIT {
 
     private static String lines(int from, int to) {
         return IntStream.range(from, to).mapToObj(i -> "line " + i + "\n").collect(Collectors.joining());
-    }
-
-    /** Reads until {@code expected} values arrived and then some quiet time passed. */
-    private static <T> List<Message<T>> read(Consumer<T> consumer, int expected, Duration timeout) throws Exception {
-        List<Message<T>> out = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (out.size() < expected && System.nanoTime() < deadline) {
-            Message<T> message = consumer.receive(200, TimeUnit.MILLISECONDS);
-            if (message != null) {
-                out.add(message);
-            }
-        }
-        Message<T> extra;
-        while ((extra = consumer.receive(500, TimeUnit.MILLISECONDS)) != null) {
-            out.add(extra);
-        }
-        return out;
     }
 
     @Test
@@ -97,17 +79,17 @@ class FileConnectorsIT {
                      .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
             List<String> seen = new ArrayList<>();
             try (JobRunner job = new JobRunner(builder.build(), config).start()) {
-                seen.addAll(values(read(consumer, 3000, Duration.ofSeconds(30))));
+                seen.addAll(values(TestTopics.readFrom(consumer, 3000, Duration.ofSeconds(30))));
                 assertEquals(3000, seen.size());
                 // Lines appended while running are followed; an unfinished line waits for its newline.
                 append(input.resolve("b.log"), lines(3000, 3500) + "half of line 3500");
-                seen.addAll(values(read(consumer, 500, Duration.ofSeconds(30))));
+                seen.addAll(values(TestTopics.readFrom(consumer, 500, Duration.ofSeconds(30))));
                 assertEquals(3500, seen.size());
             }
             append(input.resolve("b.log"), " finished\n" + lines(3501, 4000));
             append(input.resolve("c.log"), lines(4000, 4200));
             try (JobRunner job = new JobRunner(builder.build(), config).start()) {
-                seen.addAll(values(read(consumer, 700, Duration.ofSeconds(30))));
+                seen.addAll(values(TestTopics.readFrom(consumer, 700, Duration.ofSeconds(30))));
             }
             List<String> expected = new ArrayList<>();
             IntStream.range(0, 3500).forEach(i -> expected.add("line " + i));
@@ -136,9 +118,9 @@ class FileConnectorsIT {
                      .subscriptionName("check").subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
                      .subscribe();
              JobRunner job = new JobRunner(builder.build(), config).start()) {
-            List<Message<String>> good = read(consumer, 2, Duration.ofSeconds(30));
+            List<Message<String>> good = TestTopics.readFrom(consumer, 2, Duration.ofSeconds(30));
             assertEquals(List.of("ann", "bob"), good.stream().map(Message::getKey).toList());
-            List<Message<byte[]>> rejected = read(dead, 2, Duration.ofSeconds(30));
+            List<Message<byte[]>> rejected = TestTopics.readFrom(dead, 2, Duration.ofSeconds(30));
             assertEquals(List.of("{not json", "{\"n\":3}"), rejected.stream()
                     .map(m -> new String(m.getData(), StandardCharsets.UTF_8)).toList());
             assertTrue(rejected.get(0).getProperty(DeadLetterProperties.EXCEPTION_MESSAGE).startsWith("not a JSON document"),

@@ -9,6 +9,7 @@ import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.TestTopics;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,13 +44,11 @@ class HttpIngestSourceIT {
     }
 
     private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return TestTopics.unique(prefix);
     }
 
     private static Configuration config(EmbeddedPulsar pulsar, String app) {
-        return Configuration.empty().with(RuntimeOptions.APPLICATION_ID, app)
-                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
-                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
+        return Configuration.of(pulsar.jobSettings(app))
                 .with("connector.ingest.port", "0")
                 .with("connector.ingest.key-field", "user");
     }
@@ -68,16 +67,9 @@ class HttpIngestSourceIT {
         return "{\"user\":\"" + user + "\",\"page\":\"/p" + n + "\",\"ts\":" + n + "}";
     }
 
-    private static List<Message<Click>> readAll(PulsarClient client, String topic, Duration quiet) throws Exception {
-        List<Message<Click>> out = new ArrayList<>();
-        try (Reader<Click> reader = client.newReader(Schema.JSON(Click.class)).topic(topic)
-                .startMessageId(MessageId.earliest).create()) {
-            Message<Click> message;
-            while ((message = reader.readNext((int) quiet.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-                out.add(message);
-            }
-        }
-        return out;
+    /** Everything the topic holds now, up to its last message. */
+    private static List<Message<Click>> readAll(PulsarClient client, String topic) throws Exception {
+        return TestTopics.readAll(client, topic, Schema.JSON(Click.class), 0, Duration.ofSeconds(30));
     }
 
     @Test
@@ -97,7 +89,7 @@ class HttpIngestSourceIT {
 
             HttpResponse<String> one = post(port, "/topics/" + local, click("ann", 1), "s3cret");
             assertEquals(202, one.statusCode(), one.body());
-            List<Message<Click>> stored = readAll(client, topic, Duration.ofMillis(300));
+            List<Message<Click>> stored = readAll(client, topic);
             assertEquals(1, stored.size(), "a 202 means the event is already in the topic");
             assertEquals("ann", stored.get(0).getKey());
             assertEquals("/p1", stored.get(0).getValue().page);
@@ -144,7 +136,7 @@ class HttpIngestSourceIT {
             assertEquals(202, post(port, "/topics/" + other.substring(other.lastIndexOf('/') + 1),
                     "{\"user\":\"kim\",\"free\":[1,2]}", "s3cret").statusCode());
 
-            List<Message<Click>> all = readAll(client, topic, Duration.ofMillis(500));
+            List<Message<Click>> all = readAll(client, topic);
             assertEquals(List.of("ann", "bob", "cy"), all.stream().map(Message::getKey).toList(),
                     "refused requests published nothing");
             var registry = job.meterRegistry();
@@ -191,7 +183,7 @@ class HttpIngestSourceIT {
             for (Future<Integer> result : results) {
                 assertEquals(requests, result.get(120, TimeUnit.SECONDS));
             }
-            List<Message<Click>> stored = readAll(client, topic, Duration.ofSeconds(1));
+            List<Message<Click>> stored = readAll(client, topic);
             assertEquals(clients * requests * perRequest, stored.size());
             Set<String> distinct = new HashSet<>();
             for (Message<Click> message : stored) {

@@ -94,9 +94,7 @@ class JdbcUpsertSinkIT {
     }
 
     private static Configuration config(EmbeddedPulsar pulsar, String app, EmbeddedPostgres pg, String table) {
-        return Configuration.empty().with(RuntimeOptions.APPLICATION_ID, app)
-                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
-                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
+        return Configuration.of(pulsar.jobSettings(app))
                 .with("connector.db.type", "jdbc")
                 .with("connector.db.url", pg.getJdbcUrl("postgres", "postgres"))
                 .with("connector.db.user", "postgres")

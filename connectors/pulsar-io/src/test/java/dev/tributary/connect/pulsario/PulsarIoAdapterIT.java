@@ -10,12 +10,12 @@ import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.TestTopics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.pulsar.client.api.Schema;
@@ -30,14 +30,14 @@ class PulsarIoAdapterIT {
 
     @Test
     void aPulsarIoSourceAndSinkRunInsideAJob(EmbeddedPulsar pulsar) throws Exception {
-        String topic = "persistent://public/default/tickets-" + UUID.randomUUID().toString().substring(0, 8);
+        String topic = "persistent://public/default/" + TestTopics.unique("tickets");
         pulsar.admin().topics().createNonPartitionedTopic(topic);
         Path out = dir.resolve("out.txt");
         StreamBuilder builder = new StreamBuilder();
         builder.source("tickets", new PulsarIoSource<>(new TicketSource()), topic, Schema.STRING)
                 .mapValues(v -> v.toUpperCase())
                 .sink("lines");
-        String app = "io-" + UUID.randomUUID().toString().substring(0, 8);
+        String app = TestTopics.unique("io");
         Configuration config = Configuration.empty().with(RuntimeOptions.APPLICATION_ID, app)
                 .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
                 .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())

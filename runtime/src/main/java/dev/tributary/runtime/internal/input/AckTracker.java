@@ -18,6 +18,27 @@ import org.apache.pulsar.client.api.SubscriptionType;
  * a cumulative ack would cover it, so those commits acknowledge message by message.
  */
 abstract class AckTracker {
+    /** Where acknowledgements go: a consumer, seen only as these two calls. */
+    interface Acknowledger {
+        CompletableFuture<Void> each(List<MessageId> ids);
+
+        CompletableFuture<Void> cumulative(MessageId upTo);
+
+        static Acknowledger of(Consumer<?> consumer) {
+            return new Acknowledger() {
+                @Override
+                public CompletableFuture<Void> each(List<MessageId> ids) {
+                    return consumer.acknowledgeAsync(ids);
+                }
+
+                @Override
+                public CompletableFuture<Void> cumulative(MessageId upTo) {
+                    return consumer.acknowledgeCumulativeAsync(upTo);
+                }
+            };
+        }
+    }
+
     static AckTracker forType(SubscriptionType type) {
         return type == SubscriptionType.Failover || type == SubscriptionType.Exclusive
                 ? new Cumulative() : new Grouped();
@@ -49,20 +70,20 @@ abstract class AckTracker {
      *
      * @param unresolvedBefore whether messages delivered earlier on this input are not done yet
      */
-    abstract CompletableFuture<Void> commit(Consumer<?> consumer, boolean unresolvedBefore);
+    abstract CompletableFuture<Void> commit(Acknowledger consumer, boolean unresolvedBefore);
 
-    protected CompletableFuture<Void> ackEach(Consumer<?> consumer) {
+    protected CompletableFuture<Void> ackEach(Acknowledger consumer) {
         if (ids.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
         List<MessageId> batch = ids;
         ids = new ArrayList<>(batch.size());
-        return consumer.acknowledgeAsync(batch);
+        return consumer.each(batch);
     }
 
     private static final class Grouped extends AckTracker {
         @Override
-        CompletableFuture<Void> commit(Consumer<?> consumer, boolean unresolvedBefore) {
+        CompletableFuture<Void> commit(Acknowledger consumer, boolean unresolvedBefore) {
             return ackEach(consumer);
         }
     }
@@ -84,14 +105,14 @@ abstract class AckTracker {
         }
 
         @Override
-        CompletableFuture<Void> commit(Consumer<?> consumer, boolean unresolvedBefore) {
+        CompletableFuture<Void> commit(Acknowledger consumer, boolean unresolvedBefore) {
             if (unresolvedBefore) {
                 lastByPartition.clear();
                 return ackEach(consumer);
             }
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (MessageId id : lastByPartition.values()) {
-                acks.add(consumer.acknowledgeCumulativeAsync(id));
+                acks.add(consumer.cumulative(id));
             }
             lastByPartition.clear();
             ids.clear();

@@ -26,6 +26,7 @@ public final class Input {
     private final Consumer<Object> consumer;
     private final Processor processor;
     private final AckTracker acks;
+    private final AckTracker.Acknowledger acknowledger;
     /** Messages received from this source by any of its consumers; read racily by the metrics scrape. */
     private final long[] received;
     /** Key groups this consumer holds the ranges of, or null for a consumer without ranges. */
@@ -51,6 +52,7 @@ public final class Input {
         this.consumer = consumer;
         this.processor = processor;
         this.acks = AckTracker.forType(source.subscriptionType());
+        this.acknowledger = AckTracker.Acknowledger.of(consumer);
         this.keySchema = source.keySchema();
         this.stringKeys = keySchema.getSchemaInfo() != null && keySchema.getSchemaInfo().getType() == SchemaType.STRING;
     }
@@ -119,7 +121,7 @@ public final class Input {
         if (closed) {
             return CompletableFuture.completedFuture(null);
         }
-        return acks.commit(consumer, unresolved > 0);
+        return acks.commit(acknowledger, unresolved > 0);
     }
 
     /** Whether the broker dropped this consumer since it subscribed: its ranges may have gone to another instance. */

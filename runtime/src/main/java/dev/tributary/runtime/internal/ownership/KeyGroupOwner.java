@@ -18,6 +18,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.Consumer;
@@ -74,6 +75,9 @@ public final class KeyGroupOwner {
     private final KeyGroups keyGroups;
     private final List<SourceSpec> ranged = new ArrayList<>();
     private final List<Input> unranged = new ArrayList<>();
+    /** Exclusive sources whose subscription another instance holds: this one waits to take them over. */
+    private final Map<SourceSpec, CompletableFuture<Consumer<Object>>> standbySources = new java.util.LinkedHashMap<>();
+    private long nextTakeOverNanos;
     private final TaskCore core;
     private final String subscription;
     private final String instanceId;
@@ -118,6 +122,14 @@ public final class KeyGroupOwner {
         this.metrics = metrics;
         this.membership = membership;
         this.restores = new RestoreQueue(changelog, state);
+        state.locate(group -> {
+            String owner = membership.ownerOf(group);
+            if (owner == null) {
+                return "has no owner yet";
+            }
+            return owner.equals(instanceId) ? "is assigned to this instance ('" + instanceId + "') but is still being"
+                    + " claimed or restored" : "runs on instance '" + owner + "'";
+        });
         this.standbys = changelog != null && settings.standbyReplicas() > 0
                 ? new StandbyCopies(changelog, state, metrics, keyGroups.count(), settings.standbyIntervalNanos())
                 : null;
@@ -132,9 +144,63 @@ public final class KeyGroupOwner {
         ranged.addAll(forwards);
         for (SourceSpec source : sources) {
             if (source.subscriptionType() != SubscriptionType.Key_Shared) {
-                unranged.add(subscribeUnranged(source));
+                subscribeUnrangedOrWait(source);
             }
         }
+    }
+
+    /** Subscribes a source without ranges, or, if another instance holds its exclusive subscription, waits for it. */
+    private void subscribeUnrangedOrWait(SourceSpec source) {
+        try {
+            unranged.add(subscribeUnranged(source));
+        } catch (JobStartException e) {
+            if (!heldElsewhere(e)) {
+                throw e;
+            }
+            LOG.info("Instance '{}': another instance holds the exclusive subscription '{}' of source '{}'; this one"
+                    + " waits as a hot standby and takes the source over when that instance stops", instanceId,
+                    subscription, source.name());
+            standbySources.put(source, null);
+        }
+    }
+
+    private static boolean heldElsewhere(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (PulsarErrors.unwrap(cause) instanceof org.apache.pulsar.client.api.PulsarClientException.ConsumerBusyException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Tries again, without blocking the task, to take over the exclusive sources another instance held. */
+    private OwnershipChange takeOverStandbySources() {
+        OwnershipChange change = OwnershipChange.NONE;
+        for (Map.Entry<SourceSpec, CompletableFuture<Consumer<Object>>> entry : new ArrayList<>(standbySources.entrySet())) {
+            SourceSpec source = entry.getKey();
+            CompletableFuture<Consumer<Object>> attempt = entry.getValue();
+            if (attempt == null) {
+                standbySources.put(source, InputSubscriptions.builder(client, source, subscription,
+                        instanceId + "-" + source.name(), List.of(), settings.receiverQueueSize(), false).subscribeAsync());
+            } else if (attempt.isDone()) {
+                try {
+                    Consumer<Object> consumer = attempt.join();
+                    standbySources.remove(source);
+                    unranged.add(new Input(source, consumer, core.source(source.name()), received.get(source.name()),
+                            null));
+                    LOG.info("Instance '{}' took over source '{}' (exclusive subscription '{}')", instanceId,
+                            source.name(), subscription);
+                    change = publish();
+                } catch (RuntimeException e) {
+                    if (!heldElsewhere(e)) {
+                        LOG.warn("Instance '{}' cannot subscribe source '{}' yet: {}", instanceId, source.name(),
+                                PulsarErrors.reason(e));
+                    }
+                    standbySources.put(source, null);
+                }
+            }
+        }
+        return change;
     }
 
     private Input subscribeUnranged(SourceSpec source) {
@@ -209,6 +275,10 @@ public final class KeyGroupOwner {
             }
             claiming.clear();
             nextClaimNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
+        }
+        if (!standbySources.isEmpty() && System.nanoTime() >= nextTakeOverNanos) {
+            change = change.and(takeOverStandbySources());
+            nextTakeOverNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
         }
         if (!restores.isEmpty()) {
             change = change.and(restoreStep(RESTORE_BUDGET));
@@ -350,10 +420,11 @@ public final class KeyGroupOwner {
             held.or(claim.groups);
         }
         claims.clear();
-        for (int i = 0; i < unranged.size(); i++) {
-            Input old = unranged.get(i);
+        List<Input> lostUnranged = new ArrayList<>(unranged);
+        unranged.clear();
+        for (Input old : lostUnranged) {
             old.close();
-            unranged.set(i, subscribeUnranged(old.source()));
+            subscribeUnrangedOrWait(old.source());
         }
         held.or(leaving);
         leaving.clear();
@@ -511,6 +582,11 @@ public final class KeyGroupOwner {
         claims.forEach(Claim::close);
         claims.clear();
         unranged.forEach(Input::close);
+        standbySources.values().forEach(attempt -> {
+            if (attempt != null) {
+                attempt.thenAccept(Consumer::closeAsync);
+            }
+        });
         restores.close();
         if (standbys != null) {
             standbys.close();

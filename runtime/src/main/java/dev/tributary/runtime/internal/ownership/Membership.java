@@ -51,6 +51,7 @@ public final class Membership implements AutoCloseable {
     private volatile List<String> members = List.of();
     private volatile BitSet target = new BitSet();
     private volatile BitSet standby = new BitSet();
+    private volatile Map<String, BitSet> assignment = Map.of();
     private volatile boolean warned;
     private Consumer<byte[]> consumer;
 
@@ -172,14 +173,30 @@ public final class Membership implements AutoCloseable {
             return;
         }
         if (!now.equals(members)) {
-            BitSet mine = Rendezvous.assign(now, keyGroups).get(instanceId);
+            Map<String, BitSet> assignment = Rendezvous.assign(now, keyGroups);
+            BitSet mine = assignment.get(instanceId);
             LOG.info("Instance '{}': {} running instance(s) {}; this one is assigned {} of {} key groups", instanceId,
                     now.size(), now, mine.cardinality(), keyGroups);
             members = List.copyOf(now);
             standby = Rendezvous.runnersUp(now, keyGroups, instanceId);
             target = mine;
+            this.assignment = Map.copyOf(assignment);
             version.incrementAndGet();
         }
+    }
+
+    /**
+     * The instance a key group is assigned to, as this instance sees the membership now.
+     *
+     * @return its instance id, or null while no assignment is known
+     */
+    public String ownerOf(int keyGroup) {
+        for (Map.Entry<String, BitSet> entry : assignment.entrySet()) {
+            if (entry.getValue().get(keyGroup)) {
+                return entry.getKey();
+            }
+        }
+        return null;
     }
 
     /** @return the key groups this instance should own now */

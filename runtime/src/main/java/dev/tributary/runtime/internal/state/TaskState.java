@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.pulsar.client.api.Schema;
 
 /** The stores of one task, layered typed → cached → logged → bytes, with their key groups open. */
@@ -24,6 +25,7 @@ public final class TaskState implements AutoCloseable {
     private final Punctuations punctuations = new Punctuations();
     private final boolean emitOnUpdate;
     private final List<Runnable> closers = new ArrayList<>();
+    private volatile IntFunction<String> whereIs = group -> "does not run in this task";
 
     private record Entry(StoreSpec spec, KeyGroupedStore bytes, StoreAccess access, RecordCache cache,
                          TypedStore<Object, Object> typed) {
@@ -53,7 +55,8 @@ public final class TaskState implements AutoCloseable {
                     access = cache;
                 }
                 TypedStore<Object, Object> typed = new TypedStore<>(spec.name(), (Schema<Object>) spec.keySchema(),
-                        (Schema<Object>) spec.valueSchema(), keyGroups::ofKeyBytes, () -> this.owned, access);
+                        (Schema<Object>) spec.valueSchema(), keyGroups::ofKeyBytes, () -> this.owned, access,
+                        group -> this.whereIs.apply(group));
                 stores.put(spec.name(), new Entry(spec, bytes, access, cache, typed));
             }
         } catch (RuntimeException e) {
@@ -136,6 +139,11 @@ public final class TaskState implements AutoCloseable {
                 entry.cache.discard();
             }
         }
+    }
+
+    /** Tells the stores how to say where a key group that does not run here runs, for their error messages. */
+    public void locate(IntFunction<String> whereIs) {
+        this.whereIs = whereIs;
     }
 
     public KeyGroups keyGroups() {

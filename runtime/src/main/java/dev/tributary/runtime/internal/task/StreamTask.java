@@ -53,7 +53,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
     private volatile Throwable failure;
-    /** Records done, counted on the task's thread and published at each commit for other threads. */
+    /** Records done, counted on the task's thread and published once per loop turn for other threads. */
     private long processedHere;
     private volatile long processed;
     private volatile long commits;
@@ -112,6 +112,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 pendingKeyGroups = owner.pending();
                 retryDue();
                 poll();
+                processed = processedHere;
                 core.wallClock(System.currentTimeMillis());
                 if (commit.uncommitted() >= settings.commitMaxRecords() || System.nanoTime() >= nextCommit) {
                     commit();
@@ -340,7 +341,6 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             apply(owner.leaseLost(commit.lostBecause()));
         }
         commits = commit.commits();
-        processed = processedHere;
         nextCommit = System.nanoTime() + settings.commitIntervalNanos();
     }
 

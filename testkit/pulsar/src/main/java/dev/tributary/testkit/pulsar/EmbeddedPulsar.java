@@ -286,6 +286,18 @@ public final class EmbeddedPulsar implements AutoCloseable {
     }
 
     /**
+     * The settings a Tributary job needs to run on this broker, by their keys: {@code application.id},
+     * {@code pulsar.service.url} and {@code pulsar.admin.url} (for {@code Configuration.of}).
+     *
+     * @param applicationId the job's application id
+     * @return the settings
+     */
+    public java.util.Map<String, String> jobSettings(String applicationId) {
+        return java.util.Map.of("application.id", applicationId, "pulsar.service.url", serviceUrl(),
+                "pulsar.admin.url", httpUrl());
+    }
+
+    /**
      * The binary protocol URL clients connect to.
      *
      * @return for example {@code pulsar://127.0.0.1:41234}
