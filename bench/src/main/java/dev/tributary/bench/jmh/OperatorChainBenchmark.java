@@ -7,13 +7,14 @@ import dev.tributary.runtime.internal.compile.CompiledTopology;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
 import dev.tributary.runtime.internal.translate.DefaultTranslators;
 import dev.tributary.runtime.internal.core.Processor;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.state.Stores;
+import java.util.List;
 import java.util.Map;
 import org.apache.pulsar.client.api.Schema;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -31,19 +32,19 @@ public class OperatorChainBenchmark extends HotPathBenchmark {
     private Processor statelessSource;
     private TaskCore counting;
     private Processor countingSource;
-    private Record[] records;
+    private List<Record<Object, Object>> records;
     private int next;
     private Blackhole sunk;
 
     /** Consumes what sinks write. */
     private final class Sunk implements RecordCollector {
         @Override
-        public void send(String topic, SinkTarget target, Record record) {
+        public void send(String topic, SinkTarget target, Record<Object, Object> record) {
             sunk.consume(record);
         }
 
         @Override
-        public void sink(String connector, Record record) {
+        public void sink(String connector, Record<Object, Object> record) {
             sunk.consume(record);
         }
 
@@ -75,20 +76,20 @@ public class OperatorChainBenchmark extends HotPathBenchmark {
         countingSource = counting.source(countCompiled.sources().get(0).name());
 
         java.util.Random random = new java.util.Random(42);
-        records = new Record[4096];
-        for (int i = 0; i < records.length; i++) {
-            records[i] = new Record("key-" + random.nextInt(10_000), "x".repeat(96), 1L, Map.of());
+        records = new java.util.ArrayList<>(4096);
+        for (int i = 0; i < 4096; i++) {
+            records.add(new Record<>("key-" + random.nextInt(10_000), "x".repeat(96), 1L, Map.of()));
         }
     }
 
     @Benchmark
     public void statelessChain() {
-        stateless.process(statelessSource, records[next++ & 4095]);
+        stateless.process(statelessSource, records.get(next++ & 4095));
     }
 
     @Benchmark
     public void countPerKey() {
-        counting.process(countingSource, records[next++ & 4095]);
+        counting.process(countingSource, records.get(next++ & 4095));
         if ((next & 1023) == 0) {
             // A commit's cache flush every 1,024 records, as at commit.max.records-sized commits.
             counting.flushState();

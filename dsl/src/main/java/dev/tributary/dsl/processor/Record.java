@@ -47,6 +47,19 @@ public record Record<K, V>(K key, V value, long timestamp, Map<String, String> p
     }
 
     /**
+     * A copy with another key and value.
+     *
+     * @param newKey the new key
+     * @param newValue the new value
+     * @param <KR> the new key type
+     * @param <VR> the new value type
+     * @return the copy
+     */
+    public <KR, VR> Record<KR, VR> with(KR newKey, VR newValue) {
+        return new Record<>(newKey, newValue, timestamp, properties);
+    }
+
+    /**
      * @param newValue the new value
      * @param <VR> the new value type
      * @return a copy with another value

@@ -61,7 +61,11 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     private final long lingerNanos;
     private final long positionIntervalMillis;
     private final Object lock = new Object();
-    private final Map<String, Emitter> emitters = new HashMap<>();
+    /** Producers by topic, for typed records and for records given as encoded bytes; guarded by the lock. */
+    private final Map<String, Emitter> typedEmitters = new HashMap<>();
+    private final Map<String, Emitter> bytesEmitters = new HashMap<>();
+    /** Topic names as records give them, normalized once. */
+    private final Map<String, String> normalizedTopics = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Optional<SchemaInfo>> schemas = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ConnectorMetrics.Counter emitted;
@@ -216,8 +220,10 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
             timer.shutdownNow();
         }
         synchronized (lock) {
-            emitters.values().forEach(e -> e.sender.close());
-            emitters.clear();
+            typedEmitters.values().forEach(e -> e.sender.close());
+            bytesEmitters.values().forEach(e -> e.sender.close());
+            typedEmitters.clear();
+            bytesEmitters.clear();
         }
         if (positions != null) {
             positions.close();
@@ -237,8 +243,8 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         if (closed) {
             throw new IllegalStateException("source connector '" + name() + "' is closed; the job stops");
         }
-        String target = record.topic() == null ? topic : TopicNames.normalize(record.topic(),
-                "a record of source connector '" + name() + "'");
+        String target = record.topic() == null ? topic : normalizedTopics.computeIfAbsent(record.topic(),
+                given -> TopicNames.normalize(given, "a record of source connector '" + name() + "'"));
         boolean encoded = record.encodedValue() != null;
         try {
             inFlight.acquire();
@@ -284,7 +290,10 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
                     return;
                 }
                 dirty = false;
-                for (Emitter emitter : emitters.values()) {
+                for (Emitter emitter : typedEmitters.values()) {
+                    emitter.sender.drain();
+                }
+                for (Emitter emitter : bytesEmitters.values()) {
                     emitter.sender.drain();
                 }
             }
@@ -308,8 +317,8 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
 
     @SuppressWarnings("unchecked")
     private Emitter emitter(String target, boolean encoded) {
-        String id = (encoded ? "bytes:" : "typed:") + target;
-        Emitter emitter = emitters.get(id);
+        Map<String, Emitter> emitters = encoded ? bytesEmitters : typedEmitters;
+        Emitter emitter = emitters.get(target);
         if (emitter == null) {
             Schema<Object> producerSchema = encoded
                     ? (Schema<Object>) (Schema<?>) (target.equals(topic) ? Schema.AUTO_PRODUCE_BYTES(schema) : Schema.AUTO_PRODUCE_BYTES())
@@ -329,7 +338,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
                         : "cannot open a producer on topic '" + target + "': " + PulsarErrors.reason(e), e);
             }
             emitter = new Emitter(producer);
-            emitters.put(id, emitter);
+            emitters.put(target, emitter);
         }
         return emitter;
     }
@@ -405,9 +414,9 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     public boolean available(String name) {
         String normalized = name == null ? topic : TopicNames.normalize(name, "source connector '" + name() + "'");
         synchronized (lock) {
-            Emitter emitter = emitters.get("bytes:" + normalized);
+            Emitter emitter = bytesEmitters.get(normalized);
             if (emitter == null) {
-                emitter = emitters.get("typed:" + normalized);
+                emitter = typedEmitters.get(normalized);
             }
             return emitter == null || emitter.sender.producer().isConnected();
         }

@@ -1,5 +1,7 @@
 package dev.tributary.runtime.internal.core;
 
+import dev.tributary.dsl.processor.Record;
+
 /**
  * Receives what sinks write. The Pulsar adapter produces it; the test driver keeps it in memory.
  * Writes are buffered until {@link #flush()}, which returns only when every write is durable.
@@ -10,14 +12,14 @@ public interface RecordCollector {
      *
      * @param topic the normalized topic name
      */
-    void send(String topic, SinkTarget target, Record record);
+    void send(String topic, SinkTarget target, Record<Object, Object> record);
 
     /**
      * Writes a record through a sink connector.
      *
      * @param connector the connector's node name
      */
-    void sink(String connector, Record record);
+    void sink(String connector, Record<Object, Object> record);
 
     /** Makes every write so far durable, or throws. */
     void flush();

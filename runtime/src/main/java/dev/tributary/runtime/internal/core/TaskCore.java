@@ -1,5 +1,6 @@
 package dev.tributary.runtime.internal.core;
 
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.state.TaskState;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ public final class TaskCore implements AutoCloseable {
     }
 
     /** Processes one record and then lets stream time move, which may fire punctuations. */
-    public void process(Processor source, Record record) {
+    public void process(Processor source, Record<Object, Object> record) {
         source.process(record);
         state.punctuations().observe(record.timestamp());
     }

@@ -3,7 +3,7 @@ package dev.tributary.runtime.internal.input;
 import dev.tributary.dsl.plan.Schemas;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.core.Processor;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
@@ -139,7 +139,7 @@ public final class Input {
     }
 
     /** Decodes a message into a record; a message that does not decode fails with the reason. */
-    public Record decode(Message<Object> message) {
+    public Record<Object, Object> decode(Message<Object> message) {
         Object key = null;
         Object value;
         try {
@@ -161,7 +161,7 @@ public final class Input {
         }
         long eventTime = message.getEventTime();
         Map<String, String> properties = message.getProperties();
-        return new Record(key, value, eventTime > 0 ? eventTime : message.getPublishTime(),
+        return new Record<>(key, value, eventTime > 0 ? eventTime : message.getPublishTime(),
                 properties == null ? Map.of() : properties);
     }
 }

@@ -1,7 +1,7 @@
 package dev.tributary.runtime.internal.metrics;
 
 import dev.tributary.runtime.internal.core.Processor;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -44,7 +44,7 @@ public final class NodeMetrics {
         }
 
         @Override
-        public void process(Record record) {
+        public void process(Record<Object, Object> record) {
             if ((++count & 63) != 0) {
                 delegate.process(record);
                 return;

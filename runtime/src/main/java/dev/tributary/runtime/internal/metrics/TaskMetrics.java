@@ -47,6 +47,7 @@ public final class TaskMetrics {
     private final Tags common;
     private final AtomicLong held = new AtomicLong();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> forwardedBySource = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> gauges = new ConcurrentHashMap<>();
     private final Counter acked;
     private final Timer commits;
@@ -147,7 +148,12 @@ public final class TaskMetrics {
 
     /** A record of a key group not running here was sent on to its owner. */
     public void forwarded(String source) {
-        counter(FORWARDED, source, null).increment();
+        // Per misrouted record, so looked up by the source's name alone, with no key built.
+        Counter counter = forwardedBySource.get(source);
+        if (counter == null) {
+            counter = forwardedBySource.computeIfAbsent(source, s -> counter(FORWARDED, s, null));
+        }
+        counter.increment();
     }
 
     /**

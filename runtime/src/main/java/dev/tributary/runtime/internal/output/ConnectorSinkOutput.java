@@ -4,7 +4,7 @@ import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.runtime.internal.pulsar.ConnectorRejection;
 import dev.tributary.dsl.connect.Sink;
 import dev.tributary.dsl.connect.SinkRecord;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -80,7 +80,7 @@ final class ConnectorSinkOutput {
         return lastReason;
     }
 
-    void write(Record record, WriteOrigin origin) {
+    void write(Record<Object, Object> record, WriteOrigin origin) {
         buffer.add(new Pending(record, origin));
         if (buffer.size() >= batchSize && !failing) {
             try {
@@ -177,12 +177,12 @@ final class ConnectorSinkOutput {
 
     /** A buffered record as the sink sees it. */
     private static final class Pending implements SinkRecord<Object, Object> {
-        private final Record record;
+        private final Record<Object, Object> record;
         private final WriteOrigin origin;
         private Throwable failure;
         private boolean retriable;
 
-        Pending(Record record, WriteOrigin origin) {
+        Pending(Record<Object, Object> record, WriteOrigin origin) {
             this.record = record;
             this.origin = origin;
         }

@@ -3,7 +3,7 @@ package dev.tributary.runtime.internal.output;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.runtime.internal.core.ProcessingException;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,7 @@ final class Output {
     }
 
     /** @param origin the input the record derives from, or null if none (a table update at commit, a punctuation) */
-    void write(Record record, WriteOrigin origin) {
+    void write(Record<Object, Object> record, WriteOrigin origin) {
         written++;
         TypedMessageBuilder<Object> message;
         byte[] keyBytes = null;

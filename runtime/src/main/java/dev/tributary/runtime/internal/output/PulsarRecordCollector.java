@@ -5,7 +5,7 @@ import dev.tributary.runtime.internal.pulsar.SchemaMismatch;
 import dev.tributary.dsl.plan.Schemas;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.core.ProcessingException;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
@@ -79,7 +79,7 @@ public final class PulsarRecordCollector implements RecordCollector {
     }
 
     @Override
-    public void sink(String connector, Record record) {
+    public void sink(String connector, Record<Object, Object> record) {
         ConnectorSinkOutput sink = connectorSinks.get(connector);
         if (sink == null) {
             throw new IllegalStateException("sink connector '" + connector + "' was not opened");
@@ -93,7 +93,7 @@ public final class PulsarRecordCollector implements RecordCollector {
     }
 
     @Override
-    public void send(String topic, SinkTarget target, Record record) {
+    public void send(String topic, SinkTarget target, Record<Object, Object> record) {
         Output output = outputs.get(topic);
         if (output == null) {
             try {

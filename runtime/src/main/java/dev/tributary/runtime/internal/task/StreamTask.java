@@ -3,7 +3,7 @@ package dev.tributary.runtime.internal.task;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
 import dev.tributary.runtime.internal.core.ProcessingException;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.input.Input;
 import dev.tributary.runtime.internal.input.UndecodableRecordException;
@@ -263,7 +263,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private boolean attempt(Delivery delivery) {
         delivery.attempt();
         Input input = delivery.input;
-        Record record;
+        Record<Object, Object> record;
         try {
             record = input.decode(delivery.message);
         } catch (UndecodableRecordException e) {

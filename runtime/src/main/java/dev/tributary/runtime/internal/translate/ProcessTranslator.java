@@ -48,9 +48,9 @@ public final class ProcessTranslator implements NodeTranslator<ProcessNode> {
         List<String> stores = node.stores();
         ProcessorContext<Object, Object> processorContext = new ProcessorContext<>() {
             @Override
+            @SuppressWarnings("unchecked")
             public void forward(Record<?, ?> record) {
-                next.process(new dev.tributary.runtime.internal.core.Record(record.key(), record.value(),
-                        record.timestamp(), record.properties()));
+                next.process((Record<Object, Object>) record);
             }
 
             @Override
@@ -98,7 +98,7 @@ public final class ProcessTranslator implements NodeTranslator<ProcessNode> {
         state.onClose(processor::close);
         return record -> {
             try {
-                processor.process(new Record<>(record.key(), record.value(), record.timestamp(), record.properties()));
+                processor.process(record);
             } catch (ProcessingException e) {
                 throw e;
             } catch (RuntimeException e) {

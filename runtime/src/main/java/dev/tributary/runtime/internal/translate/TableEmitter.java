@@ -1,7 +1,7 @@
 package dev.tributary.runtime.internal.translate;
 
 import dev.tributary.runtime.internal.core.Processor;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.state.RecordCache;
 import java.util.Map;
@@ -22,7 +22,7 @@ final class TableEmitter {
             Schema<Object> keys = (Schema<Object>) state.spec(store).keySchema();
             Schema<Object> values = (Schema<Object>) state.spec(store).valueSchema();
             // The cache keeps no timestamps; an update written out at the commit carries stream time.
-            cache.onFlush((group, key, value) -> next.process(new Record(keys.decode(key),
+            cache.onFlush((group, key, value) -> next.process(new Record<>(keys.decode(key),
                     value == null ? null : values.decode(value), state.punctuations().streamTime(), Map.of())));
         }
     }

@@ -10,7 +10,7 @@ import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
 import dev.tributary.runtime.internal.compile.Translators;
 import dev.tributary.runtime.internal.translate.DefaultTranslators;
-import dev.tributary.runtime.internal.core.Record;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.core.RecordCollector;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.core.TaskCore;
@@ -40,7 +40,7 @@ public final class DriverCore implements RecordCollector {
     private final Map<String, SourceSpec> sourcesByName = new HashMap<>();
     private final Map<String, Deque<StoredRecord>> outputs = new LinkedHashMap<>();
     private final Set<String> produced = new TreeSet<>();
-    private final Map<String, java.util.List<Record>> sinkRecords = new HashMap<>();
+    private final Map<String, java.util.List<Record<Object, Object>>> sinkRecords = new HashMap<>();
     private long wallClock;
 
     public DriverCore(Topology topology, Configuration config, Instant wallClockStart) {
@@ -79,11 +79,11 @@ public final class DriverCore implements RecordCollector {
         SourceSpec source = sourcesByName.get(sourceName);
         Object key = keyBytes == null ? null : source.keySchema().decode(keyBytes);
         Object value = valueBytes == null ? null : source.valueSchema().decode(valueBytes);
-        task.process(task.source(sourceName), new Record(key, value, timestamp, properties));
+        task.process(task.source(sourceName), new Record<>(key, value, timestamp, properties));
     }
 
     @Override
-    public void send(String topic, SinkTarget target, Record record) {
+    public void send(String topic, SinkTarget target, Record<Object, Object> record) {
         byte[] key = record.key() == null ? null : target.keySchema().encode(record.key());
         byte[] value = record.value() == null ? null : target.valueSchema().encode(record.value());
         if (task.sourceOfTopic(topic) != null) {
@@ -95,12 +95,12 @@ public final class DriverCore implements RecordCollector {
     }
 
     @Override
-    public void sink(String connector, Record record) {
+    public void sink(String connector, Record<Object, Object> record) {
         sinkRecords.computeIfAbsent(connector, c -> new java.util.ArrayList<>()).add(record);
     }
 
     /** What the topology handed to a sink connector so far, in order. */
-    public java.util.List<Record> sinkRecords(String connector) {
+    public java.util.List<Record<Object, Object>> sinkRecords(String connector) {
         return sinkRecords.getOrDefault(connector, java.util.List.of());
     }
 
