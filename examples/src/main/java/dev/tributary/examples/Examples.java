@@ -26,7 +26,6 @@ import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
-import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 
@@ -41,7 +40,8 @@ import org.apache.pulsar.client.api.SubscriptionType;
  *                                 [--error-policy dead-letter|skip|fail] [--dead-letter-topic T]
  * java -jar tributary-examples.jar http-to-postgres [--records N]
  * java -jar tributary-examples.jar replay-dead-letters --service-url URL --dead-letter-topic T
- *                                 [--kinds processing,undecodable,invalid,output] [--subscription NAME]
+ *                                 [--kinds processing,undecodable,invalid,output,rejected-by-source]
+ *                                 [--subscription NAME]
  * </pre>
  *
  * <p>Job settings come as for every job jar (see {@code JobLauncher}): a properties file, {@code TRIBUTARY_*}

@@ -47,6 +47,10 @@ public final class ConfigReference {
             long millis = duration.toMillis();
             return millis % 1000 != 0 ? millis + "ms" : millis % 60_000 != 0 ? millis / 1000 + "s" : millis / 60_000 + "m";
         }
+        if (value instanceof Enum<?> constant) {
+            // As a value is written: the enum's constant in lower case with '-' for '_'.
+            return constant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
         return String.valueOf(value);
     }
 

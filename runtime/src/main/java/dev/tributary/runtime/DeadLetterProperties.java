@@ -11,7 +11,10 @@ public final class DeadLetterProperties {
 
     /** The prefix of every error property; replaying a record drops the properties that start with it. */
     public static final String PREFIX = "tributary.error.";
-    /** What failed: {@code processing}, {@code undecodable}, {@code invalid} or {@code output}. */
+    /**
+     * What failed: {@code processing}, {@code undecodable}, {@code invalid}, {@code output}, or
+     * {@code rejected-by-source} (a source connector refused its raw input).
+     */
     public static final String KIND = PREFIX + "kind";
     /** The fully qualified class of the exception. */
     public static final String EXCEPTION_CLASS = PREFIX + "class";

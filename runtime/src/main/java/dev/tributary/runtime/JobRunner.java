@@ -3,43 +3,18 @@ package dev.tributary.runtime;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.config.Configuration;
-import dev.tributary.dsl.plan.StoreSpec;
-import dev.tributary.dsl.state.StoreType;
+import dev.tributary.dsl.plan.PlanNode;
+import dev.tributary.runtime.internal.assembly.RunningJob;
 import dev.tributary.runtime.internal.compile.CompileContext;
 import dev.tributary.runtime.internal.compile.CompiledTopology;
-import dev.tributary.runtime.internal.core.TaskCore;
-import dev.tributary.runtime.internal.changelog.PulsarChangelog;
-import dev.tributary.runtime.internal.state.SharedStateMemory;
-import dev.tributary.runtime.internal.state.TaskState;
-import dev.tributary.state.StateDirectory;
-import dev.tributary.state.StateMemory;
-import dev.tributary.state.Stores;
-import java.nio.file.Path;
-import java.util.BitSet;
-import java.util.List;
-import dev.tributary.runtime.internal.compile.SinkSpec;
-import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopologyCompiler;
-import dev.tributary.runtime.internal.translate.DefaultTranslators;
-import dev.tributary.runtime.internal.keygroup.KeyGroups;
-import dev.tributary.runtime.internal.ownership.KeyGroupOwner;
-import dev.tributary.runtime.internal.ownership.Membership;
-import dev.tributary.runtime.internal.ownership.OwnershipSettings;
-import dev.tributary.runtime.internal.pulsar.Producers;
-import dev.tributary.runtime.internal.task.TaskSettings;
-import dev.tributary.runtime.internal.compile.TopicNames;
-import dev.tributary.runtime.internal.input.InputSubscriptions;
-import dev.tributary.runtime.internal.pulsar.PulsarConnections;
-import dev.tributary.runtime.internal.output.PulsarRecordCollector;
 import dev.tributary.runtime.internal.connect.ConnectorRuntime;
-import dev.tributary.runtime.internal.task.StreamTask;
-import dev.tributary.runtime.internal.task.ErrorHandling;
-import dev.tributary.runtime.internal.metrics.NodeMetrics;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
-import dev.tributary.dsl.plan.PlanNode;
-import io.micrometer.core.instrument.MeterRegistry;
-import dev.tributary.runtime.internal.ops.BacklogPoller;
 import dev.tributary.runtime.internal.ops.OpsServer;
+import dev.tributary.runtime.internal.task.ErrorHandling;
+import dev.tributary.runtime.internal.translate.DefaultTranslators;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -49,6 +24,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -81,18 +57,9 @@ public final class JobRunner implements AutoCloseable {
     private final TaskMetrics metrics;
     private final ErrorHandling errors;
     private volatile OpsServer ops;
-    private BacklogPoller backlog;
     private volatile JobState state = JobState.CREATED;
-    private PulsarConnections connections;
-    private StreamTask task;
-    private Thread thread;
-    private StateDirectory stateDirectory;
-    private Membership membership;
+    private volatile RunningJob running;
     private volatile String instanceId;
-    private boolean holdsStateMemory;
-    private long restoredRecords;
-    private PulsarRecordCollector collector;
-    private ConnectorRuntime connectors;
 
     /**
      * Prepares a job; nothing connects until {@link #start()}.
@@ -171,110 +138,21 @@ public final class JobRunner implements AutoCloseable {
             LOG.info("Job '{}' serves /metrics and /health on {}:{}", applicationId, config.get(RuntimeOptions.HTTP_BIND),
                     ops.port());
         }
-        try {
-            connections = PulsarConnections.open(config);
-        } catch (RuntimeException e) {
-            closeOps();
-            throw e;
-        }
-        TaskState taskState = null;
-        PulsarChangelog changelog = null;
         String instanceId = config.get(RuntimeOptions.INSTANCE_ID);
         if (instanceId == null) {
             instanceId = defaultInstanceId();
         }
-        membership = new Membership(connections.client(), connections.admin(),
-                "persistent://" + context.internalNamespace() + "/" + applicationId + "-members", instanceId,
-                keyGroups.count(), config.get(RuntimeOptions.MEMBERSHIP_INTERVAL));
         try {
-            membership.join(config.get(RuntimeOptions.OPERATION_TIMEOUT));
-            List<StoreSpec> stores = topology.stores();
-            if (!stores.isEmpty()) {
-                stateDirectory = StateDirectory.lock(Path.of(config.get(RuntimeOptions.STATE_DIR), applicationId));
-                StateMemory memory = SharedStateMemory.acquire(config.get(RuntimeOptions.ROCKSDB_BLOCK_CACHE_BYTES),
-                        config.get(RuntimeOptions.ROCKSDB_WRITE_BUFFER_BYTES));
-                holdsStateMemory = true;
-                changelog = new PulsarChangelog(connections.client(), connections.admin(), context, stores,
-                        config.get(RuntimeOptions.OPERATION_TIMEOUT));
-                changelog.instance(instanceId);
-                changelog.prepareTopics();
-                changelog.loadCheckpoints(stateDirectory);
-                StateDirectory directory = stateDirectory;
-                taskState = new TaskState(stores, keyGroups, new BitSet(), spec -> spec.type() == StoreType.IN_MEMORY
-                        ? Stores.inMemory(spec.name())
-                        : Stores.rocksDb(spec.name(), directory.storeDirectory(spec.name()).resolve("rocksdb"), memory),
-                        changelog, config.get(RuntimeOptions.CACHE_MAX_RECORDS),
-                        config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
-                metrics.restored(changelog, PulsarChangelog::restoredSoFar);
-            } else {
-                taskState = new TaskState(List.of(), keyGroups, new BitSet(), spec -> null, null, 1, false);
-            }
-            Producers producers = new Producers(connections.client(), config.get(RuntimeOptions.SEND_TIMEOUT));
-            collector = new PulsarRecordCollector(producers, connections.admin(), applicationId,
-                    config.get(RuntimeOptions.BATCH_MAX_RECORDS), config.get(RuntimeOptions.SEND_TIMEOUT),
-                    config.get(RuntimeOptions.COMMIT_INTERVAL), metrics);
-            connectors = new ConnectorRuntime(topology, config, applicationId, instanceId, metrics.registry(),
-                    metrics.tags());
-            connectors.openSinks(collector);
-            for (SinkSpec sink : compiled.sinks()) {
-                collector.open(sink.topic(), sink.target());
-            }
-            TaskCore core = compiled.instantiate(collector, taskState, new NodeMetrics(metrics)::wrap);
-            boolean requireInputs = config.get(RuntimeOptions.REQUIRE_INPUT_TOPICS);
-            InputSubscriptions.prepare(connections.admin(), compiled.sources(), applicationId, requireInputs,
-                    config.get(RuntimeOptions.REPLAY_FROM));
-            InputSubscriptions.prepare(connections.admin(), compiled.forwardSources(), applicationId, requireInputs, null);
-            KeyGroupOwner owner = new KeyGroupOwner(connections, compiled.sources(), compiled.forwardSources(), core,
-                    applicationId, instanceId, OwnershipSettings.from(config), changelog, metrics, membership, keyGroups);
-            String deadLetterTopic = config.get(RuntimeOptions.DEAD_LETTER_TOPIC);
-            task = new StreamTask(applicationId + "-0", owner, collector, core, changelog, stateDirectory, errors,
-                    keyGroups, compiled::forwardTopic, metrics, TaskSettings.from(config), producers, applicationId,
-                    deadLetterTopic == null ? null : TopicNames.normalize(deadLetterTopic,
-                            RuntimeOptions.DEAD_LETTER_TOPIC.key()));
-            // Claims and restores the key groups assigned now; the ones another instance still holds follow.
-            try {
-                task.start();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new JobStartException("job '" + applicationId + "' could not claim its key groups: "
-                        + e.getMessage(), e);
-            }
-            restoredRecords = changelog == null ? 0 : changelog.restoredSoFar();
-            connectors.openSources(connections, producers, keyGroups, context.internalNamespace());
+            running = RunningJob.start(topology, config, compiled, metrics, errors, instanceId);
         } catch (RuntimeException e) {
-            if (connectors != null) {
-                connectors.abandon(collector != null);
-            }
-            if (collector != null) {
-                collector.close();
-            }
-            if (changelog != null) {
-                changelog.close();
-            }
-            if (taskState != null) {
-                taskState.close();
-            }
-            membership.close();
-            releaseState();
-            connections.close();
             closeOps();
             throw e;
         }
-        List<String> inputTopics = compiled.sources().stream().flatMap(source -> source.topics().stream()).toList();
         this.instanceId = instanceId;
-        backlog = BacklogPoller.start(connections.admin(), inputTopics, applicationId, metrics,
-                config.get(RuntimeOptions.BACKLOG_INTERVAL));
-        thread = new Thread(task, "tributary-" + applicationId + "-0");
-        thread.start();
-        connectors.startSources();
         state = JobState.RUNNING;
         LOG.info("Job '{}' running as instance '{}': {} source(s) on subscription '{}', {} key groups ({} here), broker {}",
                 applicationId, instanceId, compiled.sources().size(), applicationId, keyGroups.count(),
-                metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).get(), connections.serviceUrl());
-        for (SourceSpec source : compiled.sources()) {
-            LOG.info("  source '{}' reads {} ({})", source.name(), source.topics(), source.subscriptionType());
-        }
+                metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).get(), running.serviceUrl());
         return this;
     }
 
@@ -307,34 +185,13 @@ public final class JobRunner implements AutoCloseable {
                 state = JobState.STOPPING;
             }
         }
-        if (abort) {
-            task.abort();
-        } else {
-            // Sources first, so that what they emitted is stored and their positions committed.
-            connectors.stopSources(config.get(RuntimeOptions.SHUTDOWN_TIMEOUT).dividedBy(2));
-            task.requestStop();
-        }
-        try {
-            thread.join(config.get(RuntimeOptions.SHUTDOWN_TIMEOUT).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (thread.isAlive()) {
-            LOG.warn("Job '{}' did not stop within shutdown.timeout; closing its connections", applicationId);
-            task.abort();
-        }
-        if (backlog != null) {
-            backlog.close();
-        }
-        // Leaving last: the others claim this instance's key groups once it is gone, and its ranges are free by then.
-        membership.close();
-        connections.close();
-        releaseState();
+        running.stop(abort, config.get(RuntimeOptions.SHUTDOWN_TIMEOUT));
         synchronized (this) {
-            state = task.failure() != null ? JobState.FAILED : JobState.STOPPED;
+            state = running.task().failure() != null ? JobState.FAILED : JobState.STOPPED;
         }
         closeOps();
-        LOG.info("Job '{}' {} after {} records", applicationId, abort ? "aborted" : "stopped", task.processed());
+        LOG.info("Job '{}' {} after {} records", applicationId, abort ? "aborted" : "stopped",
+                running.task().processed());
     }
 
     private OpsServer.Health liveness() {
@@ -349,12 +206,12 @@ public final class JobRunner implements AutoCloseable {
             return new OpsServer.Health(false, "starting: restoring " + metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).get()
                     + " key group(s), " + restoredSoFar() + " changelog records so far");
         }
-        List<String> sinksDown = now == JobState.RUNNING ? collector.unavailableSinks() : List.of();
+        List<String> sinksDown = now == JobState.RUNNING ? running.unavailableSinks() : List.of();
         if (!sinksDown.isEmpty()) {
             return new OpsServer.Health(false, String.join("; ", sinksDown));
         }
-        if (now == JobState.RUNNING && task.pendingKeyGroups() > 0) {
-            return new OpsServer.Health(false, "claiming or restoring " + task.pendingKeyGroups() + " key group(s)");
+        if (now == JobState.RUNNING && pendingKeyGroups() > 0) {
+            return new OpsServer.Health(false, "claiming or restoring " + pendingKeyGroups() + " key group(s)");
         }
         return new OpsServer.Health(now == JobState.RUNNING, "job '" + applicationId + "' is " + now);
     }
@@ -427,18 +284,7 @@ public final class JobRunner implements AutoCloseable {
      * @return the count being claimed (their previous owner has not let go yet) or restored
      */
     public int pendingKeyGroups() {
-        return task == null ? 0 : task.pendingKeyGroups();
-    }
-
-    private void releaseState() {
-        if (stateDirectory != null) {
-            stateDirectory.close();
-            stateDirectory = null;
-        }
-        if (holdsStateMemory) {
-            SharedStateMemory.release();
-            holdsStateMemory = false;
-        }
+        return running == null ? 0 : running.task().pendingKeyGroups();
     }
 
     /**
@@ -447,7 +293,7 @@ public final class JobRunner implements AutoCloseable {
      * @return the count of changelog records restored
      */
     public long restoredRecords() {
-        return restoredRecords;
+        return running == null ? 0 : running.restoredRecords();
     }
 
     /**
@@ -460,13 +306,13 @@ public final class JobRunner implements AutoCloseable {
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Thread running;
         synchronized (this) {
-            running = thread;
+            running = this.running == null ? null : this.running.thread();
         }
         if (running == null) {
             return state != JobState.RUNNING;
         }
         running.join(Math.max(1, timeout.toMillis()));
-        if (!running.isAlive() && task.failure() != null) {
+        if (!running.isAlive() && this.running.task().failure() != null) {
             synchronized (this) {
                 state = JobState.FAILED;
             }
@@ -480,7 +326,7 @@ public final class JobRunner implements AutoCloseable {
      * @return the current state
      */
     public JobState state() {
-        if (state == JobState.RUNNING && task != null && (task.failure() != null || connectors.failure() != null)) {
+        if (state == JobState.RUNNING && running != null && running.failure() != null) {
             return JobState.FAILED;
         }
         return state;
@@ -492,10 +338,7 @@ public final class JobRunner implements AutoCloseable {
      * @return the error that stopped processing, if any
      */
     public Optional<Throwable> failure() {
-        if (task == null) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(task.failure() != null ? task.failure() : connectors.failure());
+        return running == null ? Optional.empty() : Optional.ofNullable(running.failure());
     }
 
     /**
@@ -504,7 +347,7 @@ public final class JobRunner implements AutoCloseable {
      * @return the count of input records processed, committed or not
      */
     public long processedRecords() {
-        return task == null ? 0 : task.processed();
+        return running == null ? 0 : running.task().processed();
     }
 
     /**
@@ -513,7 +356,7 @@ public final class JobRunner implements AutoCloseable {
      * @return the count of commits that acknowledged input
      */
     public long commits() {
-        return task == null ? 0 : task.commits();
+        return running == null ? 0 : running.task().commits();
     }
 
     /**

@@ -9,7 +9,6 @@ import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
 import dev.tributary.testkit.pulsar.Sends;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,6 @@
 package dev.tributary.runtime;
 
 import static dev.tributary.runtime.PulsarTestSupport.*;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tributary.dsl.KeyValue;
 import dev.tributary.dsl.Produced;

@@ -6,17 +6,11 @@ import dev.tributary.dsl.config.Configuration;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.TestTopics;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
-import org.apache.pulsar.client.api.SubscriptionInitialPosition;
-import org.apache.pulsar.client.api.SubscriptionType;
 
 /** Helpers shared by the integration tests: unique names, job settings, reading outputs, waiting. */
 final class PulsarTestSupport {

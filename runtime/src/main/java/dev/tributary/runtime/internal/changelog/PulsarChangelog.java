@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
-import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.impl.MessageIdImpl;
@@ -59,7 +58,19 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private final Map<String, Map<Integer, byte[]>> positions = new HashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final java.util.Set<String> createdNow = new java.util.HashSet<>();
-    private long restored;
+    private volatile long restored;
+    /** What restores report: records written, and the position a store's key group reached. */
+    private final GroupRestore.Progress progress = new GroupRestore.Progress() {
+        @Override
+        public void restored(int records) {
+            restored += records;
+        }
+
+        @Override
+        public void reached(StoreSpec store, int group, byte[] position) {
+            positions.get(store.name()).put(group, position);
+        }
+    };
     private String producerPrefix = "tributary";
     private int epoch;
 
@@ -279,7 +290,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
      * {@link GroupRestore#step}, interleaved with processing of the key groups already running.
      */
     public GroupRestore startRestore(int group, TaskState state) {
-        List<StoreRestore> parts = new ArrayList<>();
+        List<GroupRestore.Part> parts = new ArrayList<>();
         for (StoreSpec store : logged) {
             KeyGroupedStore bytes = state.bytes(store.name());
             byte[] position = positions.get(store.name()).get(group);
@@ -297,134 +308,15 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     .topic(context.changelogTopic(store.name()) + "-partition-" + group)
                     .startMessageId(start).startMessageIdInclusive().readCompacted(true)
                     .receiverQueueSize(RESTORE_QUEUE).createAsync();
-            parts.add(new StoreRestore(store, bytes, reader, from));
+            parts.add(new GroupRestore.Part(store, bytes, reader, from));
         }
-        return new GroupRestore(group, parts);
+        return new GroupRestore(group, parts, progress);
     }
 
     /** Forgets where a key group's local files stand: its next restore is a full one. */
     public void forget(int group) {
         for (StoreSpec store : logged) {
             positions.get(store.name()).remove(group);
-        }
-    }
-
-    private final class StoreRestore {
-        final StoreSpec store;
-        final KeyGroupedStore bytes;
-        final CompletableFuture<Reader<byte[]>> opening;
-        final MessageIdAdv covered;
-        MessageId last;
-        boolean done;
-
-        StoreRestore(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
-                     MessageIdAdv covered) {
-            this.store = store;
-            this.bytes = bytes;
-            this.opening = opening;
-            this.covered = covered;
-        }
-    }
-
-    /** The restore of one key group, read a bounded amount at a time. */
-    public final class GroupRestore implements AutoCloseable {
-        private final int group;
-        private final List<StoreRestore> parts;
-        /** When reading began; readers opened ahead do not count their wait. */
-        private long began;
-        private long records;
-
-        GroupRestore(int group, List<StoreRestore> parts) {
-            this.group = group;
-            this.parts = parts;
-        }
-
-        public int group() {
-            return group;
-        }
-
-        public long records() {
-            return records;
-        }
-
-        public long elapsedNanos() {
-            return System.nanoTime() - began;
-        }
-
-        /**
-         * Reads at most {@code budget} records.
-         *
-         * @return true once every store of the key group is restored
-         */
-        public boolean step(int budget) {
-            if (began == 0) {
-                began = System.nanoTime();
-            }
-            for (StoreRestore part : parts) {
-                if (part.done) {
-                    continue;
-                }
-                try {
-                    if (!part.opening.isDone()) {
-                        return false;
-                    }
-                    Reader<byte[]> reader = part.opening.get();
-                    int read = 0;
-                    List<byte[]> keys = new ArrayList<>();
-                    List<byte[]> values = new ArrayList<>();
-                    boolean waiting = false;
-                    while (read < budget) {
-                        Message<byte[]> message = reader.readNext(0, TimeUnit.MILLISECONDS);
-                        if (message == null) {
-                            if (reader.hasMessageAvailable()) {
-                                waiting = true;
-                                break;
-                            }
-                            part.done = true;
-                            break;
-                        }
-                        read++;
-                        if (part.covered != null && !after((MessageIdAdv) message.getMessageId(), part.covered)) {
-                            continue;
-                        }
-                        keys.add(message.getKeyBytes());
-                        values.add(message.getValue());
-                        part.last = message.getMessageId();
-                    }
-                    // One write batch per step: the restore's cost is reading, not a write per record.
-                    part.bytes.putAll(group, keys, values);
-                    records += keys.size();
-                    restored += keys.size();
-                    if (part.done) {
-                        finish(part, reader);
-                    }
-                    if (waiting || !part.done) {
-                        return false;
-                    }
-                } catch (Exception e) {
-                    throw new OutputException("cannot restore store '" + part.store.name() + "' key group " + group
-                            + ": " + PulsarErrors.reason(e), e);
-                }
-            }
-            return true;
-        }
-
-        private void finish(StoreRestore part, Reader<byte[]> reader) {
-            part.done = true;
-            if (part.last != null) {
-                positions.get(part.store.name()).put(group, part.last.toByteArray());
-            } else if (part.covered != null) {
-                positions.get(part.store.name()).put(group, part.covered.toByteArray());
-            }
-            reader.closeAsync();
-        }
-
-        /** Stops reading; what was read stays and is read again (idempotently) by the next restore. */
-        @Override
-        public void close() {
-            for (StoreRestore part : parts) {
-                part.opening.thenAccept(Reader::closeAsync);
-            }
         }
     }
 
@@ -449,17 +341,6 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     store.name(), group);
             return null;
         }
-    }
-
-    /** Whether a message comes after a position in one partition (partition indexes may differ in form). */
-    private static boolean after(MessageIdAdv id, MessageIdAdv position) {
-        if (id.getLedgerId() != position.getLedgerId()) {
-            return id.getLedgerId() > position.getLedgerId();
-        }
-        if (id.getEntryId() != position.getEntryId()) {
-            return id.getEntryId() > position.getEntryId();
-        }
-        return id.getBatchIndex() > position.getBatchIndex();
     }
 
     /** Flushes the stores to disk, then records the positions their files now reflect. */

@@ -21,7 +21,7 @@ public final class RestoreQueue {
     private final PulsarChangelog changelog;
     private final TaskState state;
     private final ArrayDeque<Integer> waiting = new ArrayDeque<>();
-    private final ArrayDeque<PulsarChangelog.GroupRestore> active = new ArrayDeque<>();
+    private final ArrayDeque<GroupRestore> active = new ArrayDeque<>();
 
     /** @param changelog the changelogs, or null when no store is logged (key groups are ready at once) */
     public RestoreQueue(PulsarChangelog changelog, TaskState state) {
@@ -53,7 +53,7 @@ public final class RestoreQueue {
         int readers = active.size();
         int share = budget == Integer.MAX_VALUE ? budget : Math.max(MIN_SHARE, budget / Math.max(1, readers));
         for (int i = 0; i < readers; i++) {
-            PulsarChangelog.GroupRestore restore = active.poll();
+            GroupRestore restore = active.poll();
             if (restore.step(share)) {
                 return new Restored(restore.group(), restore.records(), restore.elapsedNanos());
             }
@@ -75,7 +75,7 @@ public final class RestoreQueue {
     }
 
     public void close() {
-        active.forEach(PulsarChangelog.GroupRestore::close);
+        active.forEach(GroupRestore::close);
         active.clear();
         waiting.clear();
     }

@@ -17,7 +17,7 @@ public final class StandbyCopies {
     private final BitSet groups = new BitSet();
     /** Per key group, the wall-clock time its copy last reached the end of the changelog. */
     private final long[] caughtUp;
-    private PulsarChangelog.GroupRestore current;
+    private GroupRestore current;
     private int next;
     private long nextCycleNanos;
 

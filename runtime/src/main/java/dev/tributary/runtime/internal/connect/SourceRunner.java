@@ -10,7 +10,6 @@ import dev.tributary.dsl.connect.Source;
 import dev.tributary.dsl.connect.SourceContext;
 import dev.tributary.dsl.connect.SourceRecord;
 import dev.tributary.dsl.connect.SourceWriteException;
-import dev.tributary.runtime.DeadLetterProperties;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.runtime.internal.connect.BasicContext;
@@ -18,7 +17,6 @@ import dev.tributary.runtime.internal.connect.ConnectorSettings;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,9 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.Producer;
-import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.common.schema.SchemaInfo;
@@ -54,7 +50,8 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     private final Schema<Object> schema;
     private final KeyGroups keyGroups;
     private final int maxBatchRecords;
-    private final String deadLetterTopic;
+    private final SourceRejections rejections;
+    private final TopicSchemas schemas;
     private final long operationTimeoutMillis;
     private final Semaphore inFlight;
     private final int maxInFlight;
@@ -62,22 +59,19 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     private final long positionIntervalMillis;
     private final Object lock = new Object();
     /** Producers by topic, for typed records and for records given as encoded bytes; guarded by the lock. */
-    private final Map<String, Emitter> typedEmitters = new HashMap<>();
-    private final Map<String, Emitter> bytesEmitters = new HashMap<>();
+    private final Map<String, BatchedSender<Object, CompletableFuture<Void>>> typedEmitters = new HashMap<>();
+    private final Map<String, BatchedSender<Object, CompletableFuture<Void>>> bytesEmitters = new HashMap<>();
     /** Topic names as records give them, normalized once. */
     private final Map<String, String> normalizedTopics = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, Optional<SchemaInfo>> schemas = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final ConnectorMetrics.Counter emitted;
     private final ConnectorMetrics.Counter failed;
     private final ConnectorMetrics.Counter rejected;
     private ScheduledExecutorService timer;
     private SourcePositions positions;
-    private Producer<byte[]> deadLetters;
-    private Thread thread;
+    private SourceThread thread;
     private volatile boolean stopping;
     private volatile boolean closed;
-    private volatile Throwable failure;
     private boolean dirty;
 
     @SuppressWarnings("unchecked")
@@ -93,7 +87,9 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         this.schema = (Schema<Object>) schema;
         this.keyGroups = keyGroups;
         this.maxBatchRecords = maxBatchRecords;
-        this.deadLetterTopic = deadLetterTopic != null ? deadLetterTopic : TopicNames.deadLetter(this.topic, applicationId);
+        this.rejections = new SourceRejections(producers, name, this.topic, applicationId,
+                deadLetterTopic != null ? deadLetterTopic : TopicNames.deadLetter(this.topic, applicationId));
+        this.schemas = new TopicSchemas(admin, name);
         this.operationTimeoutMillis = operationTimeout.toMillis();
         this.maxInFlight = settings.get(ConnectorSettings.MAX_IN_FLIGHT);
         this.inFlight = new Semaphore(maxInFlight);
@@ -143,25 +139,12 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
 
     /** Runs the source on a thread of its own. */
     public void start() {
-        thread = new Thread(() -> {
-            try {
-                source.run(this);
-                if (!stopping) {
-                    LOG.info("Source connector '{}' finished", name());
-                }
-            } catch (Throwable t) {
-                if (!stopping) {
-                    failure = t;
-                    LOG.error("Source connector '{}' failed: {}", name(), PulsarErrors.reason(t), t);
-                }
-            }
-        }, "tributary-source-" + name());
-        thread.start();
+        thread = new SourceThread(name(), source, this, () -> stopping);
     }
 
     /** The error the source failed with, or null. */
     public Throwable failure() {
-        return failure;
+        return thread == null ? null : thread.failure();
     }
 
     /**
@@ -172,31 +155,15 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         stopped.countDown();
         long deadline = System.nanoTime() + timeout.toNanos();
         if (thread != null) {
-            try {
-                thread.join(Math.max(1, Math.min(2000, timeout.toMillis() / 2)));
-                if (thread.isAlive()) {
-                    // Blocked in a read of its own (a queue, a socket): an interrupt is the usual way out.
-                    thread.interrupt();
-                    thread.join(Math.max(1, Math.min(2000, timeout.toMillis() / 4)));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
-                LOG.warn("Source connector '{}' did not return from run() in time; closing it", name());
-            }
+            thread.awaitStop(timeout.toMillis());
         }
         try {
             source.close();
         } catch (Exception e) {
             LOG.warn("Source connector '{}' did not close cleanly: {}", name(), PulsarErrors.reason(e));
         }
-        if (thread != null && thread.isAlive()) {
-            try {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (thread != null) {
+            thread.awaitEnd(deadline);
         }
         flushIfDirty();
         try {
@@ -220,17 +187,15 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
             timer.shutdownNow();
         }
         synchronized (lock) {
-            typedEmitters.values().forEach(e -> e.sender.close());
-            bytesEmitters.values().forEach(e -> e.sender.close());
+            typedEmitters.values().forEach(BatchedSender::close);
+            bytesEmitters.values().forEach(BatchedSender::close);
             typedEmitters.clear();
             bytesEmitters.clear();
         }
         if (positions != null) {
             positions.close();
         }
-        if (deadLetters != null) {
-            deadLetters.closeAsync();
-        }
+        rejections.close();
     }
 
     @Override
@@ -254,12 +219,12 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
         synchronized (lock) {
-            Emitter emitter;
+            BatchedSender<Object, CompletableFuture<Void>> emitter;
             TypedMessageBuilder<Object> message;
             byte[] keyBytes = null;
             try {
                 emitter = emitter(target, encoded);
-                message = emitter.sender.producer().newMessage().value(encoded ? record.encodedValue() : record.value());
+                message = emitter.producer().newMessage().value(encoded ? record.encodedValue() : record.value());
                 if (record.key() != null) {
                     message.key(record.key());
                     keyBytes = record.key().getBytes(StandardCharsets.UTF_8);
@@ -277,7 +242,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
                         + " to topic '" + target + "': " + PulsarErrors.reason(e), false, e));
                 return result;
             }
-            emitter.sender.write(keyBytes, message, result);
+            emitter.write(keyBytes, message, result);
             dirty = true;
         }
         return result;
@@ -290,11 +255,11 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
                     return;
                 }
                 dirty = false;
-                for (Emitter emitter : typedEmitters.values()) {
-                    emitter.sender.drain();
+                for (BatchedSender<Object, CompletableFuture<Void>> emitter : typedEmitters.values()) {
+                    emitter.drain();
                 }
-                for (Emitter emitter : bytesEmitters.values()) {
-                    emitter.sender.drain();
+                for (BatchedSender<Object, CompletableFuture<Void>> emitter : bytesEmitters.values()) {
+                    emitter.drain();
                 }
             }
         } catch (RuntimeException e) {
@@ -316,9 +281,9 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     }
 
     @SuppressWarnings("unchecked")
-    private Emitter emitter(String target, boolean encoded) {
-        Map<String, Emitter> emitters = encoded ? bytesEmitters : typedEmitters;
-        Emitter emitter = emitters.get(target);
+    private BatchedSender<Object, CompletableFuture<Void>> emitter(String target, boolean encoded) {
+        Map<String, BatchedSender<Object, CompletableFuture<Void>>> emitters = encoded ? bytesEmitters : typedEmitters;
+        BatchedSender<Object, CompletableFuture<Void>> emitter = emitters.get(target);
         if (emitter == null) {
             Schema<Object> producerSchema = encoded
                     ? (Schema<Object>) (Schema<?>) (target.equals(topic) ? Schema.AUTO_PRODUCE_BYTES(schema) : Schema.AUTO_PRODUCE_BYTES())
@@ -337,7 +302,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
                         ? SchemaMismatch.explain(admin, target, producerSchema, "source connector '" + name() + "'", e)
                         : "cannot open a producer on topic '" + target + "': " + PulsarErrors.reason(e), e);
             }
-            emitter = new Emitter(producer);
+            emitter = newSender(producer);
             emitters.put(target, emitter);
         }
         return emitter;
@@ -347,29 +312,8 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     public CompletableFuture<Void> reject(byte[] payload, String partition, String reason) {
         rejected.increment();
         LOG.warn("Source connector '{}' rejects a record{}: {}; it goes to dead-letter topic '{}'", name(),
-                partition != null ? " of '" + partition + "'" : "", reason, deadLetterTopic);
-        try {
-            synchronized (lock) {
-                if (deadLetters == null) {
-                    deadLetters = producers.to(deadLetterTopic, Schema.BYTES).enableBatching(false).enableChunking(true)
-                            .create();
-                }
-            }
-            Map<String, String> properties = new HashMap<>();
-            properties.put(DeadLetterProperties.KIND, "rejected-by-source");
-            properties.put(DeadLetterProperties.EXCEPTION_MESSAGE, reason);
-            properties.put(DeadLetterProperties.NODE, name());
-            properties.put(DeadLetterProperties.SOURCE_TOPIC, topic);
-            properties.put(DeadLetterProperties.APPLICATION_ID, applicationId());
-            properties.put(DeadLetterProperties.TIME, Instant.now().toString());
-            if (partition != null) {
-                properties.put(DeadLetterProperties.PREFIX + "source.partition", partition);
-            }
-            return deadLetters.newMessage().value(payload).properties(properties).sendAsync().thenApply(id -> null);
-        } catch (Exception e) {
-            return CompletableFuture.failedFuture(new SourceWriteException("source connector '" + name()
-                    + "' cannot write to dead-letter topic '" + deadLetterTopic + "': " + PulsarErrors.reason(e), true, e));
-        }
+                partition != null ? " of '" + partition + "'" : "", reason, rejections.topic());
+        return rejections.write(payload, partition, reason);
     }
 
     @Override
@@ -384,41 +328,18 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
 
     @Override
     public Optional<SchemaInfo> topicSchema(String name) {
-        String normalized = TopicNames.normalize(name, "source connector '" + name() + "'");
-        return schemas.computeIfAbsent(normalized, t -> {
-            try {
-                return Optional.of(admin.schemas().getSchemaInfo(t));
-            } catch (PulsarAdminException.NotFoundException e) {
-                if (!exists(t)) {
-                    throw new IllegalArgumentException("topic '" + t + "' does not exist");
-                }
-                return Optional.empty();
-            } catch (PulsarAdminException e) {
-                throw new IllegalStateException("cannot read the schema of topic '" + t + "': " + PulsarErrors.reason(e), e);
-            }
-        });
-    }
-
-    private boolean exists(String normalized) {
-        org.apache.pulsar.common.naming.TopicName name = org.apache.pulsar.common.naming.TopicName.get(normalized);
-        try {
-            return admin.topics().getList(name.getNamespace()).contains(normalized)
-                    || admin.topics().getPartitionedTopicList(name.getNamespace()).contains(normalized);
-        } catch (PulsarAdminException e) {
-            throw new IllegalStateException("cannot list the topics of namespace '" + name.getNamespace() + "': "
-                    + PulsarErrors.reason(e), e);
-        }
+        return schemas.of(name);
     }
 
     @Override
     public boolean available(String name) {
         String normalized = name == null ? topic : TopicNames.normalize(name, "source connector '" + name() + "'");
         synchronized (lock) {
-            Emitter emitter = bytesEmitters.get(normalized);
+            BatchedSender<Object, CompletableFuture<Void>> emitter = bytesEmitters.get(normalized);
             if (emitter == null) {
                 emitter = typedEmitters.get(normalized);
             }
-            return emitter == null || emitter.sender.producer().isConnected();
+            return emitter == null || emitter.producer().isConnected();
         }
     }
 
@@ -433,22 +354,18 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     }
 
     /** A producer with its key-group batching; the futures of emit are its messages' origins. */
-    private final class Emitter {
-        final BatchedSender<Object, CompletableFuture<Void>> sender;
-
-        Emitter(Producer<Object> producer) {
-            this.sender = new BatchedSender<>(producer, keyGroups, maxBatchRecords, (result, error) -> {
-                inFlight.release();
-                if (error == null) {
-                    emitted.increment();
-                    result.complete(null);
-                } else {
-                    failed.increment();
-                    result.completeExceptionally(new SourceWriteException("source connector '" + name() + "': topic '"
-                            + producer.getTopic() + "' did not store a record: " + PulsarErrors.reason(error),
-                            PulsarErrors.retriable(error), error));
-                }
-            });
-        }
+    private BatchedSender<Object, CompletableFuture<Void>> newSender(Producer<Object> producer) {
+        return new BatchedSender<>(producer, keyGroups, maxBatchRecords, (result, error) -> {
+            inFlight.release();
+            if (error == null) {
+                emitted.increment();
+                result.complete(null);
+            } else {
+                failed.increment();
+                result.completeExceptionally(new SourceWriteException("source connector '" + name() + "': topic '"
+                        + producer.getTopic() + "' did not store a record: " + PulsarErrors.reason(error),
+                        PulsarErrors.retriable(error), error));
+            }
+        });
     }
 }

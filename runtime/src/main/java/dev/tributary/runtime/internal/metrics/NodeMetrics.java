@@ -3,7 +3,6 @@ package dev.tributary.runtime.internal.metrics;
 import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.dsl.processor.Record;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 

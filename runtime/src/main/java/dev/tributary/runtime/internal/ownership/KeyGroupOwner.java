@@ -1,12 +1,9 @@
 package dev.tributary.runtime.internal.ownership;
 
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
-import dev.tributary.runtime.internal.changelog.RestoreQueue;
-import dev.tributary.runtime.internal.changelog.StandbyCopies;
 import dev.tributary.runtime.internal.input.Input;
 import dev.tributary.runtime.internal.input.InputSubscriptions;
 import dev.tributary.runtime.internal.pulsar.PulsarConnections;
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.core.TaskCore;
@@ -18,10 +15,8 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.slf4j.Logger;
@@ -36,48 +31,18 @@ import org.slf4j.LoggerFactory;
  * zombie), restores the group's state while its other groups keep flowing, and only then starts
  * fetching the group's records.
  *
- * <p>The consumers holding a set of key groups are a {@code Segment}. At start one segment holds every
- * assigned group; later claims are one group each, so that key groups become ready one at a time.
+ * <p>The consumers holding a set of key groups are a {@link Segment}; sources without ranges are
+ * {@link UnrangedSources}.
  */
 public final class KeyGroupOwner {
     private static final Logger LOG = LoggerFactory.getLogger(KeyGroupOwner.class);
     private static final int RESTORE_BUDGET = 5_000;
-    private static final long CLAIM_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-
-    private final class Segment {
-        final BitSet groups;
-        final List<Input> inputs;
-        final long claimedNanos = System.nanoTime();
-        final BitSet unrestored;
-
-        Segment(BitSet groups, List<Input> inputs) {
-            this.groups = groups;
-            this.inputs = inputs;
-            this.unrestored = (BitSet) groups.clone();
-        }
-
-        boolean leaseLost() {
-            for (Input input : inputs) {
-                if (input.leaseLost()) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        void close() {
-            inputs.forEach(Input::close);
-        }
-    }
 
     private final PulsarClient client;
     private final PulsarAdmin admin;
     private final KeyGroups keyGroups;
     private final List<SourceSpec> ranged = new ArrayList<>();
-    private final List<Input> unranged = new ArrayList<>();
-    /** Exclusive sources whose subscription another instance holds: this one waits to take them over. */
-    private final Map<SourceSpec, CompletableFuture<Consumer<Object>>> standbySources = new java.util.LinkedHashMap<>();
-    private long nextTakeOverNanos;
+    private final UnrangedSources unranged;
     private final TaskCore core;
     private final String subscription;
     private final String instanceId;
@@ -88,16 +53,11 @@ public final class KeyGroupOwner {
     private final Membership membership;
     private final Map<String, long[]> received = new HashMap<>();
     private final List<Segment> segments = new ArrayList<>();
-    private final List<Claim> claims = new ArrayList<>();
     private final BitSet active = new BitSet();
     private final BitSet restoring = new BitSet();
-    private final BitSet claiming = new BitSet();
-    private final RestoreQueue restores;
-    /** Warm copies of this instance's second choices, or null without standby replicas. */
-    private final StandbyCopies standbys;
+    private final PendingClaims pending;
+    private final Restores restores;
     private long seenVersion = -1;
-    private long nextClaimNanos;
-    private int consumerSequence;
     private boolean ownsAll;
     private List<Input> inputs = List.of();
     /** Key groups found leaving by a reconcile, released once the task has committed. */
@@ -121,7 +81,7 @@ public final class KeyGroupOwner {
         this.state = core.state();
         this.metrics = metrics;
         this.membership = membership;
-        this.restores = new RestoreQueue(changelog, state);
+        this.restores = new Restores(instanceId, changelog, state, metrics, keyGroups.count(), settings);
         state.locate(group -> {
             String owner = membership.ownerOf(group);
             if (owner == null) {
@@ -130,9 +90,6 @@ public final class KeyGroupOwner {
             return owner.equals(instanceId) ? "is assigned to this instance ('" + instanceId + "') but is still being"
                     + " claimed or restored" : "runs on instance '" + owner + "'";
         });
-        this.standbys = changelog != null && settings.standbyReplicas() > 0
-                ? new StandbyCopies(changelog, state, metrics, keyGroups.count(), settings.standbyIntervalNanos())
-                : null;
         for (SourceSpec source : sources) {
             received.put(source.name(), new long[1]);
             metrics.recordsIn(source.name(), String.join(",", source.topics()), received.get(source.name()), c -> c[0]);
@@ -142,71 +99,11 @@ public final class KeyGroupOwner {
         }
         // Records of a source's key groups that reached another instance arrive on its forward topic.
         ranged.addAll(forwards);
-        for (SourceSpec source : sources) {
-            if (source.subscriptionType() != SubscriptionType.Key_Shared) {
-                subscribeUnrangedOrWait(source);
-            }
-        }
-    }
-
-    /** Subscribes a source without ranges, or, if another instance holds its exclusive subscription, waits for it. */
-    private void subscribeUnrangedOrWait(SourceSpec source) {
-        try {
-            unranged.add(subscribeUnranged(source));
-        } catch (JobStartException e) {
-            if (!heldElsewhere(e)) {
-                throw e;
-            }
-            LOG.info("Instance '{}': another instance holds the exclusive subscription '{}' of source '{}'; this one"
-                    + " waits as a hot standby and takes the source over when that instance stops", instanceId,
-                    subscription, source.name());
-            standbySources.put(source, null);
-        }
-    }
-
-    private static boolean heldElsewhere(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (PulsarErrors.unwrap(cause) instanceof org.apache.pulsar.client.api.PulsarClientException.ConsumerBusyException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Tries again, without blocking the task, to take over the exclusive sources another instance held. */
-    private OwnershipChange takeOverStandbySources() {
-        OwnershipChange change = OwnershipChange.NONE;
-        for (Map.Entry<SourceSpec, CompletableFuture<Consumer<Object>>> entry : new ArrayList<>(standbySources.entrySet())) {
-            SourceSpec source = entry.getKey();
-            CompletableFuture<Consumer<Object>> attempt = entry.getValue();
-            if (attempt == null) {
-                standbySources.put(source, InputSubscriptions.builder(client, source, subscription,
-                        instanceId + "-" + source.name(), List.of(), settings.receiverQueueSize(), false).subscribeAsync());
-            } else if (attempt.isDone()) {
-                try {
-                    Consumer<Object> consumer = attempt.join();
-                    standbySources.remove(source);
-                    unranged.add(new Input(source, consumer, core.source(source.name()), received.get(source.name()),
-                            null));
-                    LOG.info("Instance '{}' took over source '{}' (exclusive subscription '{}')", instanceId,
-                            source.name(), subscription);
-                    change = publish();
-                } catch (RuntimeException e) {
-                    if (!heldElsewhere(e)) {
-                        LOG.warn("Instance '{}' cannot subscribe source '{}' yet: {}", instanceId, source.name(),
-                                PulsarErrors.reason(e));
-                    }
-                    standbySources.put(source, null);
-                }
-            }
-        }
-        return change;
-    }
-
-    private Input subscribeUnranged(SourceSpec source) {
-        Consumer<Object> consumer = InputSubscriptions.subscribe(client, admin, source, subscription,
-                instanceId + "-" + source.name(), List.of(), settings.receiverQueueSize());
-        return new Input(source, consumer, core.source(source.name()), received.get(source.name()), null);
+        this.pending = new PendingClaims(client, ranged, subscription, instanceId, keyGroups,
+                settings.receiverQueueSize());
+        this.unranged = new UnrangedSources(client, admin, core, subscription, instanceId, settings.receiverQueueSize(),
+                received, sources.stream().filter(source -> source.subscriptionType() != SubscriptionType.Key_Shared)
+                .toList());
     }
 
     /**
@@ -221,7 +118,7 @@ public final class KeyGroupOwner {
         if (target.isEmpty()) {
             return publish();
         }
-        Claim claim = claim(target);
+        Claim claim = pending.claimNow(target);
         claim.await(settings.operationTimeout());
         Throwable error = claim.error();
         if (error != null) {
@@ -231,7 +128,7 @@ public final class KeyGroupOwner {
             }
             LOG.info("Instance '{}': some of its key groups are still held by another instance; claiming them one by"
                     + " one as they are released", instanceId);
-            claiming.or(target);
+            pending.want(target, false);
             return publish();
         }
         claimed(claim);
@@ -264,38 +161,16 @@ public final class KeyGroupOwner {
             seenVersion = version;
             change = reconcile(membership.target());
         }
-        if (!claims.isEmpty()) {
-            completeClaims();
+        pending.step().forEach(this::claimed);
+        if (unranged.tick()) {
+            change = change.and(publish());
         }
-        if (!claiming.isEmpty() && System.nanoTime() >= nextClaimNanos) {
-            for (int group = claiming.nextSetBit(0); group >= 0; group = claiming.nextSetBit(group + 1)) {
-                BitSet one = new BitSet();
-                one.set(group);
-                claims.add(claim(one));
-            }
-            claiming.clear();
-            nextClaimNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
-        }
-        if (!standbySources.isEmpty() && System.nanoTime() >= nextTakeOverNanos) {
-            change = change.and(takeOverStandbySources());
-            nextTakeOverNanos = System.nanoTime() + CLAIM_RETRY_NANOS;
-        }
-        if (!restores.isEmpty()) {
-            change = change.and(restoreStep(RESTORE_BUDGET));
-        } else if (standbys != null) {
-            standbys.step(RESTORE_BUDGET);
-        }
+        change = change.and(restoreStep(RESTORE_BUDGET));
         return change;
     }
 
-    /** Standby copies follow the assignment: of this instance's second choices, never of a key group it holds. */
     private void updateStandby(BitSet held) {
-        if (standbys == null) {
-            return;
-        }
-        BitSet wanted = membership.standby();
-        wanted.andNot(held);
-        standbys.keep(wanted);
+        restores.keepStandbys(membership.standby(), held);
     }
 
     private OwnershipChange reconcile(BitSet target) {
@@ -306,19 +181,11 @@ public final class KeyGroupOwner {
         gained.andNot(held);
         leaving.or(lost);
         if (!gained.isEmpty()) {
-            LOG.info("Instance '{}' claims key groups {}{}", instanceId, gained, standbys == null ? ""
-                    : " (standby copies of " + countOf(gained, standbys.groups()) + " of them)");
-            claiming.or(gained);
-            nextClaimNanos = 0;
+            LOG.info("Instance '{}' claims key groups {}{}", instanceId, gained, restores.standbyShare(gained));
+            pending.want(gained, true);
         }
         updateStandby(held());
         return leaving.isEmpty() ? OwnershipChange.NONE : OwnershipChange.RELEASE;
-    }
-
-    private static int countOf(BitSet groups, BitSet in) {
-        BitSet both = (BitSet) groups.clone();
-        both.and(in);
-        return both.cardinality();
     }
 
     /** Every key group this instance holds or is trying to hold. */
@@ -326,10 +193,7 @@ public final class KeyGroupOwner {
         BitSet held = new BitSet();
         held.or(active);
         held.or(restoring);
-        held.or(claiming);
-        for (Claim claim : claims) {
-            held.or(claim.groups);
-        }
+        held.or(pending.groups());
         return held;
     }
 
@@ -354,22 +218,13 @@ public final class KeyGroupOwner {
                 reopen.or(keep);
             } else {
                 // Its restore starts over (reading again what was read is harmless: values are absolute).
-                claiming.or(keep);
+                pending.want(keep, false);
                 restoring.andNot(keep);
                 restores.cancel(keep);
             }
         }
-        for (Claim claim : new ArrayList<>(claims)) {
-            if (claim.groups.intersects(lost)) {
-                claim.close();
-                claims.remove(claim);
-                BitSet keep = (BitSet) claim.groups.clone();
-                keep.andNot(lost);
-                claiming.or(keep);
-            }
-        }
+        pending.drop(lost);
         restores.cancel(lost);
-        claiming.andNot(lost);
         restoring.andNot(lost);
         active.andNot(lost);
         active.andNot(reopen);
@@ -380,7 +235,7 @@ public final class KeyGroupOwner {
         }
         if (!reopen.isEmpty()) {
             // Still ours and restored: held again at once, without a restore.
-            Claim claim = claim(reopen);
+            Claim claim = pending.claimNow(reopen);
             claim.await(settings.operationTimeout());
             if (claim.error() == null) {
                 Segment segment = segment(claim);
@@ -391,7 +246,7 @@ public final class KeyGroupOwner {
                 if (changelog != null) {
                     changelog.closeProducers(reopen);
                 }
-                claiming.or(reopen);
+                pending.want(reopen, false);
             }
         }
         metrics.handover("release").record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
@@ -415,17 +270,8 @@ public final class KeyGroupOwner {
                 held);
         segments.forEach(Segment::close);
         segments.clear();
-        claims.forEach(Claim::close);
-        for (Claim claim : claims) {
-            held.or(claim.groups);
-        }
-        claims.clear();
-        List<Input> lostUnranged = new ArrayList<>(unranged);
-        unranged.clear();
-        for (Input old : lostUnranged) {
-            old.close();
-            subscribeUnrangedOrWait(old.source());
-        }
+        held.or(pending.cancelAll());
+        unranged.resubscribe();
         held.or(leaving);
         leaving.clear();
         restores.cancel(held);
@@ -441,37 +287,9 @@ public final class KeyGroupOwner {
         state.disown(held);
         active.clear();
         restoring.clear();
-        claiming.or(held);
-        claiming.and(membership.target());
-        nextClaimNanos = 0;
+        held.and(membership.target());
+        pending.want(held, true);
         return new OwnershipChange(true, false, true, true).and(publish());
-    }
-
-    private Claim claim(BitSet groups) {
-        String suffix = "g" + groups.nextSetBit(0) + (groups.cardinality() > 1 ? "-" + (groups.length() - 1) : "")
-                + "-" + (++consumerSequence);
-        return new Claim(client, groups, ranged, subscription, instanceId + "-" + suffix, keyGroups.ranges(groups),
-                settings.receiverQueueSize());
-    }
-
-    private void completeClaims() {
-        for (Claim claim : new ArrayList<>(claims)) {
-            if (!claim.done()) {
-                continue;
-            }
-            claims.remove(claim);
-            Throwable error = claim.error();
-            if (error == null) {
-                claimed(claim);
-                continue;
-            }
-            claim.close();
-            claiming.or(claim.groups);
-            if (!InputSubscriptions.rangesTaken(error)) {
-                LOG.warn("Instance '{}' cannot claim key groups {} yet: {}", instanceId, claim.groups,
-                        PulsarErrors.reason(error));
-            }
-        }
     }
 
     /** The ranges are held: fence the changelogs and start restoring. */
@@ -484,7 +302,7 @@ public final class KeyGroupOwner {
         } catch (JobStartException e) {
             LOG.warn("Instance '{}': {}; trying again", instanceId, e.getMessage());
             segment.close();
-            claiming.or(claim.groups);
+            pending.want(claim.groups, false);
             return;
         }
         segments.add(segment);
@@ -496,24 +314,13 @@ public final class KeyGroupOwner {
     }
 
     private Segment segment(Claim claim) {
-        List<Input> inputs = new ArrayList<>();
-        for (int i = 0; i < claim.specs.size(); i++) {
-            SourceSpec source = claim.specs.get(i);
-            inputs.add(new Input(source, claim.consumer(i), core.source(source.name()),
-                    received.get(source.name()), claim.groups));
-        }
-        return new Segment(claim.groups, inputs);
+        return Segment.of(claim, core, received);
     }
 
     private OwnershipChange restoreStep(int budget) {
-        RestoreQueue.Restored done = restores.step(budget);
-        return done == null ? OwnershipChange.NONE : restored(done.group(), done.records(), done.nanos());
-    }
-
-    private OwnershipChange restored(int group, long records, long nanos) {
-        if (records > 0) {
-            LOG.info("Instance '{}' restored key group {}: {} changelog records in {} ms ({} records/s)", instanceId,
-                    group, records, nanos / 1_000_000, nanos == 0 ? 0 : records * 1_000_000_000L / nanos);
+        int group = restores.step(budget);
+        if (group < 0) {
+            return OwnershipChange.NONE;
         }
         for (Segment segment : segments) {
             if (segment.groups.get(group)) {
@@ -543,7 +350,7 @@ public final class KeyGroupOwner {
 
     private OwnershipChange publish() {
         ownsAll = active.cardinality() == keyGroups.count();
-        List<Input> now = new ArrayList<>(unranged);
+        List<Input> now = new ArrayList<>(unranged.inputs());
         for (Segment segment : segments) {
             if (segment.unrestored.isEmpty()) {
                 now.addAll(segment.inputs);
@@ -571,25 +378,15 @@ public final class KeyGroupOwner {
 
     /** Key groups assigned here that are not processing yet. */
     public int pending() {
-        return restoring.cardinality() + claiming.cardinality()
-                + claims.stream().mapToInt(c -> c.groups.cardinality()).sum();
+        return restoring.cardinality() + pending.count();
     }
 
     /** Lets go of everything, after the task's last commit: the ranges are free for the others at once. */
     public void close() {
         segments.forEach(Segment::close);
         segments.clear();
-        claims.forEach(Claim::close);
-        claims.clear();
-        unranged.forEach(Input::close);
-        standbySources.values().forEach(attempt -> {
-            if (attempt != null) {
-                attempt.thenAccept(Consumer::closeAsync);
-            }
-        });
+        pending.close();
+        unranged.close();
         restores.close();
-        if (standbys != null) {
-            standbys.close();
-        }
     }
 }

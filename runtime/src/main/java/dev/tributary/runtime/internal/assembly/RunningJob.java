@@ -1,0 +1,257 @@
+package dev.tributary.runtime.internal.assembly;
+
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.dsl.state.StoreType;
+import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.TableEmit;
+import dev.tributary.runtime.internal.changelog.PulsarChangelog;
+import dev.tributary.runtime.internal.compile.CompiledTopology;
+import dev.tributary.runtime.internal.compile.SinkSpec;
+import dev.tributary.runtime.internal.compile.SourceSpec;
+import dev.tributary.runtime.internal.compile.TopicNames;
+import dev.tributary.runtime.internal.connect.ConnectorRuntime;
+import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.input.InputSubscriptions;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.NodeMetrics;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.ops.BacklogPoller;
+import dev.tributary.runtime.internal.output.PulsarRecordCollector;
+import dev.tributary.runtime.internal.ownership.KeyGroupOwner;
+import dev.tributary.runtime.internal.ownership.Membership;
+import dev.tributary.runtime.internal.ownership.OwnershipSettings;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.PulsarConnections;
+import dev.tributary.runtime.internal.state.SharedStateMemory;
+import dev.tributary.runtime.internal.state.TaskState;
+import dev.tributary.runtime.internal.task.ErrorHandling;
+import dev.tributary.runtime.internal.task.StreamTask;
+import dev.tributary.runtime.internal.task.TaskSettings;
+import dev.tributary.state.StateDirectory;
+import dev.tributary.state.StateMemory;
+import dev.tributary.state.Stores;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.BitSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts of a started job, assembled in one place from the job's typed settings: connections,
+ * membership, state, outputs, connectors, ownership and the task with its thread. Internals take the
+ * settings they need, read here once; none of them reads the configuration.
+ */
+public final class RunningJob {
+    private static final Logger LOG = LoggerFactory.getLogger(RunningJob.class);
+
+    private final String applicationId;
+    private final PulsarConnections connections;
+    private final Membership membership;
+    private final StateDirectory stateDirectory;
+    private final boolean holdsStateMemory;
+    private final PulsarRecordCollector collector;
+    private final ConnectorRuntime connectors;
+    private final StreamTask task;
+    private final Thread thread;
+    private final BacklogPoller backlog;
+    private final long restoredRecords;
+
+    private RunningJob(String applicationId, PulsarConnections connections, Membership membership,
+                       StateDirectory stateDirectory, boolean holdsStateMemory, PulsarRecordCollector collector,
+                       ConnectorRuntime connectors, StreamTask task, Thread thread, BacklogPoller backlog,
+                       long restoredRecords) {
+        this.applicationId = applicationId;
+        this.connections = connections;
+        this.membership = membership;
+        this.stateDirectory = stateDirectory;
+        this.holdsStateMemory = holdsStateMemory;
+        this.collector = collector;
+        this.connectors = connectors;
+        this.task = task;
+        this.thread = thread;
+        this.backlog = backlog;
+        this.restoredRecords = restoredRecords;
+    }
+
+    /**
+     * Connects, joins the job's instances, opens state and outputs, claims and restores the key groups
+     * assigned now, and starts the task's thread and the connector sources. On any failure everything
+     * opened so far is closed again.
+     *
+     * @throws JobStartException if the broker is unreachable, a topic is missing, or a schema is refused
+     */
+    public static RunningJob start(Topology topology, Configuration config, CompiledTopology compiled,
+                                   TaskMetrics metrics, ErrorHandling errors, String instanceId) {
+        String applicationId = compiled.context().applicationId();
+        KeyGroups keyGroups = compiled.keyGroups();
+        PulsarConnections connections = PulsarConnections.open(config);
+        Membership membership = new Membership(connections.client(), connections.admin(),
+                "persistent://" + compiled.context().internalNamespace() + "/" + applicationId + "-members", instanceId,
+                keyGroups.count(), config.get(RuntimeOptions.MEMBERSHIP_INTERVAL));
+        StateDirectory stateDirectory = null;
+        boolean holdsStateMemory = false;
+        TaskState taskState = null;
+        PulsarChangelog changelog = null;
+        PulsarRecordCollector collector = null;
+        ConnectorRuntime connectors = null;
+        try {
+            membership.join(config.get(RuntimeOptions.OPERATION_TIMEOUT));
+            List<StoreSpec> stores = topology.stores();
+            if (!stores.isEmpty()) {
+                stateDirectory = StateDirectory.lock(Path.of(config.get(RuntimeOptions.STATE_DIR), applicationId));
+                StateMemory memory = SharedStateMemory.acquire(config.get(RuntimeOptions.ROCKSDB_BLOCK_CACHE_BYTES),
+                        config.get(RuntimeOptions.ROCKSDB_WRITE_BUFFER_BYTES));
+                holdsStateMemory = true;
+                changelog = new PulsarChangelog(connections.client(), connections.admin(), compiled.context(), stores,
+                        config.get(RuntimeOptions.OPERATION_TIMEOUT));
+                changelog.instance(instanceId);
+                changelog.prepareTopics();
+                changelog.loadCheckpoints(stateDirectory);
+                StateDirectory directory = stateDirectory;
+                taskState = new TaskState(stores, keyGroups, new BitSet(), spec -> spec.type() == StoreType.IN_MEMORY
+                        ? Stores.inMemory(spec.name())
+                        : Stores.rocksDb(spec.name(), directory.storeDirectory(spec.name()).resolve("rocksdb"), memory),
+                        changelog, config.get(RuntimeOptions.CACHE_MAX_RECORDS),
+                        config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
+                metrics.restored(changelog, PulsarChangelog::restoredSoFar);
+            } else {
+                taskState = new TaskState(List.of(), keyGroups, new BitSet(), spec -> null, null, 1, false);
+            }
+            Producers producers = new Producers(connections.client(), config.get(RuntimeOptions.SEND_TIMEOUT));
+            collector = new PulsarRecordCollector(producers, connections.admin(), applicationId,
+                    config.get(RuntimeOptions.BATCH_MAX_RECORDS), config.get(RuntimeOptions.SEND_TIMEOUT),
+                    config.get(RuntimeOptions.COMMIT_INTERVAL), metrics);
+            connectors = new ConnectorRuntime(topology, config, applicationId, instanceId, metrics.registry(),
+                    metrics.tags());
+            connectors.openSinks(collector);
+            for (SinkSpec sink : compiled.sinks()) {
+                collector.open(sink.topic(), sink.target());
+            }
+            TaskCore core = compiled.instantiate(collector, taskState, new NodeMetrics(metrics)::wrap);
+            boolean requireInputs = config.get(RuntimeOptions.REQUIRE_INPUT_TOPICS);
+            InputSubscriptions.prepare(connections.admin(), compiled.sources(), applicationId, requireInputs,
+                    config.get(RuntimeOptions.REPLAY_FROM));
+            InputSubscriptions.prepare(connections.admin(), compiled.forwardSources(), applicationId, requireInputs,
+                    null);
+            KeyGroupOwner owner = new KeyGroupOwner(connections, compiled.sources(), compiled.forwardSources(), core,
+                    applicationId, instanceId, OwnershipSettings.from(config), changelog, metrics, membership, keyGroups);
+            String deadLetterTopic = config.get(RuntimeOptions.DEAD_LETTER_TOPIC);
+            StreamTask task = new StreamTask(applicationId + "-0", owner, collector, core, changelog, stateDirectory,
+                    errors, keyGroups, compiled::forwardTopic, metrics, TaskSettings.from(config), producers,
+                    applicationId, deadLetterTopic == null ? null
+                    : TopicNames.normalize(deadLetterTopic, RuntimeOptions.DEAD_LETTER_TOPIC.key()));
+            claimAndRestore(task, applicationId);
+            long restored = changelog == null ? 0 : changelog.restoredSoFar();
+            connectors.openSources(connections, producers, keyGroups, compiled.context().internalNamespace());
+            List<String> inputTopics = compiled.sources().stream().flatMap(source -> source.topics().stream()).toList();
+            BacklogPoller backlog = BacklogPoller.start(connections.admin(), inputTopics, applicationId, metrics,
+                    config.get(RuntimeOptions.BACKLOG_INTERVAL));
+            Thread thread = new Thread(task, "tributary-" + applicationId + "-0");
+            thread.start();
+            connectors.startSources();
+            for (SourceSpec source : compiled.sources()) {
+                LOG.info("  source '{}' reads {} ({})", source.name(), source.topics(), source.subscriptionType());
+            }
+            return new RunningJob(applicationId, connections, membership, stateDirectory, holdsStateMemory, collector,
+                    connectors, task, thread, backlog, restored);
+        } catch (RuntimeException e) {
+            if (connectors != null) {
+                connectors.abandon(collector != null);
+            }
+            if (collector != null) {
+                collector.close();
+            }
+            if (changelog != null) {
+                changelog.close();
+            }
+            if (taskState != null) {
+                taskState.close();
+            }
+            membership.close();
+            releaseState(stateDirectory, holdsStateMemory);
+            connections.close();
+            throw e;
+        }
+    }
+
+    /** Claims and restores the key groups assigned now; the ones another instance still holds follow. */
+    private static void claimAndRestore(StreamTask task, String applicationId) {
+        try {
+            task.start();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new JobStartException("job '" + applicationId + "' could not claim its key groups: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Stops the job: gracefully (sources first, so that what they emitted is stored and their positions
+     * committed; then the task finishes the records in hand and commits) or at once, as a crash would.
+     * Leaves the job's instances last, so that the others claim this one's key groups once its ranges
+     * are free.
+     */
+    public void stop(boolean abort, Duration shutdownTimeout) {
+        if (abort) {
+            task.abort();
+        } else {
+            connectors.stopSources(shutdownTimeout.dividedBy(2));
+            task.requestStop();
+        }
+        try {
+            thread.join(shutdownTimeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            LOG.warn("Job '{}' did not stop within shutdown.timeout; closing its connections", applicationId);
+            task.abort();
+        }
+        backlog.close();
+        membership.close();
+        connections.close();
+        releaseState(stateDirectory, holdsStateMemory);
+    }
+
+    private static void releaseState(StateDirectory stateDirectory, boolean holdsStateMemory) {
+        if (stateDirectory != null) {
+            stateDirectory.close();
+        }
+        if (holdsStateMemory) {
+            SharedStateMemory.release();
+        }
+    }
+
+    public StreamTask task() {
+        return task;
+    }
+
+    /** The task's thread, to wait for the job's end. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Why the job failed: the task's error or a connector source's, or null. */
+    public Throwable failure() {
+        return task.failure() != null ? task.failure() : connectors.failure();
+    }
+
+    /** The sink connectors that cannot write now, each with since when and why. */
+    public List<String> unavailableSinks() {
+        return collector.unavailableSinks();
+    }
+
+    /** Changelog records restored before the job started processing. */
+    public long restoredRecords() {
+        return restoredRecords;
+    }
+
+    public String serviceUrl() {
+        return connections.serviceUrl();
+    }
+}

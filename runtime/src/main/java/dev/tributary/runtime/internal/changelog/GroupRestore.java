@@ -1,0 +1,162 @@
+package dev.tributary.runtime.internal.changelog;
+
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.runtime.internal.output.OutputException;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.state.KeyGroupedStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
+import org.apache.pulsar.client.api.Reader;
+
+/**
+ * The restore of one key group of every logged store, read a bounded amount at a time on the task's
+ * thread, interleaved with processing of the key groups already running. Each store's part reads its
+ * changelog partition from the position its local files reflect, skipping what the checkpoint covers,
+ * and writes one batch per step.
+ */
+public final class GroupRestore implements AutoCloseable {
+    /** Where a restore reports what it did. */
+    interface Progress {
+        /** Records written into local state. */
+        void restored(int records);
+
+        /** The position a store's key group reached: its local files now reflect the changelog up to it. */
+        void reached(StoreSpec store, int group, byte[] position);
+    }
+
+    /** One store's part of a key group's restore. */
+    static final class Part {
+        final StoreSpec store;
+        final KeyGroupedStore bytes;
+        final CompletableFuture<Reader<byte[]>> opening;
+        final MessageIdAdv covered;
+        MessageId last;
+        boolean done;
+
+        Part(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
+                     MessageIdAdv covered) {
+            this.store = store;
+            this.bytes = bytes;
+            this.opening = opening;
+            this.covered = covered;
+        }
+    }
+
+    private final int group;
+    private final List<Part> parts;
+    private final Progress progress;
+    /** When reading began; readers opened ahead do not count their wait. */
+    private long began;
+    private long records;
+
+    GroupRestore(int group, List<Part> parts, Progress progress) {
+        this.group = group;
+        this.parts = parts;
+        this.progress = progress;
+    }
+
+    public int group() {
+        return group;
+    }
+
+    public long records() {
+        return records;
+    }
+
+    public long elapsedNanos() {
+        return System.nanoTime() - began;
+    }
+
+    /**
+     * Reads at most {@code budget} records.
+     *
+     * @return true once every store of the key group is restored
+     */
+    public boolean step(int budget) {
+        if (began == 0) {
+            began = System.nanoTime();
+        }
+        for (Part part : parts) {
+            if (part.done) {
+                continue;
+            }
+            try {
+                if (!part.opening.isDone()) {
+                    return false;
+                }
+                Reader<byte[]> reader = part.opening.get();
+                int read = 0;
+                List<byte[]> keys = new ArrayList<>();
+                List<byte[]> values = new ArrayList<>();
+                boolean waiting = false;
+                while (read < budget) {
+                    Message<byte[]> message = reader.readNext(0, TimeUnit.MILLISECONDS);
+                    if (message == null) {
+                        if (reader.hasMessageAvailable()) {
+                            waiting = true;
+                            break;
+                        }
+                        part.done = true;
+                        break;
+                    }
+                    read++;
+                    if (part.covered != null && !after((MessageIdAdv) message.getMessageId(), part.covered)) {
+                        continue;
+                    }
+                    keys.add(message.getKeyBytes());
+                    values.add(message.getValue());
+                    part.last = message.getMessageId();
+                }
+                // One write batch per step: the restore's cost is reading, not a write per record.
+                part.bytes.putAll(group, keys, values);
+                records += keys.size();
+                progress.restored(keys.size());
+                if (part.done) {
+                    finish(part, reader);
+                }
+                if (waiting || !part.done) {
+                    return false;
+                }
+            } catch (Exception e) {
+                throw new OutputException("cannot restore store '" + part.store.name() + "' key group " + group
+                        + ": " + PulsarErrors.reason(e), e);
+            }
+        }
+        return true;
+    }
+
+    private void finish(Part part, Reader<byte[]> reader) {
+        part.done = true;
+        if (part.last != null) {
+            progress.reached(part.store, group, part.last.toByteArray());
+        } else if (part.covered != null) {
+            progress.reached(part.store, group, part.covered.toByteArray());
+        }
+        reader.closeAsync();
+    }
+
+    /** Stops reading; what was read stays and is read again (idempotently) by the next restore. */
+    @Override
+    public void close() {
+        for (Part part : parts) {
+            part.opening.thenAccept(Reader::closeAsync);
+        }
+    }
+
+    /** Whether a message comes after a position in one partition (partition indexes may differ in form). */
+    private static boolean after(MessageIdAdv id, MessageIdAdv position) {
+        if (id.getLedgerId() != position.getLedgerId()) {
+            return id.getLedgerId() > position.getLedgerId();
+        }
+        if (id.getEntryId() != position.getEntryId()) {
+            return id.getEntryId() > position.getEntryId();
+        }
+        return id.getBatchIndex() > position.getBatchIndex();
+    }
+
+}

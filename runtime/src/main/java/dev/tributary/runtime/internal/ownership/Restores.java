@@ -1,0 +1,97 @@
+package dev.tributary.runtime.internal.ownership;
+
+import dev.tributary.runtime.internal.changelog.PulsarChangelog;
+import dev.tributary.runtime.internal.changelog.RestoreQueue;
+import dev.tributary.runtime.internal.changelog.StandbyCopies;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.state.TaskState;
+import java.util.BitSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What ownership reads from changelogs on the task's thread, a bounded number of records per turn:
+ * the key groups being restored, and, when none is, the standby copies of the key groups this
+ * instance is second choice for.
+ */
+final class Restores {
+    private static final Logger LOG = LoggerFactory.getLogger(Restores.class);
+
+    private final String instanceId;
+    private final RestoreQueue queue;
+    /** Warm copies of this instance's second choices, or null without standby replicas. */
+    private final StandbyCopies standbys;
+
+    /** @param changelog the job's changelogs, or null when no store is logged (key groups are ready at once) */
+    Restores(String instanceId, PulsarChangelog changelog, TaskState state, TaskMetrics metrics, int keyGroups,
+             OwnershipSettings settings) {
+        this.instanceId = instanceId;
+        this.queue = new RestoreQueue(changelog, state);
+        this.standbys = changelog != null && settings.standbyReplicas() > 0
+                ? new StandbyCopies(changelog, state, metrics, keyGroups, settings.standbyIntervalNanos())
+                : null;
+    }
+
+    void add(int group) {
+        queue.add(group);
+    }
+
+    void cancel(BitSet groups) {
+        queue.cancel(groups);
+    }
+
+    boolean isEmpty() {
+        return queue.isEmpty();
+    }
+
+    /**
+     * Reads at most the budget of records: of the key groups being restored, else of the standby copies.
+     *
+     * @return the key group whose restore this step completed, or -1
+     */
+    int step(int budget) {
+        if (queue.isEmpty()) {
+            if (standbys != null) {
+                standbys.step(budget);
+            }
+            return -1;
+        }
+        RestoreQueue.Restored done = queue.step(budget);
+        if (done == null) {
+            return -1;
+        }
+        if (done.records() > 0) {
+            long nanos = done.nanos();
+            LOG.info("Instance '{}' restored key group {}: {} changelog records in {} ms ({} records/s)", instanceId,
+                    done.group(), done.records(), nanos / 1_000_000,
+                    nanos == 0 ? 0 : done.records() * 1_000_000_000L / nanos);
+        }
+        return done.group();
+    }
+
+    /** Standby copies follow the assignment: of this instance's second choices, never of a key group it holds. */
+    void keepStandbys(BitSet secondChoices, BitSet held) {
+        if (standbys != null) {
+            BitSet wanted = (BitSet) secondChoices.clone();
+            wanted.andNot(held);
+            standbys.keep(wanted);
+        }
+    }
+
+    /** How many of these key groups have a standby copy here, for the log; empty without standbys. */
+    String standbyShare(BitSet groups) {
+        if (standbys == null) {
+            return "";
+        }
+        BitSet both = (BitSet) groups.clone();
+        both.and(standbys.groups());
+        return " (standby copies of " + both.cardinality() + " of them)";
+    }
+
+    void close() {
+        queue.close();
+        if (standbys != null) {
+            standbys.close();
+        }
+    }
+}
