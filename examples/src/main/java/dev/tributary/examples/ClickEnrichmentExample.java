@@ -1,10 +1,10 @@
 package dev.tributary.examples;
 
-import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.clicks.Click;
 import dev.tributary.examples.clicks.ClickEnrichment;
 import dev.tributary.examples.clicks.EnrichedClick;
+import dev.tributary.runtime.launcher.CommandLine;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

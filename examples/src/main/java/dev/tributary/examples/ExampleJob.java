@@ -1,7 +1,7 @@
 package dev.tributary.examples;
 
-import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
+import dev.tributary.runtime.launcher.CommandLine;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 

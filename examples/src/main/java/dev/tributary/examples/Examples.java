@@ -1,6 +1,5 @@
 package dev.tributary.examples;
 
-import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.config.ConfigException;
@@ -12,6 +11,7 @@ import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.JobState;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.runtime.launcher.JobLauncher;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.io.PrintStream;

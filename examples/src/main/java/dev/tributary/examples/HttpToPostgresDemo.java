@@ -1,6 +1,5 @@
 package dev.tributary.examples;
 
-import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.connect.http.HttpIngestSource;
 import dev.tributary.connect.jdbc.JdbcUpsertSink;
 import dev.tributary.dsl.Topology;
@@ -9,6 +8,7 @@ import dev.tributary.examples.orders.OrderTotals;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.JobState;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintStream;

@@ -1,9 +1,9 @@
 package dev.tributary.examples;
 
-import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.rebatch.Rebatch;
 import dev.tributary.runtime.SchemaSpecs;
+import dev.tributary.runtime.launcher.CommandLine;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.tributary.examples;
 
-import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.totals.Purchase;
 import dev.tributary.examples.totals.UserTotal;
 import dev.tributary.examples.totals.UserTotals;
+import dev.tributary.runtime.launcher.CommandLine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.tributary.examples;
 
-import dev.tributary.runtime.launcher.CommandLine;
 import dev.tributary.dsl.Topology;
 import dev.tributary.examples.wordcount.WordCount;
+import dev.tributary.runtime.launcher.CommandLine;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

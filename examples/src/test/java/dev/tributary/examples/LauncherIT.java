@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.examples.clicks.Click;
+import dev.tributary.examples.wordcount.WordCount;
 import dev.tributary.testkit.pulsar.Await;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
 import dev.tributary.testkit.pulsar.Sends;
 import dev.tributary.testkit.pulsar.TestTopics;
-import dev.tributary.examples.wordcount.WordCount;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package dev.tributary.runtime;
 
+import dev.tributary.runtime.internal.pulsar.MessageCopy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +21,6 @@ import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
-import dev.tributary.runtime.internal.pulsar.MessageCopy;
 import org.apache.pulsar.common.naming.TopicName;
 
 /**

@@ -172,11 +172,16 @@ class OpsEndpointsIT {
                 sends.awaitAll(Duration.ofSeconds(60));
                 await("processed", Duration.ofSeconds(30), () -> job.processedRecords() >= 1000);
                 String[] scrape = new String[1];
-                await("state entries and backlog in the scrape", Duration.ofSeconds(30), () -> {
+                // Counts leave at the commit after their records were processed: wait for it in the scrape.
+                await("state entries, backlog and the committed outputs in the scrape", Duration.ofSeconds(30), () -> {
                     try {
                         scrape[0] = get(port, "/metrics").body();
                         return scrape[0].contains("tributary_state_entries{") && scrape[0].contains("tributary_input_backlog{")
-                                && value(scrape[0], "tributary_state_entries") > 0;
+                                && value(scrape[0], "tributary_state_entries") > 0
+                                && scrape[0].contains("tributary_records_acked_total{")
+                                && value(scrape[0], "tributary_records_acked_total") >= 1000
+                                && value(scrape[0], "tributary_records_out_total", "topic=\"persistent://public/default/"
+                                        + output + "\"") >= 1;
                     } catch (Exception e) {
                         return false;
                     }

@@ -9,9 +9,8 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PriorityQueue;
-
-import java.util.function.Supplier;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import org.apache.pulsar.client.api.Schema;
 

@@ -1,7 +1,7 @@
 package dev.tributary.bench.jmh;
 
-import dev.tributary.runtime.internal.output.KeyGroupBatcher;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.output.KeyGroupBatcher;
 import java.nio.charset.StandardCharsets;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;

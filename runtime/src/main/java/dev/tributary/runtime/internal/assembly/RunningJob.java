@@ -98,6 +98,7 @@ public final class RunningJob {
         PulsarChangelog changelog = null;
         PulsarRecordCollector collector = null;
         ConnectorRuntime connectors = null;
+        Producers producers = new Producers(connections.client(), config.get(RuntimeOptions.SEND_TIMEOUT));
         try {
             membership.join(config.get(RuntimeOptions.OPERATION_TIMEOUT));
             List<StoreSpec> stores = topology.stores();
@@ -106,7 +107,7 @@ public final class RunningJob {
                 StateMemory memory = SharedStateMemory.acquire(config.get(RuntimeOptions.ROCKSDB_BLOCK_CACHE_BYTES),
                         config.get(RuntimeOptions.ROCKSDB_WRITE_BUFFER_BYTES));
                 holdsStateMemory = true;
-                changelog = new PulsarChangelog(connections.client(), connections.admin(), compiled.context(), stores,
+                changelog = new PulsarChangelog(producers, connections.admin(), compiled.context(), stores,
                         config.get(RuntimeOptions.OPERATION_TIMEOUT));
                 changelog.instance(instanceId);
                 changelog.prepareTopics();
@@ -121,7 +122,6 @@ public final class RunningJob {
             } else {
                 taskState = new TaskState(List.of(), keyGroups, new BitSet(), spec -> null, null, 1, false);
             }
-            Producers producers = new Producers(connections.client(), config.get(RuntimeOptions.SEND_TIMEOUT));
             collector = new PulsarRecordCollector(producers, connections.admin(), applicationId,
                     config.get(RuntimeOptions.BATCH_MAX_RECORDS), config.get(RuntimeOptions.SEND_TIMEOUT),
                     config.get(RuntimeOptions.COMMIT_INTERVAL), metrics);

@@ -1,11 +1,12 @@
 package dev.tributary.runtime.internal.changelog;
 
-import dev.tributary.runtime.internal.output.OutputException;
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.dsl.plan.StoreSpec;
 import dev.tributary.dsl.state.StoreType;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.compile.CompileContext;
+import dev.tributary.runtime.internal.output.OutputException;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.state.ChangelogWriter;
 import dev.tributary.state.Checkpoint;
@@ -25,13 +26,13 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.MessageIdAdv;
-import org.apache.pulsar.client.impl.MessageIdImpl;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.impl.MessageIdImpl;
 import org.apache.pulsar.common.partition.PartitionedTopicMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private static final long COMPACTION_THRESHOLD_BYTES = 64L << 20;
     private static final int RESTORE_QUEUE = 5_000;
 
+    private final Producers producerFactory;
     private final PulsarClient client;
     private final PulsarAdmin admin;
     private final CompileContext context;
@@ -74,9 +76,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private String producerPrefix = "tributary";
     private int epoch;
 
-    public PulsarChangelog(PulsarClient client, PulsarAdmin admin, CompileContext context, List<StoreSpec> stores,
+    public PulsarChangelog(Producers producers, PulsarAdmin admin, CompileContext context, List<StoreSpec> stores,
                            Duration timeout) {
-        this.client = client;
+        this.producerFactory = producers;
+        this.client = producers.client();
         this.admin = admin;
         this.context = context;
         this.timeout = timeout;
@@ -158,10 +161,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             String topic = context.changelogTopic(store.name());
             for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
                 int g = group;
-                opening.add(client.newProducer(Schema.BYTES).topic(topic + "-partition-" + group)
+                // Changelog writes may wait as long as any broker operation, whatever producer.send.timeout says.
+                opening.add(producerFactory.to(topic + "-partition-" + group, Schema.BYTES)
                         .accessMode(ProducerAccessMode.ExclusiveWithFencing)
                         .producerName(producerPrefix + "-" + store.name() + "-" + group + "-" + claim)
-                        .blockIfQueueFull(true)
                         .enableBatching(true)
                         .batchingMaxPublishDelay(5, TimeUnit.MILLISECONDS)
                         .sendTimeout((int) timeout.toMillis(), TimeUnit.MILLISECONDS)

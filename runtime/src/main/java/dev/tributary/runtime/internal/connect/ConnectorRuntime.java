@@ -1,9 +1,5 @@
 package dev.tributary.runtime.internal.connect;
 
-import dev.tributary.runtime.internal.output.PulsarRecordCollector;
-import dev.tributary.runtime.internal.pulsar.PulsarConnections;
-import dev.tributary.runtime.internal.pulsar.Producers;
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.ConfigException;
 import dev.tributary.dsl.config.Configuration;
@@ -20,6 +16,10 @@ import dev.tributary.runtime.internal.connect.BasicContext;
 import dev.tributary.runtime.internal.connect.ConnectorMetricsImpl;
 import dev.tributary.runtime.internal.connect.ConnectorSettings;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.output.PulsarRecordCollector;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.PulsarConnections;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.tributary.runtime.internal.connect;
 
+import dev.tributary.runtime.internal.pulsar.Producers;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -13,7 +14,6 @@ import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
-import dev.tributary.runtime.internal.pulsar.Producers;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 import org.slf4j.Logger;

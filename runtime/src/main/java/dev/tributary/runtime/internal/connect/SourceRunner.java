@@ -1,9 +1,5 @@
 package dev.tributary.runtime.internal.connect;
 
-import dev.tributary.runtime.internal.output.BatchedSender;
-import dev.tributary.runtime.internal.pulsar.Producers;
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
-import dev.tributary.runtime.internal.pulsar.SchemaMismatch;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.dsl.connect.ConnectorMetrics;
 import dev.tributary.dsl.connect.Source;
@@ -15,6 +11,10 @@ import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.runtime.internal.connect.BasicContext;
 import dev.tributary.runtime.internal.connect.ConnectorSettings;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.output.BatchedSender;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.runtime.internal.pulsar.SchemaMismatch;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;

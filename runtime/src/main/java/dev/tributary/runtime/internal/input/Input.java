@@ -1,9 +1,9 @@
 package dev.tributary.runtime.internal.input;
 
 import dev.tributary.dsl.plan.Schemas;
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.core.Processor;
-import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;

@@ -1,12 +1,12 @@
 package dev.tributary.runtime.internal.input;
 
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
-import dev.tributary.runtime.internal.pulsar.SchemaMismatch;
 import dev.tributary.dsl.StartPosition;
 import dev.tributary.dsl.plan.Schemas;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.compile.TopicNames;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import dev.tributary.runtime.internal.pulsar.SchemaMismatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

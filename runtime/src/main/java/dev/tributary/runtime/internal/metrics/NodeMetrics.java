@@ -1,7 +1,7 @@
 package dev.tributary.runtime.internal.metrics;
 
-import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.dsl.processor.Record;
+import dev.tributary.runtime.internal.core.Processor;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;

@@ -1,10 +1,10 @@
 package dev.tributary.runtime.internal.output;
 
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
-import dev.tributary.runtime.internal.pulsar.ConnectorRejection;
 import dev.tributary.dsl.connect.Sink;
 import dev.tributary.dsl.connect.SinkRecord;
 import dev.tributary.dsl.processor.Record;
+import dev.tributary.runtime.internal.pulsar.ConnectorRejection;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

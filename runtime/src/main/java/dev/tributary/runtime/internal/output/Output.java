@@ -1,11 +1,11 @@
 package dev.tributary.runtime.internal.output;
 
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.dsl.ProducerBatching;
-import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.dsl.processor.Record;
+import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.nio.charset.StandardCharsets;
 import java.util.Queue;
 import java.util.concurrent.TimeoutException;

@@ -1,8 +1,8 @@
 package dev.tributary.runtime.internal.ownership;
 
+import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.input.InputSubscriptions;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
-import dev.tributary.runtime.internal.compile.SourceSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;

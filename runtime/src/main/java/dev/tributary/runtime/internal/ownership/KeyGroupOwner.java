@@ -1,14 +1,14 @@
 package dev.tributary.runtime.internal.ownership;
 
-import dev.tributary.runtime.internal.changelog.PulsarChangelog;
-import dev.tributary.runtime.internal.input.Input;
-import dev.tributary.runtime.internal.input.InputSubscriptions;
-import dev.tributary.runtime.internal.pulsar.PulsarConnections;
 import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.internal.changelog.PulsarChangelog;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.input.Input;
+import dev.tributary.runtime.internal.input.InputSubscriptions;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.pulsar.PulsarConnections;
 import dev.tributary.runtime.internal.state.TaskState;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -202,6 +202,10 @@ public final class KeyGroupOwner {
      * them: their ranges and changelogs are free for the new owner.
      */
     public OwnershipChange release() {
+        if (leaving.isEmpty()) {
+            // The commit before it lost the lease, which let go of everything already.
+            return OwnershipChange.NONE;
+        }
         BitSet lost = (BitSet) leaving.clone();
         leaving.clear();
         long began = System.nanoTime();

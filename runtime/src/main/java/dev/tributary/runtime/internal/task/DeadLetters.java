@@ -1,11 +1,11 @@
 package dev.tributary.runtime.internal.task;
 
-import dev.tributary.runtime.internal.pulsar.MessageCopy;
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.runtime.DeadLetterProperties;
 import dev.tributary.runtime.internal.compile.TopicNames;
-import dev.tributary.runtime.internal.pulsar.Producers;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.pulsar.MessageCopy;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;

@@ -1,13 +1,13 @@
 package dev.tributary.runtime.internal.task;
 
-import dev.tributary.runtime.internal.output.BatchedSender;
-import dev.tributary.runtime.internal.pulsar.Producers;
-import dev.tributary.runtime.internal.pulsar.MessageCopy;
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.compile.SourceSpec;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.output.BatchedSender;
+import dev.tributary.runtime.internal.pulsar.MessageCopy;
+import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.tributary.runtime.internal.task;
 
+import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
 import dev.tributary.runtime.internal.core.ProcessingException;
-import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.input.Input;
 import dev.tributary.runtime.internal.input.UndecodableRecordException;

@@ -1,7 +1,7 @@
 package dev.tributary.runtime.internal.translate;
 
-import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.dsl.processor.Record;
+import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.state.RecordCache;
 import java.util.Map;
