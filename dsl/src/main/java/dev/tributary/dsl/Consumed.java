@@ -26,6 +26,8 @@ public class Consumed<K, V> {
     protected final SubscriptionType subscriptionType;
     /** Where a new subscription starts. */
     protected final StartPosition startPosition;
+    /** Chooses each record's time from its key and value, or null for the message's own time. */
+    protected final TimestampExtractor<? super K, ? super V> timestampExtractor;
 
     /**
      * Copies another instance; for the DSL implementation.
@@ -33,16 +35,18 @@ public class Consumed<K, V> {
      * @param other the instance to copy
      */
     protected Consumed(Consumed<K, V> other) {
-        this(other.keySchema, other.valueSchema, other.name, other.subscriptionType, other.startPosition);
+        this(other.keySchema, other.valueSchema, other.name, other.subscriptionType, other.startPosition,
+                other.timestampExtractor);
     }
 
     private Consumed(Schema<K> keySchema, Schema<V> valueSchema, String name, SubscriptionType subscriptionType,
-                     StartPosition startPosition) {
+                     StartPosition startPosition, TimestampExtractor<? super K, ? super V> timestampExtractor) {
         this.keySchema = Objects.requireNonNull(keySchema, "key schema");
         this.valueSchema = Objects.requireNonNull(valueSchema, "value schema");
         this.name = name;
         this.subscriptionType = subscriptionType;
         this.startPosition = startPosition;
+        this.timestampExtractor = timestampExtractor;
     }
 
     /**
@@ -66,7 +70,7 @@ public class Consumed<K, V> {
      * @return the options, on a Key_Shared subscription starting from the earliest message
      */
     public static <K, V> Consumed<K, V> with(Schema<K> keySchema, Schema<V> valueSchema) {
-        return new Consumed<>(keySchema, valueSchema, null, SubscriptionType.Key_Shared, StartPosition.earliest());
+        return new Consumed<>(keySchema, valueSchema, null, SubscriptionType.Key_Shared, StartPosition.earliest(), null);
     }
 
     /**
@@ -76,7 +80,8 @@ public class Consumed<K, V> {
      * @return a copy with the name
      */
     public Consumed<K, V> withName(String name) {
-        return new Consumed<>(keySchema, valueSchema, Named.validate(name), subscriptionType, startPosition);
+        return new Consumed<>(keySchema, valueSchema, Named.validate(name), subscriptionType, startPosition,
+                timestampExtractor);
     }
 
     /**
@@ -95,7 +100,7 @@ public class Consumed<K, V> {
             throw new IllegalArgumentException("subscription type Shared does not keep per-key order;"
                     + " use Key_Shared, Failover or Exclusive");
         }
-        return new Consumed<>(keySchema, valueSchema, name, type, startPosition);
+        return new Consumed<>(keySchema, valueSchema, name, type, startPosition, timestampExtractor);
     }
 
     /**
@@ -106,6 +111,19 @@ public class Consumed<K, V> {
      */
     public Consumed<K, V> withStartPosition(StartPosition position) {
         return new Consumed<>(keySchema, valueSchema, name, subscriptionType,
-                Objects.requireNonNull(position, "start position"));
+                Objects.requireNonNull(position, "start position"), timestampExtractor);
+    }
+
+    /**
+     * Takes each record's time from its key and value instead of the message's event time (see
+     * {@link TimestampExtractor}); a negative time or an exception sends the record to the source's
+     * error policy with kind {@code invalid-timestamp}.
+     *
+     * @param extractor computes a record's time in epoch milliseconds
+     * @return a copy with the extractor
+     */
+    public Consumed<K, V> withTimestampExtractor(TimestampExtractor<? super K, ? super V> extractor) {
+        return new Consumed<>(keySchema, valueSchema, name, subscriptionType, startPosition,
+                Objects.requireNonNull(extractor, "timestamp extractor"));
     }
 }

@@ -54,7 +54,7 @@ public final class StreamBuilder {
      * Reads a topic.
      *
      * @param topic the topic, in any form Pulsar accepts
-     * @param consumed schemas, name, subscription type and start position
+     * @param consumed schemas, name, subscription type, start position and record times
      * @param <K> the key type
      * @param <V> the value type
      * @return the stream of the topic's records
@@ -67,11 +67,12 @@ public final class StreamBuilder {
      * Reads several topics with the same schemas as one stream.
      *
      * @param topics the topics, in any form Pulsar accepts
-     * @param consumed schemas, name, subscription type and start position
+     * @param consumed schemas, name, subscription type, start position and record times
      * @param <K> the key type
      * @param <V> the value type
      * @return the stream of the topics' records
      */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     public <K, V> Stream<K, V> stream(Collection<String> topics, Consumed<K, V> consumed) {
         Objects.requireNonNull(topics, "topics");
         if (topics.isEmpty()) {
@@ -85,7 +86,7 @@ public final class StreamBuilder {
         ConsumedInternal<K, V> options = new ConsumedInternal<>(Objects.requireNonNull(consumed, "consumed"));
         String name = graph.name(options.name(), "source");
         graph.add(new SourceNode(name, List.copyOf(topics), options.keySchema(), options.valueSchema(),
-                options.subscriptionType(), options.startPosition()));
+                options.subscriptionType(), options.startPosition(), (TimestampExtractor) options.timestampExtractor()));
         return new StreamImpl<>(graph, name, options.keySchema(), options.valueSchema());
     }
 

@@ -40,7 +40,7 @@ import org.apache.pulsar.client.api.SubscriptionType;
  *                                 [--error-policy dead-letter|skip|fail] [--dead-letter-topic T]
  * java -jar tributary-examples.jar http-to-postgres [--records N]
  * java -jar tributary-examples.jar replay-dead-letters --service-url URL --dead-letter-topic T
- *                                 [--kinds processing,undecodable,invalid,output,rejected-by-source]
+ *                                 [--kinds processing,undecodable,invalid-timestamp,invalid,output,rejected-by-source]
  *                                 [--subscription NAME]
  * </pre>
  *

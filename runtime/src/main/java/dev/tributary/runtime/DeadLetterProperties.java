@@ -12,8 +12,8 @@ public final class DeadLetterProperties {
     /** The prefix of every error property; replaying a record drops the properties that start with it. */
     public static final String PREFIX = "tributary.error.";
     /**
-     * What failed: {@code processing}, {@code undecodable}, {@code invalid}, {@code output}, or
-     * {@code rejected-by-source} (a source connector refused its raw input).
+     * What failed: {@code processing}, {@code undecodable}, {@code invalid-timestamp}, {@code invalid},
+     * {@code output}, or {@code rejected-by-source} (a source connector refused its raw input).
      */
     public static final String KIND = PREFIX + "kind";
     /** The fully qualified class of the exception. */

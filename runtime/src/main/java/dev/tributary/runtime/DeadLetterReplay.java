@@ -63,8 +63,8 @@ public final class DeadLetterReplay {
      * @param client a client of the job's cluster
      * @param deadLetterTopic the dead-letter topic
      * @param subscription the subscription that remembers what was replayed; reuse it to resume
-     * @param kinds the failure kinds to replay ({@code processing}, {@code undecodable}, {@code invalid},
-     *     {@code output}, {@code rejected-by-source}); empty for all
+     * @param kinds the failure kinds to replay ({@code processing}, {@code undecodable},
+     *     {@code invalid-timestamp}, {@code invalid}, {@code output}, {@code rejected-by-source}); empty for all
      * @param idle how long to wait for more records before stopping
      * @return what was replayed and what was left
      * @throws PulsarClientException if the dead-letter topic cannot be read

@@ -288,4 +288,51 @@ class BadInputIT {
             }
         }
     }
+
+    /** Values "time|text" carry their time; the extractor refuses values whose time is not a number. */
+    private static long timeInValue(String key, String value, long messageTime) {
+        return Long.parseLong(value.substring(0, value.indexOf('|')));
+    }
+
+    @Test
+    void recordsWhoseTimeCannotBeToldAreDeadLetteredAsInvalidTimestampsAndTheRestKeepTheirPayloadsTime(
+            EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("timed-in");
+        String output = unique("timed-out");
+        String app = unique("timed");
+        createTopic(pulsar, input);
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Consumed.with(Schema.STRING).withName("readings")
+                        .withTimestampExtractor(BadInputIT::timeInValue))
+                .mapValues(v -> v.substring(v.indexOf('|') + 1).toUpperCase())
+                .to(output, Produced.with(Schema.STRING, Schema.STRING));
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false).create()) {
+            for (int i = 0; i < 20; i++) {
+                String value = i % 5 == 3 ? "-7|negative" : i % 5 == 4 ? "soon|not a number" : (1_700_000_000_000L + i) + "|r" + i;
+                producer.newMessage().key("k" + i).value(value).send();
+            }
+            try (JobRunner job = new JobRunner(builder.build(), config(pulsar, app)).start()) {
+                List<Message<String>> out = readAll(client, output, Schema.STRING, 12, Duration.ofSeconds(30));
+                assertEquals(12, out.size(), "every record with a time, once");
+                for (Message<String> m : out) {
+                    int i = Integer.parseInt(m.getKey().substring(1));
+                    assertEquals("R" + i, m.getValue());
+                    assertEquals(1_700_000_000_000L + i, m.getEventTime(), "the output keeps the payload's time");
+                }
+                Map<String, Message<byte[]>> dead = deadLetters(client, input + "-" + app + "-DLQ", 8);
+                assertEquals(8, dead.size(), "every record without a time, in the dead-letter topic");
+                for (Map.Entry<String, Message<byte[]>> entry : dead.entrySet()) {
+                    Message<byte[]> m = entry.getValue();
+                    assertEquals("invalid-timestamp", m.getProperty(DeadLetterProperties.KIND), entry.getKey());
+                    assertEquals("readings", m.getProperty(DeadLetterProperties.NODE), entry.getKey());
+                    assertEquals("1", m.getProperty(DeadLetterProperties.ATTEMPTS), "not retried: it cannot succeed");
+                    String why = m.getProperty(DeadLetterProperties.EXCEPTION_MESSAGE);
+                    assertTrue(why.contains("source 'readings'") && (why.contains("negative time -7")
+                            || why.contains("NumberFormatException")), why);
+                }
+                awaitDrained(pulsar, "persistent://public/default/" + input, app);
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.tributary.dsl.internal;
 
 import dev.tributary.dsl.Consumed;
 import dev.tributary.dsl.StartPosition;
+import dev.tributary.dsl.TimestampExtractor;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionType;
 
@@ -29,5 +30,10 @@ public final class ConsumedInternal<K, V> extends Consumed<K, V> {
 
     public StartPosition startPosition() {
         return startPosition;
+    }
+
+    /** The extractor of record times, or null for the message's own time. */
+    public TimestampExtractor<? super K, ? super V> timestampExtractor() {
+        return timestampExtractor;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tributary.dsl.plan;
 
 import dev.tributary.dsl.StartPosition;
+import dev.tributary.dsl.TimestampExtractor;
 import java.util.List;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionType;
@@ -14,9 +15,11 @@ import org.apache.pulsar.client.api.SubscriptionType;
  * @param valueSchema decodes the message value
  * @param subscriptionType Key_Shared, Failover or Exclusive
  * @param startPosition where a new subscription starts
+ * @param timestampExtractor chooses each record's time, or null for the message's event time (else publish time)
  */
 public record SourceNode(String name, List<String> topics, Schema<?> keySchema, Schema<?> valueSchema,
-                         SubscriptionType subscriptionType, StartPosition startPosition) implements PlanNode {
+                         SubscriptionType subscriptionType, StartPosition startPosition,
+                         TimestampExtractor<Object, Object> timestampExtractor) implements PlanNode {
     /**
      * Copies the topic list.
      *
@@ -26,6 +29,7 @@ public record SourceNode(String name, List<String> topics, Schema<?> keySchema, 
      * @param valueSchema decodes the message value
      * @param subscriptionType Key_Shared, Failover or Exclusive
      * @param startPosition where a new subscription starts
+     * @param timestampExtractor chooses each record's time, or null for the message's event time (else publish time)
      */
     public SourceNode {
         topics = List.copyOf(topics);

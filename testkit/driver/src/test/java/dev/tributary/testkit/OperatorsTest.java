@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tributary.dsl.Consumed;
 import dev.tributary.dsl.KeyValue;
 import dev.tributary.dsl.Named;
 import dev.tributary.dsl.Produced;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.Stream;
+import dev.tributary.runtime.internal.core.InvalidTimestampException;
 import dev.tributary.runtime.internal.core.ProcessingException;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +37,45 @@ class OperatorsTest {
 
     private static final List<KeyValue<String, String>> INPUT = List.of(
             KeyValue.pair("a", "apple"), KeyValue.pair("b", "banana"), KeyValue.pair("c", ""), KeyValue.pair("a", "avocado"));
+
+    /** Values "time|text" carry their time; values without one keep the message's time. */
+    private static long timeInValue(String key, String value, long messageTime) {
+        int bar = value.indexOf('|');
+        return bar < 0 ? messageTime : Long.parseLong(value.substring(0, bar));
+    }
+
+    @Test
+    void aTimestampExtractorGivesRecordsTheTimeOfTheirPayloadAndFallsBackToTheMessagesTime() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream("in", Consumed.with(Schema.STRING).withTimestampExtractor(OperatorsTest::timeInValue))
+                .mapValues(v -> v.toUpperCase()).to("out", Produced.with(Schema.STRING, Schema.STRING));
+        try (TopologyTestDriver d = new TopologyTestDriver(builder.build())) {
+            TestInputTopic<String, String> in = d.createInputTopic("in", Schema.STRING);
+            in.pipeInput("a", "1700000000000|one", Instant.ofEpochMilli(5));
+            in.pipeInput("b", "no time here", Instant.ofEpochMilli(42));
+            List<TestRecord<String, String>> out = d.createOutputTopic("out", Schema.STRING).readRecordsToList();
+            assertEquals(List.of(Instant.ofEpochMilli(1_700_000_000_000L), Instant.ofEpochMilli(42)),
+                    out.stream().map(TestRecord::timestamp).toList());
+        }
+    }
+
+    @Test
+    void aTimestampExtractorThatFailsOrGivesANegativeTimeMakesTheRecordInvalidNamingTheSource() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream("in", Consumed.with(Schema.STRING).withName("clicks")
+                .withTimestampExtractor(OperatorsTest::timeInValue)).to("out");
+        try (TopologyTestDriver d = new TopologyTestDriver(builder.build())) {
+            TestInputTopic<String, String> in = d.createInputTopic("in", Schema.STRING);
+            InvalidTimestampException negative = assertThrows(InvalidTimestampException.class,
+                    () -> in.pipeInput("a", "-5|back in time"));
+            assertTrue(negative.getMessage().contains("source 'clicks'") && negative.getMessage().contains("-5"),
+                    negative.getMessage());
+            InvalidTimestampException failing = assertThrows(InvalidTimestampException.class,
+                    () -> in.pipeInput("b", "soon|text"));
+            assertTrue(failing.getMessage().contains("NumberFormatException"), failing.getMessage());
+            assertTrue(d.createOutputTopic("out", Schema.STRING).isEmpty(), "no record with a made-up time");
+        }
+    }
 
     @Test
     void theDriverKeepsWhatASinkConnectorWouldBeAskedToWriteAndIgnoresSourceConnectors() {

@@ -36,7 +36,7 @@ public final class CompiledTopology {
             forwardTopics.put(source.name(), topic);
             forwards.add(new SourceSpec(source.name(), List.of(topic), source.keySchema(), source.valueSchema(),
                     org.apache.pulsar.client.api.SubscriptionType.Key_Shared, dev.tributary.dsl.StartPosition.earliest(),
-                    true, source.entryNode()));
+                    true, source.entryNode(), source.timestampExtractor()));
         }
         this.forwards = List.copyOf(forwards);
     }

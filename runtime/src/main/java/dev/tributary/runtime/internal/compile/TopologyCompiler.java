@@ -45,14 +45,14 @@ public final class TopologyCompiler {
                 }
                 sources.add(new SourceSpec(source.name(), topics, (Schema<Object>) source.keySchema(),
                         (Schema<Object>) source.valueSchema(), source.subscriptionType(),
-                        source.startPosition(), false, source.name()));
+                        source.startPosition(), false, source.name(), source.timestampExtractor()));
             } else if (node instanceof RepartitionNode repartition) {
                 // A repartition is a sink to an internal topic and a source reading it back.
                 String topic = context.repartitionTopic(repartition.name());
                 sinks.add(new SinkSpec(topic, Sinks.repartitionTarget(repartition, keyGroups)));
                 sources.add(new SourceSpec(repartition.name() + "-source", List.of(topic),
                         (Schema<Object>) repartition.keySchema(), (Schema<Object>) repartition.valueSchema(),
-                        SubscriptionType.Key_Shared, StartPosition.earliest(), true, repartition.name()));
+                        SubscriptionType.Key_Shared, StartPosition.earliest(), true, repartition.name(), null));
             } else if (node instanceof SinkNode sink && sink.topic() != null) {
                 sinks.add(new SinkSpec(TopicNames.normalize(sink.topic(), "sink '" + sink.name() + "'"),
                         Sinks.target(sink, keyGroups)));

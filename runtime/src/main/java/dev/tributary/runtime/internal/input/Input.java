@@ -138,7 +138,11 @@ public final class Input {
         consumer.closeAsync();
     }
 
-    /** Decodes a message into a record; a message that does not decode fails with the reason. */
+    /**
+     * Decodes a message into a record with its time; a message that does not decode, or whose time the
+     * source's extractor cannot tell ({@link dev.tributary.runtime.internal.core.InvalidTimestampException}),
+     * fails with the reason.
+     */
     public Record<Object, Object> decode(Message<Object> message) {
         Object key = null;
         Object value;
@@ -160,8 +164,8 @@ public final class Input {
                     + ": " + PulsarErrors.reason(e), e);
         }
         long eventTime = message.getEventTime();
+        long time = source.timeOf(key, value, eventTime > 0 ? eventTime : message.getPublishTime());
         Map<String, String> properties = message.getProperties();
-        return new Record<>(key, value, eventTime > 0 ? eventTime : message.getPublishTime(),
-                properties == null ? Map.of() : properties);
+        return new Record<>(key, value, time, properties == null ? Map.of() : properties);
     }
 }

@@ -174,7 +174,9 @@ final class Delivery implements WriteOrigin {
         /** The record does not fit a node, such as a keyless record reaching an aggregation. */
         INVALID("invalid"),
         /** An output topic refused a record derived from it. */
-        OUTPUT("output");
+        OUTPUT("output"),
+        /** The source's timestamp extractor failed on the record or gave it a negative time. */
+        INVALID_TIMESTAMP("invalid-timestamp");
 
         final String label;
 

@@ -3,6 +3,7 @@ package dev.tributary.runtime.internal.task;
 import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
+import dev.tributary.runtime.internal.core.InvalidTimestampException;
 import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.input.Input;
@@ -247,7 +248,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         }
         try {
             delivery.input.decode(message);
-        } catch (UndecodableRecordException e) {
+        } catch (UndecodableRecordException | InvalidTimestampException e) {
             return false;
         }
         sideWrites.forward(delivery, forwardTopics.apply(delivery.input.source().name()), routing);
@@ -269,6 +270,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         } catch (UndecodableRecordException e) {
             return failures.settle(delivery, new Delivery.Failure(Delivery.Kind.UNDECODABLE, input.source().name(), e,
                     false));
+        } catch (InvalidTimestampException e) {
+            return failures.settle(delivery, new Delivery.Failure(Delivery.Kind.INVALID_TIMESTAMP,
+                    input.source().name(), e, false));
         }
         collector.origin(delivery);
         try {

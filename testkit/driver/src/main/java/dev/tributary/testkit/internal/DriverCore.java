@@ -79,7 +79,8 @@ public final class DriverCore implements RecordCollector {
         SourceSpec source = sourcesByName.get(sourceName);
         Object key = keyBytes == null ? null : source.keySchema().decode(keyBytes);
         Object value = valueBytes == null ? null : source.valueSchema().decode(valueBytes);
-        task.process(task.source(sourceName), new Record<>(key, value, timestamp, properties));
+        // An invalid time throws here (InvalidTimestampException); a running job dead-letters the record instead.
+        task.process(task.source(sourceName), new Record<>(key, value, source.timeOf(key, value, timestamp), properties));
     }
 
     @Override
