@@ -1,5 +1,6 @@
 package dev.tributary.runtime.internal.compile;
 
+import dev.tributary.dsl.StartPosition;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.plan.PlanNode;
 import dev.tributary.runtime.internal.core.Forward;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.pulsar.client.api.SubscriptionType;
 
 /** A checked topology with its sources and fixed sinks resolved; instantiates operators per task. */
 public final class CompiledTopology {
@@ -21,7 +23,7 @@ public final class CompiledTopology {
     private final List<SourceSpec> sources;
     private final List<SinkSpec> sinks;
     private final List<SourceSpec> forwards;
-    private final java.util.Map<String, String> forwardTopics = new java.util.HashMap<>();
+    private final Map<String, String> forwardTopics = new HashMap<>();
 
     CompiledTopology(Topology topology, Translators translators, CompileContext context, List<SourceSpec> sources,
                      List<SinkSpec> sinks) {
@@ -30,12 +32,12 @@ public final class CompiledTopology {
         this.context = context;
         this.sources = List.copyOf(sources);
         this.sinks = List.copyOf(sinks);
-        List<SourceSpec> forwards = new java.util.ArrayList<>();
+        List<SourceSpec> forwards = new ArrayList<>();
         for (SourceSpec source : this.sources) {
             String topic = context.forwardTopic(source.name());
             forwardTopics.put(source.name(), topic);
             forwards.add(new SourceSpec(source.name(), List.of(topic), source.keySchema(), source.valueSchema(),
-                    org.apache.pulsar.client.api.SubscriptionType.Key_Shared, dev.tributary.dsl.StartPosition.earliest(),
+                    SubscriptionType.Key_Shared, StartPosition.earliest(),
                     true, source.entryNode(), source.timestampExtractor()));
         }
         this.forwards = List.copyOf(forwards);
