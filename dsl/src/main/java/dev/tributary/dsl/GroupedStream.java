@@ -54,4 +54,12 @@ public interface GroupedStream<K, V> {
      */
     <VA> Table<K, VA> aggregate(Initializer<VA> initializer, Aggregator<? super K, ? super V, VA> aggregator,
                                 Materialized<K, VA> materialized);
+
+    /**
+     * Cuts the grouped stream into time windows: tumbling or hopping windows of record time.
+     *
+     * @param windows the windows
+     * @return the windowed stream, to aggregate
+     */
+    TimeWindowedStream<K, V> windowedBy(TimeWindows windows);
 }

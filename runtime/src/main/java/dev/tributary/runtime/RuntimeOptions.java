@@ -225,6 +225,36 @@ public final class RuntimeOptions {
                     + " commas. A source node's policy covers records that do not decode; a sink node's covers"
                     + " records its output topic refuses.");
 
+    /** What happens to records that arrive for closed windows. */
+    public static final ConfigOption<LatePolicy> LATE_POLICY = ConfigOption.key("windows.late.policy")
+            .enumType(LatePolicy.class).defaultValue(LatePolicy.LATE_TOPIC)
+            .description("What happens to a record that arrives for time windows that have all closed (end + grace"
+                    + " reached by its key group's stream time): late-topic (write it unchanged to the late-records"
+                    + " topic, then acknowledge it), dead-letter (to the dead-letter topic with kind late) or skip"
+                    + " (count and acknowledge it). It is counted in tributary_late_records_total either way.");
+
+    /** One late-records topic for the whole job. */
+    public static final ConfigOption<String> LATE_TOPIC = ConfigOption.key("windows.late.topic").stringType()
+            .description("The late-records topic of every input; by default each input topic has its own,"
+                    + " <input topic>-<application.id>-late.");
+
+    /** Lets the wall clock move a quiet key group's stream time. */
+    public static final ConfigOption<Duration> IDLE_ADVANCE = ConfigOption.key("windows.idle.advance").durationType()
+            .defaultValue(Duration.ZERO)
+            .check(d -> !d.isNegative(), "must not be negative")
+            .description("When positive, a key group that received no record for this long has its stream time"
+                    + " moved to the wall clock minus this much, so that its windows close without new records."
+                    + " Off (0) by default: it assumes record times follow the wall clock, and a record arriving"
+                    + " more than this behind the wall clock may then be late.");
+
+    /** How long the time-ordered input waits for a partition with nothing buffered. */
+    public static final ConfigOption<Duration> PARTITION_MAX_WAIT = ConfigOption.key("input.partition.max-wait")
+            .durationType().defaultValue(Duration.ofMillis(100))
+            .check(d -> !d.isNegative(), "must not be negative")
+            .description("In a topology with windows, records are taken across the input partitions in time order"
+                    + " (the smallest head first); a partition with nothing buffered is waited for this long before"
+                    + " the others go on without it, so that a catch-up does not make its records late.");
+
     /** How many times a failing record is tried. */
     public static final ConfigOption<Integer> RETRY_ATTEMPTS = ConfigOption.key("errors.retry.attempts").intType()
             .defaultValue(3)
@@ -291,7 +321,8 @@ public final class RuntimeOptions {
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS, BATCH_LINGER,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,
-                RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC, HTTP_ENABLED,
+                RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC, LATE_POLICY,
+                LATE_TOPIC, IDLE_ADVANCE, PARTITION_MAX_WAIT, HTTP_ENABLED,
                 HTTP_BIND, HTTP_PORT, BACKLOG_INTERVAL);
     }
 }

@@ -63,6 +63,12 @@ final class GroupedStreamImpl<K, V> implements GroupedStream<K, V> {
         return add("aggregate", (Initializer) initializer, (Aggregator) aggregator, materialized);
     }
 
+    @Override
+    public dev.tributary.dsl.TimeWindowedStream<K, V> windowedBy(dev.tributary.dsl.TimeWindows windows) {
+        return new TimeWindowedStreamImpl<>(graph, node, keySchema, valueSchema, windows,
+                dev.tributary.dsl.EmitStrategy.onWindowUpdate());
+    }
+
     private <VA> Table<K, VA> add(String kind, Initializer<Object> initializer, Aggregator<Object, Object, Object> aggregator,
                                   Materialized<K, VA> materialized) {
         MaterializedInternal<K, VA> options = new MaterializedInternal<>(Objects.requireNonNull(materialized, "materialized"));

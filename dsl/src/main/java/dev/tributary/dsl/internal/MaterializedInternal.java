@@ -33,4 +33,8 @@ public final class MaterializedInternal<K, V> extends Materialized<K, V> {
     public boolean loggingEnabled() {
         return loggingEnabled;
     }
+
+    public java.time.Duration retention() {
+        return retention;
+    }
 }

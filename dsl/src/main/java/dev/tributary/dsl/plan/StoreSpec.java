@@ -13,12 +13,29 @@ import org.apache.pulsar.client.api.Schema;
  * @param type RocksDB or in memory
  * @param caching whether a write-back record cache absorbs repeated writes until the commit
  * @param logging whether writes go to a changelog topic
+ * @param windows the windows of a window store, or null for a key-value store
  */
 public record StoreSpec(String name, Schema<?> keySchema, Schema<?> valueSchema, StoreType type, boolean caching,
-                        boolean logging) {
+                        boolean logging, WindowSpec windows) {
+    /**
+     * A key-value store.
+     *
+     * @param name the store's name
+     * @param keySchema encodes keys
+     * @param valueSchema encodes values
+     * @param type RocksDB or in memory
+     * @param caching whether a record cache absorbs repeated writes until the commit
+     * @param logging whether writes go to a changelog topic
+     */
+    public StoreSpec(String name, Schema<?> keySchema, Schema<?> valueSchema, StoreType type, boolean caching,
+                     boolean logging) {
+        this(name, keySchema, valueSchema, type, caching, logging, null);
+    }
+
     @Override
     public String toString() {
         return name + " (" + type + ", key " + Schemas.describe(keySchema) + ", value " + Schemas.describe(valueSchema)
-                + (caching ? ", cached" : "") + (logging ? ", logged" : ", not logged") + ")";
+                + (caching ? ", cached" : "") + (logging ? ", logged" : ", not logged")
+                + (windows != null ? ", windows " + windows : "") + ")";
     }
 }

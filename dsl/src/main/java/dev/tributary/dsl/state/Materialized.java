@@ -30,6 +30,8 @@ public class Materialized<K, V> {
     protected final boolean cachingEnabled;
     /** Whether writes are logged to a changelog topic. */
     protected final boolean loggingEnabled;
+    /** How long a window store keeps a window after its start, or null for size + grace. */
+    protected final java.time.Duration retention;
 
     /**
      * Copies another instance; for the DSL implementation.
@@ -38,11 +40,17 @@ public class Materialized<K, V> {
      */
     protected Materialized(Materialized<K, V> other) {
         this(other.storeName, other.keySchema, other.valueSchema, other.storeType, other.cachingEnabled,
-                other.loggingEnabled);
+                other.loggingEnabled, other.retention);
     }
 
     private Materialized(String storeName, Schema<K> keySchema, Schema<V> valueSchema, StoreType storeType,
                          boolean cachingEnabled, boolean loggingEnabled) {
+        this(storeName, keySchema, valueSchema, storeType, cachingEnabled, loggingEnabled, null);
+    }
+
+    private Materialized(String storeName, Schema<K> keySchema, Schema<V> valueSchema, StoreType storeType,
+                         boolean cachingEnabled, boolean loggingEnabled, java.time.Duration retention) {
+        this.retention = retention;
         this.storeName = storeName;
         this.keySchema = keySchema;
         this.valueSchema = valueSchema;
@@ -86,7 +94,7 @@ public class Materialized<K, V> {
      */
     public Materialized<K, V> withKeySchema(Schema<K> schema) {
         return new Materialized<>(storeName, Objects.requireNonNull(schema, "key schema"), valueSchema, storeType,
-                cachingEnabled, loggingEnabled);
+                cachingEnabled, loggingEnabled, retention);
     }
 
     /**
@@ -97,7 +105,7 @@ public class Materialized<K, V> {
      */
     public Materialized<K, V> withValueSchema(Schema<V> schema) {
         return new Materialized<>(storeName, keySchema, Objects.requireNonNull(schema, "value schema"), storeType,
-                cachingEnabled, loggingEnabled);
+                cachingEnabled, loggingEnabled, retention);
     }
 
     /**
@@ -108,7 +116,7 @@ public class Materialized<K, V> {
      */
     public Materialized<K, V> withStoreType(StoreType type) {
         return new Materialized<>(storeName, keySchema, valueSchema, Objects.requireNonNull(type, "store type"),
-                cachingEnabled, loggingEnabled);
+                cachingEnabled, loggingEnabled, retention);
     }
 
     /**
@@ -117,7 +125,7 @@ public class Materialized<K, V> {
      * @return a copy without the record cache
      */
     public Materialized<K, V> withCachingDisabled() {
-        return new Materialized<>(storeName, keySchema, valueSchema, storeType, false, loggingEnabled);
+        return new Materialized<>(storeName, keySchema, valueSchema, storeType, false, loggingEnabled, retention);
     }
 
     /**
@@ -126,6 +134,22 @@ public class Materialized<K, V> {
      * @return a copy without a changelog
      */
     public Materialized<K, V> withLoggingDisabled() {
-        return new Materialized<>(storeName, keySchema, valueSchema, storeType, cachingEnabled, false);
+        return new Materialized<>(storeName, keySchema, valueSchema, storeType, cachingEnabled, false, retention);
+    }
+
+    /**
+     * For a window store: keeps each window this long after its start, instead of its size plus grace,
+     * so that windows stay readable (and their changelog entries stay) after they close.
+     *
+     * @param retention at least the windows' size plus grace
+     * @return a copy with it
+     */
+    public Materialized<K, V> withRetention(java.time.Duration retention) {
+        Objects.requireNonNull(retention, "retention");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("a store's retention must be positive, got " + retention);
+        }
+        return new Materialized<>(storeName, keySchema, valueSchema, storeType, cachingEnabled, loggingEnabled,
+                retention);
     }
 }

@@ -136,6 +136,20 @@ public final class TopologyTestDriver implements AutoCloseable {
     }
 
     /**
+     * The late-records topic of an input topic, as a running job names it: records that arrived for
+     * time windows that had all closed are written there, unchanged, with their reason in the properties
+     * of {@code dev.tributary.runtime.LateRecordProperties} ({@code windows.late.policy} late-topic, the
+     * default). Read it with {@link #createOutputTopic(String, Schema, Schema)}.
+     *
+     * @param inputTopic a topic one of the topology's sources reads
+     * @return the late-records topic's full name ({@code windows.late.topic}, or
+     *     {@code <input topic>-<application.id>-late})
+     */
+    public String lateRecordsTopic(String inputTopic) {
+        return core.lateTopicOf(TopicNames.normalize(inputTopic, "the input topic"));
+    }
+
+    /**
      * The topics the topology has written to so far.
      *
      * @return normalized topic names

@@ -138,10 +138,11 @@ public final class RunningJob {
             InputSubscriptions.prepare(connections.admin(), compiled.forwardSources(), applicationId, requireInputs,
                     null);
             KeyGroupOwner owner = new KeyGroupOwner(connections, compiled.sources(), compiled.forwardSources(), core,
-                    applicationId, instanceId, OwnershipSettings.from(config), changelog, metrics, membership, keyGroups);
+                    applicationId, instanceId, OwnershipSettings.from(config), changelog, metrics, membership, keyGroups,
+                    compiled.timeOrdered());
             String deadLetterTopic = config.get(RuntimeOptions.DEAD_LETTER_TOPIC);
             StreamTask task = new StreamTask(applicationId + "-0", owner, collector, core, changelog, stateDirectory,
-                    errors, keyGroups, compiled::forwardTopic, metrics, TaskSettings.from(config), producers,
+                    errors, keyGroups, compiled::forwardTopic, metrics, TaskSettings.from(config, compiled.timeOrdered()), producers,
                     applicationId, deadLetterTopic == null ? null
                     : TopicNames.normalize(deadLetterTopic, RuntimeOptions.DEAD_LETTER_TOPIC.key()));
             claimAndRestore(task, applicationId);

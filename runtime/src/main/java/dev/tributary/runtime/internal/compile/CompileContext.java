@@ -3,10 +3,17 @@ package dev.tributary.runtime.internal.compile;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 
 /**
- * What translators may consult at compile time: the key groups, and how the job's internal topics
- * are named (after the application, in the internal namespace).
+ * What translators may consult at compile time: the key groups, how the job's internal topics are
+ * named (after the application, in the internal namespace), and how windows treat quiet key groups.
+ *
+ * @param idleAdvanceMs how long a key group may receive nothing before wall-clock time moves its stream
+ *     time (windows.idle.advance), 0 for never
  */
-public record CompileContext(KeyGroups keyGroups, String applicationId, String internalNamespace) {
+public record CompileContext(KeyGroups keyGroups, String applicationId, String internalNamespace, long idleAdvanceMs) {
+    public CompileContext(KeyGroups keyGroups, String applicationId, String internalNamespace) {
+        this(keyGroups, applicationId, internalNamespace, 0);
+    }
+
     public String repartitionTopic(String node) {
         return "persistent://" + internalNamespace + "/" + applicationId + "-" + node + "-repartition";
     }

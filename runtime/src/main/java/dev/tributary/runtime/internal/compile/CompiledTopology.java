@@ -55,6 +55,11 @@ public final class CompiledTopology {
         return context;
     }
 
+    /** Whether records must be taken in time order across inputs: the topology has time windows. */
+    public boolean timeOrdered() {
+        return topology.nodes().stream().anyMatch(node -> node instanceof dev.tributary.dsl.plan.WindowAggregateNode);
+    }
+
     public List<SourceSpec> sources() {
         return sources;
     }

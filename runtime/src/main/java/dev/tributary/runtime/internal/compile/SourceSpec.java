@@ -22,6 +22,16 @@ public record SourceSpec(String name, List<String> topics, Schema<Object> keySch
      *
      * @throws InvalidTimestampException naming the source, if the extractor fails or returns a negative time
      */
+    public boolean hasTimestampExtractor() {
+        return timestampExtractor != null;
+    }
+
+    /** The same source reading only some of its topics (a partition each, when inputs are read in time order). */
+    public SourceSpec withTopics(List<String> only) {
+        return new SourceSpec(name, List.copyOf(only), keySchema, valueSchema, subscriptionType, startPosition, internal,
+                entryNode, timestampExtractor);
+    }
+
     public long timeOf(Object key, Object value, long messageTime) {
         if (timestampExtractor == null) {
             return messageTime;

@@ -29,6 +29,13 @@ public final class TopicNames {
         return base + "-" + applicationId + "-DLQ";
     }
 
+    /** The late-records topic of an input topic: {@code <topic>-<application id>-late}, partitions folded. */
+    public static String late(String inputTopic, String applicationId) {
+        TopicName name = TopicName.get(inputTopic);
+        String base = name.isPartitioned() ? name.getPartitionedTopicName() : name.toString();
+        return base + "-" + applicationId + "-late";
+    }
+
     public static boolean isPersistent(String normalizedTopic) {
         return TopicName.get(normalizedTopic).isPersistent();
     }

@@ -41,7 +41,7 @@ public final class TaskCore implements AutoCloseable {
 
     /** Fires the wall-clock punctuations that are due. */
     public void wallClock(long now) {
-        state.punctuations().wallClock(now);
+        state.wallClock(now);
     }
 
     /** Writes out the stores' caches, emitting table updates downstream. */

@@ -39,6 +39,11 @@ public final class Input {
     private int unresolved;
     /** Closed: what it delivered is neither processed further nor acknowledged. */
     private boolean closed;
+    /** The next message, taken from the consumer ahead to compare its time with other partitions' (time order). */
+    private Message<Object> head;
+    private long headTime;
+    /** Since when (nanos) this input had nothing buffered while others did, or -1. */
+    private long emptySince = -1;
 
     /**
      * @param received the source's shared count of received messages
@@ -74,6 +79,69 @@ public final class Input {
             received[0]++;
         }
         return message;
+    }
+
+    /**
+     * Whether a next message is buffered, fetching it (without waiting) if need be. Its time is the
+     * record time it will get; one whose time cannot be told sorts first, to fail at once.
+     */
+    public boolean peek() throws PulsarClientException {
+        if (head == null && !closed) {
+            head = receive(0);
+            if (head != null) {
+                headTime = orderTime(head);
+                emptySince = -1;
+            }
+        }
+        return head != null;
+    }
+
+    /** Like {@link #peek()}, waiting at most the timeout for a message. */
+    public boolean peek(int timeoutMillis) throws PulsarClientException {
+        if (head == null && !closed) {
+            head = receive(timeoutMillis);
+            if (head != null) {
+                headTime = orderTime(head);
+                emptySince = -1;
+            }
+        }
+        return head != null;
+    }
+
+    /** The time of the buffered next message; only after {@link #peek()} returned true. */
+    public long headTime() {
+        return headTime;
+    }
+
+    /** Takes the buffered next message. */
+    public Message<Object> take() {
+        Message<Object> message = head;
+        head = null;
+        return message;
+    }
+
+    /**
+     * Whether others must still wait for this input, which has nothing buffered: true until it has been
+     * empty for the given time (then the others go on without it until it has records again).
+     */
+    public boolean worthWaitingFor(long nowNanos, long maxWaitNanos) {
+        if (emptySince < 0) {
+            emptySince = nowNanos;
+        }
+        return nowNanos - emptySince < maxWaitNanos;
+    }
+
+    private long orderTime(Message<Object> message) {
+        long eventTime = message.getEventTime();
+        long messageTime = eventTime > 0 ? eventTime : message.getPublishTime();
+        if (!source.hasTimestampExtractor()) {
+            return messageTime;
+        }
+        try {
+            return decode(message).timestamp();
+        } catch (RuntimeException e) {
+            return Long.MIN_VALUE;
+        }
     }
 
     /** Stops fetching: what the client holds already still arrives. */
@@ -135,6 +203,7 @@ public final class Input {
 
     public void close() {
         closed = true;
+        head = null;
         consumer.closeAsync();
     }
 

@@ -134,6 +134,32 @@ public final class InputSubscriptions {
         return builder;
     }
 
+    /**
+     * A source split into one source per topic partition (a non-partitioned topic stays whole), so that
+     * each partition is read by a consumer, and buffered in a queue, of its own. Partitions added while
+     * the job runs are read after its next start.
+     */
+    public static List<SourceSpec> perPartition(PulsarAdmin admin, SourceSpec source) {
+        List<SourceSpec> parts = new java.util.ArrayList<>();
+        for (String topic : source.topics()) {
+            int partitions;
+            try {
+                partitions = admin.topics().getPartitionedTopicMetadata(topic).partitions;
+            } catch (PulsarAdminException e) {
+                throw new JobStartException("cannot read the partitions of input topic '" + topic + "' of source '"
+                        + source.name() + "': " + PulsarErrors.reason(e), e);
+            }
+            if (partitions <= 0) {
+                parts.add(source.withTopics(List.of(topic)));
+            } else {
+                for (int i = 0; i < partitions; i++) {
+                    parts.add(source.withTopics(List.of(TopicName.get(topic).getPartition(i).toString())));
+                }
+            }
+        }
+        return parts;
+    }
+
     /** Whether a subscribe failed because another consumer holds some of the ranges. */
     public static boolean rangesTaken(Throwable error) {
         return PulsarErrors.unwrap(error) instanceof PulsarClientException.ConsumerAssignException

@@ -1,6 +1,7 @@
 package dev.tributary.runtime.internal.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -42,6 +43,8 @@ public final class TaskMetrics {
     public static final String HANDOVERS = "tributary.handovers";
     public static final String LEASES_LOST = "tributary.leases.lost";
     public static final String INSTANCES = "tributary.instances";
+    public static final String LATE_RECORDS = "tributary.late.records";
+    public static final String LATENESS = "tributary.late.records.lateness";
 
     private final MeterRegistry registry;
     private final Tags common;
@@ -128,6 +131,14 @@ public final class TaskMetrics {
 
     public void failed(String node, String kind) {
         counter(FAILED, node, kind).increment();
+    }
+
+    /** A record arrived for closed windows, this far (ms) behind its key group's stream time. */
+    public void late(String node, long latenessMillis) {
+        counter(LATE_RECORDS, node, null).increment();
+        DistributionSummary.builder(LATENESS).baseUnit("ms").tags(common.and("node", node))
+                .description("How far late records were behind their key group's stream time")
+                .register(registry).record(latenessMillis);
     }
 
     public void deadLetterWriteFailed() {

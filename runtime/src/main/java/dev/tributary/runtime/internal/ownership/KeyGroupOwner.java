@@ -69,7 +69,8 @@ public final class KeyGroupOwner {
      */
     public KeyGroupOwner(PulsarConnections connections, List<SourceSpec> sources, List<SourceSpec> forwards,
                          TaskCore core, String subscription, String instanceId, OwnershipSettings settings,
-                         PulsarChangelog changelog, TaskMetrics metrics, Membership membership, KeyGroups keyGroups) {
+                         PulsarChangelog changelog, TaskMetrics metrics, Membership membership, KeyGroups keyGroups,
+                         boolean perPartition) {
         this.client = connections.client();
         this.admin = connections.admin();
         this.keyGroups = keyGroups;
@@ -94,7 +95,8 @@ public final class KeyGroupOwner {
             received.put(source.name(), new long[1]);
             metrics.recordsIn(source.name(), String.join(",", source.topics()), received.get(source.name()), c -> c[0]);
             if (source.subscriptionType() == SubscriptionType.Key_Shared) {
-                ranged.add(source);
+                // Read in time order, each partition needs a queue of its own.
+                ranged.addAll(perPartition ? InputSubscriptions.perPartition(admin, source) : List.of(source));
             }
         }
         // Records of a source's key groups that reached another instance arrive on its forward topic.

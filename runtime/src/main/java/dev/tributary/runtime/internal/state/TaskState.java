@@ -8,6 +8,7 @@ import dev.tributary.state.LoggedStore;
 import dev.tributary.state.RecordCache;
 import dev.tributary.state.StoreAccess;
 import dev.tributary.state.TypedStore;
+import dev.tributary.state.WindowKeys;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -27,8 +28,13 @@ public final class TaskState implements AutoCloseable {
     private final List<Runnable> closers = new ArrayList<>();
     private volatile IntFunction<String> whereIs = group -> "does not run in this task";
 
-    private record Entry(StoreSpec spec, KeyGroupedStore bytes, StoreAccess access, RecordCache cache,
-                         TypedStore<Object, Object> typed) {
+    private final List<Runnable> afterFlush = new ArrayList<>();
+    private final List<java.util.function.LongConsumer> wallClockHooks = new ArrayList<>();
+    /** Bumped each time a key group starts running here, so operators know to reload what they keep of it. */
+    private final int[] ownEpochs;
+
+    private record Entry(StoreSpec spec, KeyGroupedStore bytes, StoreAccess logged, StoreAccess access,
+                         RecordCache cache, TypedStore<Object, Object> typed) {
     }
 
     /**
@@ -42,13 +48,16 @@ public final class TaskState implements AutoCloseable {
         this.keyGroups = keyGroups;
         this.owned = (BitSet) owned.clone();
         this.emitOnUpdate = emitOnUpdate;
+        this.ownEpochs = new int[keyGroups.count()];
         try {
             for (StoreSpec spec : specs) {
-                KeyGroupedStore bytes = open.apply(spec);
+                KeyGroupedStore opened = open.apply(spec);
+                KeyGroupedStore bytes = spec.windows() != null ? WindowKeys.indexed(opened) : opened;
                 for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
                     bytes.openKeyGroup(group);
                 }
-                StoreAccess access = new LoggedStore(bytes, spec.logging() ? changelog : null);
+                StoreAccess logged = new LoggedStore(bytes, spec.logging() ? changelog : null);
+                StoreAccess access = logged;
                 RecordCache cache = null;
                 if (spec.caching()) {
                     cache = new RecordCache(access, cacheMaxRecords);
@@ -57,7 +66,7 @@ public final class TaskState implements AutoCloseable {
                 TypedStore<Object, Object> typed = new TypedStore<>(spec.name(), (Schema<Object>) spec.keySchema(),
                         (Schema<Object>) spec.valueSchema(), keyGroups::ofKeyBytes, () -> this.owned, access,
                         group -> this.whereIs.apply(group));
-                stores.put(spec.name(), new Entry(spec, bytes, access, cache, typed));
+                stores.put(spec.name(), new Entry(spec, bytes, logged, access, cache, typed));
             }
         } catch (RuntimeException e) {
             close();
@@ -77,6 +86,62 @@ public final class TaskState implements AutoCloseable {
     public RecordCache emittingCache(String name) {
         Entry entry = stores.get(name);
         return entry == null || emitOnUpdate ? null : entry.cache;
+    }
+
+    /** A store's top layer as bytes: through its record cache, if it has one, then its changelog. */
+    public StoreAccess access(String name) {
+        return entry(name).access;
+    }
+
+    /** A store's layer below its record cache: writes here are logged at once. */
+    public StoreAccess logged(String name) {
+        return entry(name).logged;
+    }
+
+    /** A store's record cache, or null if it has none. */
+    public RecordCache cache(String name) {
+        return entry(name).cache;
+    }
+
+    private Entry entry(String name) {
+        Entry entry = stores.get(name);
+        if (entry == null) {
+            throw new IllegalArgumentException("no store named '" + name + "' in this topology; stores: " + stores.keySet());
+        }
+        return entry;
+    }
+
+    /** Runs after every write-out of the caches (each commit): where operators log what they keep per key group. */
+    public void afterFlush(Runnable hook) {
+        afterFlush.add(hook);
+    }
+
+    /** Runs at each wall-clock check of the task loop (or of the test driver's virtual clock). */
+    public void onWallClock(java.util.function.LongConsumer hook) {
+        wallClockHooks.add(hook);
+    }
+
+    /** Called with the wall-clock time by the task loop. */
+    public void wallClock(long now) {
+        for (java.util.function.LongConsumer hook : wallClockHooks) {
+            hook.accept(now);
+        }
+        punctuations.wallClock(now);
+    }
+
+    /** Changes each time the key group starts running here (after a restore), never otherwise. */
+    public int ownEpoch(int group) {
+        return ownEpochs[group];
+    }
+
+    /** Whether the key group runs in this task. */
+    public boolean owns(int group) {
+        return owned.get(group);
+    }
+
+    /** The key groups running here; not to be changed. */
+    public BitSet owned() {
+        return owned;
     }
 
     public KeyGroupedStore bytes(String name) {
@@ -125,6 +190,7 @@ public final class TaskState implements AutoCloseable {
     /** A restored key group takes part in processing and in scans. */
     public void own(int group) {
         owned.set(group);
+        ownEpochs[group]++;
     }
 
     /** A released key group's entries stay on disk (a later claim restores only the tail), unused. */
@@ -163,6 +229,9 @@ public final class TaskState implements AutoCloseable {
     public void flushCaches() {
         for (Entry entry : stores.values()) {
             entry.access.flush();
+        }
+        for (Runnable hook : afterFlush) {
+            hook.run();
         }
     }
 

@@ -128,7 +128,9 @@ final class Commit {
         }
         sideWrites.await(System.nanoTime() + settings.sendTimeoutNanos());
         sideWrites.collect(delivery -> {
-            metrics.dead(delivery.failure().node(), delivery.failure().kind().label);
+            if (!sideWrites.wentToLateTopic(delivery)) {
+                metrics.dead(delivery.failure().node(), delivery.failure().kind().label);
+            }
             outcomes.done(delivery);
         }, outcomes::done);
         if (uncommitted > 0) {

@@ -1,6 +1,9 @@
 package dev.tributary.runtime.internal.task;
 
 import dev.tributary.runtime.DeadLetterProperties;
+import dev.tributary.runtime.LatePolicy;
+import dev.tributary.runtime.LateRecordProperties;
+import dev.tributary.runtime.internal.core.LateRecordException;
 import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.pulsar.MessageCopy;
@@ -37,6 +40,9 @@ final class DeadLetters {
     private final Producers producers;
     private final String applicationId;
     private final String fixedTopic;
+    private final LatePolicy latePolicy;
+    private final String fixedLateTopic;
+    private final Map<String, String> lateTopicBySource = new HashMap<>();
     private final TaskMetrics metrics;
     private final Map<String, CompletableFuture<Producer<byte[]>>> byTopic = new ConcurrentHashMap<>();
     private final Map<String, String> topicBySource = new HashMap<>();
@@ -45,11 +51,31 @@ final class DeadLetters {
     private final ConcurrentLinkedQueue<Delivery> failed = new ConcurrentLinkedQueue<>();
 
     /** @param fixedTopic the one dead-letter topic of the job, normalized, or null for one per input topic */
-    DeadLetters(Producers producers, String applicationId, String fixedTopic, TaskMetrics metrics) {
+    DeadLetters(Producers producers, String applicationId, String fixedTopic, TaskMetrics metrics,
+                LatePolicy latePolicy, String fixedLateTopic) {
+        this.latePolicy = latePolicy;
+        this.fixedLateTopic = fixedLateTopic;
         this.producers = producers;
         this.applicationId = applicationId;
         this.fixedTopic = fixedTopic;
         this.metrics = metrics;
+    }
+
+    /** Whether the delivery is a late record bound for a late-records topic. */
+    boolean toLateTopic(Delivery delivery) {
+        return latePolicy == LatePolicy.LATE_TOPIC && delivery.failure() != null
+                && delivery.failure().kind() == Delivery.Kind.LATE;
+    }
+
+    String topicFor(Delivery delivery) {
+        if (!toLateTopic(delivery)) {
+            return topicFor(delivery.message);
+        }
+        if (fixedLateTopic != null) {
+            return fixedLateTopic;
+        }
+        return lateTopicBySource.computeIfAbsent(delivery.message.getTopicName(),
+                t -> TopicNames.late(t, applicationId));
     }
 
     String topicFor(Message<?> message) {
@@ -61,7 +87,7 @@ final class DeadLetters {
 
     /** Starts writing a failed delivery; its outcome is collected with {@link #pollWritten} and {@link #pollFailed}. */
     void write(Delivery delivery) {
-        String topic = topicFor(delivery.message);
+        String topic = topicFor(delivery);
         CompletableFuture<Producer<byte[]>> producer = byTopic.computeIfAbsent(topic, this::open);
         CompletableFuture<?> done = producer
                 .thenCompose(p -> message(p, delivery).sendAsync())
@@ -100,6 +126,19 @@ final class DeadLetters {
         Map<String, String> properties = MessageCopy.propertiesWithoutErrors(original);
         Delivery.Failure failure = delivery.failure();
         Throwable error = failure.error();
+        if (error instanceof LateRecordException late) {
+            properties.put(LateRecordProperties.NODE, failure.node());
+            properties.put(LateRecordProperties.WINDOW_START, Long.toString(late.windowStart()));
+            properties.put(LateRecordProperties.WINDOW_END, Long.toString(late.windowEnd()));
+            properties.put(LateRecordProperties.STREAM_TIME, Long.toString(late.streamTime()));
+            properties.put(LateRecordProperties.RECORD_TIME, Long.toString(late.streamTime() - late.lateness()));
+            properties.put(LateRecordProperties.SOURCE_TOPIC, original.getTopicName());
+            properties.put(LateRecordProperties.SOURCE_MESSAGE_ID, original.getMessageId().toString());
+            properties.put(LateRecordProperties.APPLICATION_ID, applicationId);
+            if (toLateTopic(delivery)) {
+                return properties;
+            }
+        }
         properties.put(DeadLetterProperties.KIND, failure.kind().label);
         properties.put(DeadLetterProperties.EXCEPTION_CLASS, error.getClass().getName());
         properties.put(DeadLetterProperties.EXCEPTION_MESSAGE, PulsarErrors.reason(error));

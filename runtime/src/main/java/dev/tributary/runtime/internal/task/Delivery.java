@@ -176,7 +176,9 @@ final class Delivery implements WriteOrigin {
         /** An output topic refused a record derived from it. */
         OUTPUT("output"),
         /** The source's timestamp extractor failed on the record or gave it a negative time. */
-        INVALID_TIMESTAMP("invalid-timestamp");
+        INVALID_TIMESTAMP("invalid-timestamp"),
+        /** The record arrived for time windows that had all closed. */
+        LATE("late");
 
         final String label;
 

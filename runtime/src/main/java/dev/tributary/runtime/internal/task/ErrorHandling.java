@@ -4,6 +4,8 @@ import dev.tributary.dsl.config.ConfigException;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.dsl.config.Suggestions;
 import dev.tributary.runtime.ErrorPolicy;
+import dev.tributary.runtime.LatePolicy;
+import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.runtime.RuntimeOptions;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,9 +20,14 @@ public final class ErrorHandling {
     private final long initialDelayNanos;
     private final long maxDelayNanos;
     private final int maxHeldPerKeyGroup;
+    private final LatePolicy latePolicy;
+    private final String lateTopic;
 
     private ErrorHandling(ErrorPolicy defaultPolicy, Map<String, ErrorPolicy> byNode, int attempts,
-                          long initialDelayNanos, long maxDelayNanos, int maxHeldPerKeyGroup) {
+                          long initialDelayNanos, long maxDelayNanos, int maxHeldPerKeyGroup, LatePolicy latePolicy,
+                          String lateTopic) {
+        this.latePolicy = latePolicy;
+        this.lateTopic = lateTopic;
         this.defaultPolicy = defaultPolicy;
         this.byNode = Map.copyOf(byNode);
         this.attempts = attempts;
@@ -57,7 +64,19 @@ public final class ErrorHandling {
         }
         return new ErrorHandling(config.get(RuntimeOptions.ERROR_POLICY), byNode,
                 config.get(RuntimeOptions.RETRY_ATTEMPTS), config.get(RuntimeOptions.RETRY_INITIAL_DELAY).toNanos(),
-                config.get(RuntimeOptions.RETRY_MAX_DELAY).toNanos(), config.get(RuntimeOptions.MAX_HELD_RECORDS));
+                config.get(RuntimeOptions.RETRY_MAX_DELAY).toNanos(), config.get(RuntimeOptions.MAX_HELD_RECORDS),
+                config.get(RuntimeOptions.LATE_POLICY), config.contains(RuntimeOptions.LATE_TOPIC)
+                ? TopicNames.normalize(config.get(RuntimeOptions.LATE_TOPIC), RuntimeOptions.LATE_TOPIC.key()) : null);
+    }
+
+    /** What happens to records that arrive for closed windows. */
+    public LatePolicy latePolicy() {
+        return latePolicy;
+    }
+
+    /** The job's one late-records topic, normalized, or null for one per input topic. */
+    public String lateTopic() {
+        return lateTopic;
     }
 
     public ErrorPolicy policy(String node) {

@@ -1,6 +1,8 @@
 package dev.tributary.runtime.internal.task;
 
 import dev.tributary.runtime.ErrorPolicy;
+import dev.tributary.runtime.LatePolicy;
+import dev.tributary.runtime.internal.core.LateRecordException;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.output.OutputException;
@@ -102,6 +104,9 @@ final class Failures {
 
     private boolean settle(Delivery delivery) {
         Delivery.Failure failure = delivery.failure();
+        if (failure.kind() == Delivery.Kind.LATE) {
+            return late(delivery, failure);
+        }
         ErrorPolicy policy = errors.policy(failure.node());
         String why = delivery.describe() + " failed at node '" + failure.node() + "' (" + failure.kind().label
                 + (failure.retriable() ? ", after " + delivery.attempts() + " attempt(s)" : ", not retried") + "): "
@@ -123,6 +128,22 @@ final class Failures {
                 deadLetters.deadLetter(delivery);
                 return true;
         }
+    }
+
+    /** A late record goes where windows.late.policy says, counted whatever the policy. */
+    private boolean late(Delivery delivery, Delivery.Failure failure) {
+        long lateness = failure.error() instanceof LateRecordException late ? late.lateness() : 0;
+        metrics.late(failure.node(), lateness);
+        if (errors.latePolicy() == LatePolicy.SKIP) {
+            LOG.debug("Skipping late {} (windows.late.policy skip): {}", delivery.describe(), failure.error().getMessage());
+            outcomes.done(delivery);
+            return true;
+        }
+        LOG.debug("Routing late {} to '{}': {}", delivery.describe(), deadLetters.topicFor(delivery),
+                failure.error().getMessage());
+        delivery.deadLettering();
+        deadLetters.deadLetter(delivery);
+        return true;
     }
 
     /**

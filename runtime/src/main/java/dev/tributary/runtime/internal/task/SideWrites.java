@@ -26,7 +26,12 @@ final class SideWrites implements Failures.DeadLetterRoute {
 
     @Override
     public String topicFor(Delivery delivery) {
-        return deadLetters.topicFor(delivery.message);
+        return deadLetters.topicFor(delivery);
+    }
+
+    /** Whether a written delivery went to a late-records topic rather than a dead-letter topic. */
+    boolean wentToLateTopic(Delivery delivery) {
+        return deadLetters.toLateTopic(delivery);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
 import dev.tributary.runtime.internal.core.InvalidTimestampException;
+import dev.tributary.runtime.internal.core.LateRecordException;
 import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.input.Input;
@@ -86,7 +87,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         this.keyGroups = keyGroups;
         this.forwardTopics = forwardTopics;
         this.settings = settings;
-        this.sideWrites = new SideWrites(new DeadLetters(producers, applicationId, deadLetterTopic, metrics),
+        this.sideWrites = new SideWrites(new DeadLetters(producers, applicationId, deadLetterTopic, metrics,
+                errors.latePolicy(), errors.lateTopic()),
                 new Forwarder(producers, keyGroups, metrics, settings.maxBatchRecords()), errors);
         this.failures = new Failures(errors, keyGroups, sideWrites, metrics, this);
         this.commit = new Commit(name, core, changelog, stateDirectory, collector, sideWrites, failures, metrics,
@@ -182,6 +184,10 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     }
 
     private void poll() throws PulsarClientException {
+        if (settings.timeOrdered()) {
+            pollInTimeOrder();
+            return;
+        }
         int received = 0;
         for (Input input : inputs) {
             received += drain(input);
@@ -205,6 +211,53 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 drain(input);
             }
         }
+    }
+
+    /**
+     * Takes records across the inputs (a consumer per partition) smallest time first, as Kafka Streams'
+     * PartitionGroup does: an input with nothing buffered is waited for up to input.partition.max-wait
+     * (it may hold earlier records still in flight), then the others go on without it. Without this, a
+     * catch-up reads some partitions far ahead of others and their records all look late.
+     */
+    private void pollInTimeOrder() throws PulsarClientException {
+        int count = 0;
+        Input waitFor = null;
+        while (count < DRAIN_LIMIT && !stopRequested) {
+            long now = System.nanoTime();
+            Input first = null;
+            waitFor = null;
+            for (Input input : inputs) {
+                if (input.isClosed()) {
+                    continue;
+                }
+                if (!input.peek()) {
+                    if (waitFor == null && input.worthWaitingFor(now, settings.partitionMaxWaitNanos())) {
+                        waitFor = input;
+                    }
+                    continue;
+                }
+                if (first == null || input.headTime() < first.headTime()) {
+                    first = input;
+                }
+            }
+            if (first == null || waitFor != null) {
+                break;
+            }
+            handle(first, first.take());
+            count++;
+        }
+        if (count > 0) {
+            return;
+        }
+        if (inputs.isEmpty()) {
+            LockSupport.parkNanos(2_000_000);
+            return;
+        }
+        collector.drainHeld();
+        Input input = waitFor != null ? waitFor : inputs.get(nextBlocking++ % inputs.size());
+        long until = Math.min(nextCommit, failures.nextDueNanos());
+        long waitMillis = Math.max(1, Math.min(5, (until - System.nanoTime()) / 1_000_000));
+        input.peek((int) waitMillis);
     }
 
     private int drain(Input input) throws PulsarClientException {
@@ -280,6 +333,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         } catch (ProcessingException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             Delivery.Kind kind = cause instanceof ProcessingException.InvalidRecordException ? Delivery.Kind.INVALID
+                    : cause instanceof LateRecordException ? Delivery.Kind.LATE
                     : cause instanceof JobStartException ? Delivery.Kind.OUTPUT : Delivery.Kind.PROCESSING;
             return failures.failed(delivery, new Delivery.Failure(kind, e.node(), cause, e.retriable()));
         } finally {

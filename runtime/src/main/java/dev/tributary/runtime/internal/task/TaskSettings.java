@@ -13,17 +13,26 @@ import dev.tributary.runtime.RuntimeOptions;
  * @param sendTimeoutNanos how long a commit waits for side writes ({@code producer.send.timeout})
  * @param lingerNanos how long key-group batches wait to fill before they leave ({@code producer.batch.linger})
  * @param maxBatchRecords {@code producer.batch.max.records}
+ * @param timeOrdered whether records are taken across inputs in time order (the topology has windows)
+ * @param partitionMaxWaitNanos {@code input.partition.max-wait}
  */
 public record TaskSettings(long commitIntervalNanos, int commitMaxRecords, long checkpointIntervalNanos,
-                           long ackTimeoutMillis, long sendTimeoutNanos, long lingerNanos, int maxBatchRecords) {
-    /** Reads the task's settings from the job's configuration. */
+                           long ackTimeoutMillis, long sendTimeoutNanos, long lingerNanos, int maxBatchRecords,
+                           boolean timeOrdered, long partitionMaxWaitNanos) {
+    /** Reads the task's settings from the job's configuration, for a topology without windows. */
     public static TaskSettings from(Configuration config) {
+        return from(config, false);
+    }
+
+    /** Reads the task's settings from the job's configuration. */
+    public static TaskSettings from(Configuration config, boolean timeOrdered) {
         return new TaskSettings(config.get(RuntimeOptions.COMMIT_INTERVAL).toNanos(),
                 config.get(RuntimeOptions.COMMIT_MAX_RECORDS),
                 config.get(RuntimeOptions.CHECKPOINT_INTERVAL).toNanos(),
                 config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis(),
                 config.get(RuntimeOptions.SEND_TIMEOUT).toNanos(),
                 config.get(RuntimeOptions.BATCH_LINGER).toNanos(),
-                config.get(RuntimeOptions.BATCH_MAX_RECORDS));
+                config.get(RuntimeOptions.BATCH_MAX_RECORDS), timeOrdered,
+                config.get(RuntimeOptions.PARTITION_MAX_WAIT).toNanos());
     }
 }

@@ -25,6 +25,7 @@ public final class DefaultTranslators {
                 .register(new SinkTranslator())
                 .register(new RepartitionTranslator())
                 .register(new AggregateTranslator())
+                .register(new WindowAggregateTranslator())
                 .register(new MaterializeTranslator())
                 .register(new TableFilterTranslator())
                 .register(new TableMapValuesTranslator())

@@ -3,7 +3,13 @@ package dev.tributary.testkit.internal;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.dsl.processor.Record;
+import dev.tributary.runtime.DeadLetterProperties;
+import dev.tributary.runtime.LatePolicy;
+import dev.tributary.runtime.LateRecordProperties;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.internal.compile.TopicNames;
+import dev.tributary.runtime.internal.core.LateRecordException;
+import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.TableEmit;
 import dev.tributary.runtime.internal.compile.CompileContext;
 import dev.tributary.runtime.internal.compile.CompiledTopology;
@@ -42,19 +48,28 @@ public final class DriverCore implements RecordCollector {
     private final Set<String> produced = new TreeSet<>();
     private final Map<String, java.util.List<Record<Object, Object>>> sinkRecords = new HashMap<>();
     private long wallClock;
+    private final String applicationId;
+    private final LatePolicy latePolicy;
+    private final String lateTopic;
 
     public DriverCore(Topology topology, Configuration config, Instant wallClockStart) {
         this.wallClock = wallClockStart.toEpochMilli();
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
-        String applicationId = config.contains(RuntimeOptions.APPLICATION_ID)
+        this.applicationId = config.contains(RuntimeOptions.APPLICATION_ID)
                 ? config.get(RuntimeOptions.APPLICATION_ID) : "test-driver";
-        CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
+        this.latePolicy = config.get(RuntimeOptions.LATE_POLICY);
+        this.lateTopic = config.contains(RuntimeOptions.LATE_TOPIC)
+                ? TopicNames.normalize(config.get(RuntimeOptions.LATE_TOPIC), RuntimeOptions.LATE_TOPIC.key()) : null;
+        CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE),
+                config.get(RuntimeOptions.IDLE_ADVANCE).toMillis());
         Translators translators = DefaultTranslators.registry().register(new ProcessTranslator(() -> wallClock));
         this.compiled = new TopologyCompiler(translators).compile(topology, context);
         TaskState state = new TaskState(topology.stores(), keyGroups, keyGroups.all(),
                 spec -> Stores.inMemory(spec.name()), null, config.get(RuntimeOptions.CACHE_MAX_RECORDS),
                 config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
         this.task = compiled.instantiate(this, state);
+        // Operators learn the virtual clock's start, as a running job's learn the wall clock at its first turn.
+        task.wallClock(wallClock);
         for (SourceSpec source : compiled.sources()) {
             sourcesByName.put(source.name(), source);
         }
@@ -80,7 +95,41 @@ public final class DriverCore implements RecordCollector {
         Object key = keyBytes == null ? null : source.keySchema().decode(keyBytes);
         Object value = valueBytes == null ? null : source.valueSchema().decode(valueBytes);
         // An invalid time throws here (InvalidTimestampException); a running job dead-letters the record instead.
-        task.process(task.source(sourceName), new Record<>(key, value, source.timeOf(key, value, timestamp), properties));
+        long time = source.timeOf(key, value, timestamp);
+        try {
+            task.process(task.source(sourceName), new Record<>(key, value, time, properties));
+        } catch (ProcessingException e) {
+            if (!(e.getCause() instanceof LateRecordException late)) {
+                throw e;
+            }
+            routeLate(topic, keyBytes, valueBytes, timestamp, properties, e.node(), late);
+        }
+    }
+
+    /** A late record goes where windows.late.policy says, as in a running job. */
+    private void routeLate(String topic, byte[] keyBytes, byte[] valueBytes, long timestamp,
+                           Map<String, String> properties, String node, LateRecordException late) {
+        if (latePolicy == LatePolicy.SKIP) {
+            return;
+        }
+        Map<String, String> withReason = new LinkedHashMap<>(properties);
+        withReason.put(LateRecordProperties.NODE, node);
+        withReason.put(LateRecordProperties.WINDOW_START, Long.toString(late.windowStart()));
+        withReason.put(LateRecordProperties.WINDOW_END, Long.toString(late.windowEnd()));
+        withReason.put(LateRecordProperties.STREAM_TIME, Long.toString(late.streamTime()));
+        withReason.put(LateRecordProperties.RECORD_TIME, Long.toString(late.streamTime() - late.lateness()));
+        withReason.put(LateRecordProperties.SOURCE_TOPIC, topic);
+        withReason.put(LateRecordProperties.APPLICATION_ID, applicationId);
+        String target;
+        if (latePolicy == LatePolicy.DEAD_LETTER) {
+            withReason.put(DeadLetterProperties.KIND, "late");
+            withReason.put(DeadLetterProperties.NODE, node);
+            target = TopicNames.deadLetter(topic, applicationId);
+        } else {
+            target = lateTopic != null ? lateTopic : TopicNames.late(topic, applicationId);
+        }
+        output(target).add(new StoredRecord(keyBytes, valueBytes, timestamp, withReason));
+        produced.add(target);
     }
 
     @Override
@@ -126,6 +175,11 @@ public final class DriverCore implements RecordCollector {
 
     public Set<String> producedTopics() {
         return Set.copyOf(produced);
+    }
+
+    /** Where late records read from a topic go under the late-topic policy. */
+    public String lateTopicOf(String topic) {
+        return lateTopic != null ? lateTopic : TopicNames.late(topic, applicationId);
     }
 
     public void close() {

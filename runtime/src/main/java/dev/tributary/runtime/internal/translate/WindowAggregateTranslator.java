@@ -1,0 +1,21 @@
+package dev.tributary.runtime.internal.translate;
+
+import dev.tributary.dsl.plan.WindowAggregateNode;
+import dev.tributary.runtime.internal.compile.NodeTranslator;
+import dev.tributary.runtime.internal.compile.TranslationContext;
+import dev.tributary.runtime.internal.core.Forward;
+import dev.tributary.runtime.internal.core.Processor;
+
+/** Counts, reduces or aggregates per key and time window, in a window store (see {@link WindowAggregation}). */
+public final class WindowAggregateTranslator implements NodeTranslator<WindowAggregateNode> {
+    @Override
+    public Class<WindowAggregateNode> nodeType() {
+        return WindowAggregateNode.class;
+    }
+
+    @Override
+    public Processor translate(WindowAggregateNode node, TranslationContext context) {
+        return new WindowAggregation(node, context.state(), Forward.to(context.children()),
+                context.compile().idleAdvanceMs());
+    }
+}

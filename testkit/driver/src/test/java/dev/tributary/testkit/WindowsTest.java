@@ -1,0 +1,253 @@
+package dev.tributary.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.dsl.EmitStrategy;
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.dsl.TimeWindows;
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.TopologyException;
+import dev.tributary.dsl.Windowed;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.dsl.state.Materialized;
+import dev.tributary.runtime.LateRecordProperties;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.Test;
+
+class WindowsTest {
+    private static final long BASE = 1_700_000_000_000L;
+
+    private record Window(String key, long start) {
+    }
+
+    private static Topology countTopology(TimeWindows windows, EmitStrategy emit) {
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream("events", Schema.STRING).groupByKey().windowedBy(windows).emit(emit).count()
+                .toStream().to("counts", Schema.INT64);
+        return builder.build();
+    }
+
+    /** Records over keys in time order, each moved back by up to {@code disorder} ms. */
+    private static List<long[]> events(int count, int keys, long spacing, long disorder, long seed) {
+        Random random = new Random(seed);
+        List<long[]> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long time = BASE + i * spacing - (disorder > 0 ? random.nextInt((int) disorder) : 0);
+            events.add(new long[] {random.nextInt(keys), time});
+        }
+        return events;
+    }
+
+    private static Map<Window, Long> reference(List<long[]> events, long size, long advance) {
+        Map<Window, Long> counts = new HashMap<>();
+        for (long[] event : events) {
+            long time = event[1];
+            for (long start = time - time % advance; start > time - size; start -= advance) {
+                counts.merge(new Window("k" + event[0], start), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static Window windowOf(TestRecord<String, Long> record) {
+        long start = Long.parseLong(record.properties().get(Windowed.START_PROPERTY));
+        return new Window(record.key(), start);
+    }
+
+    private static Map<Window, Long> latest(List<TestRecord<String, Long>> records, long size) {
+        Map<Window, Long> latest = new HashMap<>();
+        for (TestRecord<String, Long> record : records) {
+            Window window = windowOf(record);
+            assertEquals(window.start + size, Long.parseLong(record.properties().get(Windowed.END_PROPERTY)));
+            latest.put(window, record.value());
+        }
+        return latest;
+    }
+
+    private static void pipe(TestInputTopic<String, String> in, List<long[]> events) {
+        for (long[] event : events) {
+            in.pipeInput("k" + event[0], "v", Instant.ofEpochMilli(event[1]));
+        }
+    }
+
+    @Test
+    void tumblingCountsMatchAReferenceWithDisorderInsideTheGrace() {
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        List<long[]> events = events(20_000, 200, 7, 4_000, 1);
+        try (TopologyTestDriver driver = new TopologyTestDriver(countTopology(windows, EmitStrategy.onWindowUpdate()))) {
+            pipe(driver.createInputTopic("events", Schema.STRING), events);
+            List<TestRecord<String, Long>> out = driver.createOutputTopic("counts", Schema.INT64).readRecordsToList();
+            assertEquals(events.size(), out.size(), "one update per record");
+            assertEquals(reference(events, 10_000, 10_000), latest(out, 10_000));
+            assertTrue(driver.createOutputTopic(driver.lateRecordsTopic("events"), Schema.STRING).isEmpty());
+        }
+    }
+
+    @Test
+    void hoppingCountsMatchAReference() {
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5))
+                .advanceBy(Duration.ofSeconds(3));
+        List<long[]> events = events(10_000, 100, 9, 3_000, 2);
+        try (TopologyTestDriver driver = new TopologyTestDriver(countTopology(windows, EmitStrategy.onWindowUpdate()))) {
+            pipe(driver.createInputTopic("events", Schema.STRING), events);
+            List<TestRecord<String, Long>> out = driver.createOutputTopic("counts", Schema.INT64).readRecordsToList();
+            assertEquals(reference(events, 10_000, 3_000), latest(out, 10_000));
+        }
+    }
+
+    @Test
+    void emitOnCloseSendsEachWindowOnceWithItsFinalCountAndOnlyOnceClosed() {
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        List<long[]> events = events(20_000, 200, 7, 4_000, 3);
+        try (TopologyTestDriver driver = new TopologyTestDriver(countTopology(windows, EmitStrategy.onWindowClose()))) {
+            pipe(driver.createInputTopic("events", Schema.STRING), events);
+            List<TestRecord<String, Long>> out = driver.createOutputTopic("counts", Schema.INT64).readRecordsToList();
+            Set<Window> seen = new HashSet<>();
+            for (TestRecord<String, Long> record : out) {
+                assertTrue(seen.add(windowOf(record)), "emitted twice: " + windowOf(record));
+            }
+            Map<Window, Long> expected = reference(events, 10_000, 10_000);
+            long lastTime = events.get(events.size() - 1)[1];
+            Map<Window, Long> closed = new HashMap<>();
+            // Every key group has records every second or so: its stream time is within the disorder and
+            // a few seconds of the last record's time.
+            expected.forEach((window, count) -> {
+                if (window.start + 10_000 + 5_000 <= lastTime - 4_000 - 10_000) {
+                    closed.put(window, count);
+                }
+            });
+            Map<Window, Long> emitted = latest(out, 10_000);
+            emitted.forEach((window, count) -> assertEquals(expected.get(window), count, "final count of " + window));
+            assertTrue(emitted.keySet().containsAll(closed.keySet()), "every surely closed window was emitted");
+            for (Window window : emitted.keySet()) {
+                assertTrue(window.start + 15_000 <= lastTime, "emitted before it could close: " + window);
+            }
+        }
+    }
+
+    @Test
+    void emitOnCommitSendsTheLatestCountOfEachChangedWindow() {
+        TimeWindows windows = TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(10));
+        try (TopologyTestDriver driver = new TopologyTestDriver(countTopology(windows, EmitStrategy.onCommit()))) {
+            TestInputTopic<String, String> in = driver.createInputTopic("events", Schema.STRING);
+            in.pipeInput("a", "v", Instant.ofEpochMilli(BASE));
+            in.pipeInput("a", "v", Instant.ofEpochMilli(BASE + 1));
+            List<TestRecord<String, Long>> out = driver.createOutputTopic("counts", Schema.INT64).readRecordsToList();
+            // The driver commits after every record: each commit sends the window's count once.
+            assertEquals(List.of(1L, 2L), out.stream().map(TestRecord::value).toList());
+        }
+    }
+
+    @Test
+    void lateRecordsGoToTheLateTopicUnchangedAndAreNotCounted() {
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(2));
+        try (TopologyTestDriver driver = new TopologyTestDriver(countTopology(windows, EmitStrategy.onWindowUpdate()))) {
+            TestInputTopic<String, String> in = driver.createInputTopic("events", Schema.STRING);
+            TestOutputTopic<String, Long> counts = driver.createOutputTopic("counts", Schema.INT64);
+            in.pipeInput("a", "first", Instant.ofEpochMilli(BASE + 1_000));
+            in.pipeInput("a", "moves-time", Instant.ofEpochMilli(BASE + 12_000));
+            // Window [BASE, BASE+10s) closed at BASE+12s: end + grace reached.
+            in.pipeInput("a", "late", Instant.ofEpochMilli(BASE + 9_999));
+            // Within the grace of the next window: counted.
+            in.pipeInput("a", "in-grace", Instant.ofEpochMilli(BASE + 10_001));
+            assertEquals(List.of(1L, 1L, 2L), counts.readValuesToList());
+            List<TestRecord<String, String>> late = driver.createOutputTopic(driver.lateRecordsTopic("events"),
+                    Schema.STRING).readRecordsToList();
+            assertEquals(1, late.size());
+            TestRecord<String, String> record = late.get(0);
+            assertEquals("a", record.key());
+            assertEquals("late", record.value());
+            assertEquals(BASE + 9_999, record.timestamp().toEpochMilli());
+            assertEquals(Long.toString(BASE), record.properties().get(LateRecordProperties.WINDOW_START));
+            assertEquals(Long.toString(BASE + 10_000), record.properties().get(LateRecordProperties.WINDOW_END));
+            assertEquals(Long.toString(BASE + 12_000), record.properties().get(LateRecordProperties.STREAM_TIME));
+            assertEquals("persistent://public/default/events-test-driver-late", driver.lateRecordsTopic("events"));
+        }
+    }
+
+    @Test
+    void lateRecordsCanGoToTheDeadLetterTopicOrBeSkipped() {
+        TimeWindows windows = TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(1));
+        for (String policy : List.of("dead-letter", "skip")) {
+            Configuration config = Configuration.of(Map.of("windows.late.policy", policy));
+            try (TopologyTestDriver driver = new TopologyTestDriver(countTopology(windows, EmitStrategy.onWindowUpdate()),
+                    config)) {
+                TestInputTopic<String, String> in = driver.createInputTopic("events", Schema.STRING);
+                in.pipeInput("a", "v", Instant.ofEpochMilli(BASE + 5_000));
+                in.pipeInput("a", "late", Instant.ofEpochMilli(BASE));
+                List<TestRecord<String, String>> dead = driver.createOutputTopic(
+                        "events-test-driver-DLQ", Schema.STRING).readRecordsToList();
+                assertEquals(policy.equals("dead-letter") ? 1 : 0, dead.size(), policy);
+                if (!dead.isEmpty()) {
+                    assertEquals("late", dead.get(0).properties().get("tributary.error.kind"));
+                }
+                assertTrue(driver.createOutputTopic(driver.lateRecordsTopic("events"), Schema.STRING).isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void idleAdvanceClosesTheWindowsOfAQuietKeyGroup() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream("events", Schema.STRING).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(10))).emit(EmitStrategy.onWindowClose())
+                .count().toStream().to("counts", Schema.INT64);
+        Configuration config = Configuration.of(Map.of("windows.idle.advance", "5s"));
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
+            TestInputTopic<String, String> in = driver.createInputTopic("events", Schema.STRING);
+            TestOutputTopic<String, Long> counts = driver.createOutputTopic("counts", Schema.INT64);
+            // The virtual wall clock starts at the epoch, and these records' times follow it.
+            in.pipeInput("a", "v", Instant.ofEpochMilli(1_000));
+            in.pipeInput("a", "v", Instant.ofEpochMilli(2_000));
+            driver.advanceWallClockTime(Duration.ofSeconds(12));
+            assertTrue(counts.isEmpty(), "stream time is 12 s - 5 s = 7 s: the window [0, 10 s) is open");
+            driver.advanceWallClockTime(Duration.ofSeconds(4));
+            TestRecord<String, Long> result = counts.readRecord();
+            assertEquals(2L, result.value());
+            assertEquals("0", result.properties().get(Windowed.START_PROPERTY));
+            assertTrue(counts.isEmpty());
+        }
+    }
+
+    @Test
+    void reduceAndAggregatePerWindow() {
+        StreamBuilder builder = new StreamBuilder();
+        var windowed = builder.stream("amounts", Schema.INT64).groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(10)));
+        windowed.reduce(Long::sum).toStream().to("sums", Schema.INT64);
+        windowed.aggregate(() -> "", (key, value, text) -> text + value, Materialized.<String, String>as("texts")
+                .withValueSchema(Schema.STRING)).toStream().to("texts", Schema.STRING);
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build())) {
+            TestInputTopic<String, Long> in = driver.createInputTopic("amounts", Schema.INT64);
+            in.pipeInput("a", 1L, Instant.ofEpochMilli(BASE));
+            in.pipeInput("a", 2L, Instant.ofEpochMilli(BASE + 5_000));
+            in.pipeInput("a", 4L, Instant.ofEpochMilli(BASE + 10_000));
+            assertEquals(List.of(1L, 3L, 4L), driver.createOutputTopic("sums", Schema.INT64).readValuesToList());
+            assertEquals(List.of("1", "12", "4"), driver.createOutputTopic("texts", Schema.STRING).readValuesToList());
+        }
+    }
+
+    @Test
+    void invalidWindowsAreRefusedWithTheReason() {
+        assertThrows(IllegalArgumentException.class, () -> TimeWindows.ofSizeAndGrace(Duration.ZERO, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class,
+                () -> TimeWindows.ofSizeWithNoGrace(Duration.ofSeconds(1)).advanceBy(Duration.ofSeconds(2)));
+        StreamBuilder builder = new StreamBuilder();
+        var windowed = builder.stream("events", Schema.STRING).groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5)));
+        TopologyException e = assertThrows(TopologyException.class,
+                () -> windowed.count(Materialized.<String, Long>as("c").withRetention(Duration.ofSeconds(3))));
+        assertTrue(e.getMessage().contains("retention"), e.getMessage());
+    }
+}
