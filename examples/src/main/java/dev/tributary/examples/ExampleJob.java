@@ -23,6 +23,16 @@ interface ExampleJob {
     /** How to read the output topic for the demo's summary. */
     Schema<?> outputSchema(CommandLine args);
 
+    /** Settings the demo adds, unless set already. */
+    default java.util.Map<dev.tributary.dsl.config.ConfigOption<?>, String> demoSettings(CommandLine args) {
+        return java.util.Map.of();
+    }
+
+    /** How long the demo waits for more output once the job has processed everything. */
+    default java.time.Duration demoSettle() {
+        return java.time.Duration.ofSeconds(2);
+    }
+
     /** A line summarizing the demo's outputs, printed after the samples. */
     String summarize(java.util.List<? extends org.apache.pulsar.client.api.Message<?>> outputs, int inputs);
 }

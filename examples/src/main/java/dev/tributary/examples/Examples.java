@@ -70,7 +70,7 @@ public final class Examples {
 
     static {
         for (ExampleJob job : List.of(new WordCountExample(), new UserTotalsExample(), new ClickEnrichmentExample(),
-                new RebatchExample())) {
+                new RebatchExample(), new WindowedCountExample())) {
             JOBS.put(job.name(), job);
         }
     }
@@ -78,7 +78,7 @@ public final class Examples {
     /** The examples' own options, on top of the job settings every launcher takes (see {@link CommandLine}). */
     static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
             "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
-            "kinds", "subscription");
+            "kinds", "subscription", "window", "grace", "emit", "late-topic");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -215,6 +215,7 @@ public final class Examples {
         byOption.put("error-policy", RuntimeOptions.ERROR_POLICY);
         byOption.put("dead-letter-topic", RuntimeOptions.DEAD_LETTER_TOPIC);
         byOption.put("key-groups", RuntimeOptions.KEY_GROUPS);
+        byOption.put("late-topic", RuntimeOptions.LATE_TOPIC);
         for (Map.Entry<String, ConfigOption<?>> option : byOption.entrySet()) {
             if (args.has(option.getKey())) {
                 config = config.with(option.getValue().key(), args.get(option.getKey(), null));
@@ -246,6 +247,11 @@ public final class Examples {
              PulsarClient client = pulsar.newClient()) {
             pulsar.admin().topics().createNonPartitionedTopic(input);
             Topology topology = job.topology(input, output, args);
+            for (Map.Entry<ConfigOption<?>, String> setting : job.demoSettings(args).entrySet()) {
+                if (!config.contains(setting.getKey())) {
+                    config = config.with(setting.getKey().key(), setting.getValue());
+                }
+            }
             out.println(topology.describe());
             int fed = job.feed(client, input, records, args);
             out.println("Published " + fed + " sample records to '" + input + "'.");
@@ -261,7 +267,7 @@ public final class Examples {
                 List<Message<?>> outputs = new ArrayList<>();
                 long idleSince = System.nanoTime();
                 long allProcessed = 0;
-                while (System.nanoTime() - idleSince < Duration.ofSeconds(2).toNanos()
+                while (System.nanoTime() - idleSince < job.demoSettle().toNanos()
                         || runner.processedRecords() < fed) {
                     Message<?> message = reader.receive(100, TimeUnit.MILLISECONDS);
                     if (message != null) {

@@ -157,6 +157,58 @@ class LauncherIT {
     }
 
     @Test
+    void windowedCountEmitsFinalJsonCountsKeyedByTheRecordKeyAndRoutesLateRecords(EmbeddedPulsar pulsar)
+            throws Exception {
+        String input = TestTopics.unique("wc-in");
+        String output = input + "-out";
+        String late = input + "-late";
+        pulsar.admin().topics().createNonPartitionedTopic(input);
+        Launched launched = start("windowed-count", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
+                "--input", input, "--output", output, "--window", "10s", "--grace", "5s", "--emit", "final",
+                "--late-topic", late, "--application-id", TestTopics.unique("wc"), "--set", "http.port=0",
+                "--state-dir", temp.resolve("wc-state").toString());
+        try (PulsarClient client = pulsar.newClient()) {
+            Await.until("the job to subscribe", Duration.ofSeconds(60), () -> subscribed(pulsar, input));
+            long base = 1_700_000_000_000L;
+            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false)
+                    .create()) {
+                for (int i = 0; i < 30; i++) {
+                    producer.newMessage().key("a").value("a" + i).eventTime(base + i * 1000L).send();
+                }
+                producer.newMessage().key("a").value("late-a").eventTime(base + 2000).send();
+            }
+            List<org.apache.pulsar.client.api.Message<byte[]>> counts = TestTopics.readAll(client, output, Schema.BYTES, 2,
+                    Duration.ofSeconds(60));
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            List<String> windows = new ArrayList<>();
+            for (var message : counts) {
+                assertEquals("a", message.getKey(), "keyed by the record key");
+                var value = json.readTree(message.getValue());
+                windows.add(value.get("start").asLong() + "/" + value.get("end").asLong() + "=" + value.get("count").asLong());
+            }
+            // Stream time 29 s: the windows ending at 10 s and 20 s have closed (end + 5 s grace); [20 s, 30 s) is open.
+            assertEquals(List.of(base + "/" + (base + 10_000) + "=10", (base + 10_000) + "/" + (base + 20_000) + "=10"),
+                    windows);
+            var lateRecords = TestTopics.readAll(client, late, Schema.STRING, 1, Duration.ofSeconds(60));
+            assertEquals(List.of("late-a"), lateRecords.stream().map(m -> m.getValue()).toList());
+            assertEquals(base + 2000, lateRecords.get(0).getEventTime(), "unchanged");
+        } finally {
+            launched.process().destroy();
+            assertTrue(launched.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
+        }
+        assertEquals(Examples.OK, result(launched).exitCode(), result(launched).stderr());
+    }
+
+    private static boolean subscribed(EmbeddedPulsar pulsar, String topic) {
+        try {
+            return pulsar.admin().topics().getStats(topic).getSubscriptions().values().stream()
+                    .anyMatch(s -> !s.getConsumers().isEmpty());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
     void wordCountRunsAsTwoInstancesNamedAndServedThroughTheEnvironment(EmbeddedPulsar pulsar) throws Exception {
         String input = TestTopics.unique("launcher-lines");
         String app = TestTopics.unique("launcher-wc");

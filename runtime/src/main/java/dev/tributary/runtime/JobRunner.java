@@ -127,7 +127,8 @@ public final class JobRunner implements AutoCloseable {
             throw new IllegalStateException("job '" + applicationId + "' was already started");
         }
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
-        CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE));
+        CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE),
+                config.get(RuntimeOptions.IDLE_ADVANCE).toMillis());
         CompiledTopology compiled = new TopologyCompiler(DefaultTranslators.registry()).compile(topology, context);
         if (config.get(RuntimeOptions.HTTP_ENABLED)) {
             // Up before the restore, so that readiness says "restoring" rather than nothing at all.

@@ -3,6 +3,7 @@ package dev.tributary.runtime.internal.compile;
 import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.plan.RepartitionNode;
 import dev.tributary.dsl.plan.SinkNode;
+import dev.tributary.dsl.plan.WindowedKeySchema;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import org.apache.pulsar.client.api.Schema;
@@ -22,7 +23,10 @@ public final class Sinks {
     @SuppressWarnings("unchecked")
     public static SinkTarget target(SinkNode sink, KeyGroups jobKeyGroups) {
         int keyGroups = sink.keyGroups() > 0 ? sink.keyGroups() : jobKeyGroups.count();
-        return new SinkTarget(sink.name(), (Schema<Object>) sink.keySchema(), (Schema<Object>) sink.valueSchema(),
+        // A windowed key is written as its plain key (the window goes in the message properties).
+        Schema<?> keySchema = sink.keySchema() instanceof WindowedKeySchema<?> windowed ? windowed.inner()
+                : sink.keySchema();
+        return new SinkTarget(sink.name(), (Schema<Object>) keySchema, (Schema<Object>) sink.valueSchema(),
                 sink.batching(), keyGroups);
     }
 }

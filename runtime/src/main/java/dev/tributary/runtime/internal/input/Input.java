@@ -44,6 +44,9 @@ public final class Input {
     private long headTime;
     /** Since when (nanos) this input had nothing buffered while others did, or -1. */
     private long emptySince = -1;
+    private boolean deliveredAny;
+    /** Read in time order without ever being waited for: a forward topic, which carries strays only. */
+    private boolean exempt;
 
     /**
      * @param received the source's shared count of received messages
@@ -91,6 +94,7 @@ public final class Input {
             if (head != null) {
                 headTime = orderTime(head);
                 emptySince = -1;
+                deliveredAny = true;
             }
         }
         return head != null;
@@ -103,9 +107,15 @@ public final class Input {
             if (head != null) {
                 headTime = orderTime(head);
                 emptySince = -1;
+                deliveredAny = true;
             }
         }
         return head != null;
+    }
+
+    /** Never waited for by the time order (a forward topic, carrying strays only). */
+    public void exemptFromWaiting() {
+        exempt = true;
     }
 
     /** The time of the buffered next message; only after {@link #peek()} returned true. */
@@ -128,7 +138,11 @@ public final class Input {
         if (emptySince < 0) {
             emptySince = nowNanos;
         }
-        return nowNanos - emptySince < maxWaitNanos;
+        if (exempt) {
+            return false;
+        }
+        // A consumer's first fetch after it subscribed or resumed takes longer than a refill.
+        return nowNanos - emptySince < (deliveredAny ? maxWaitNanos : 10 * maxWaitNanos);
     }
 
     private long orderTime(Message<Object> message) {

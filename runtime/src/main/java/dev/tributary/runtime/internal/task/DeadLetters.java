@@ -88,7 +88,10 @@ final class DeadLetters {
     /** Starts writing a failed delivery; its outcome is collected with {@link #pollWritten} and {@link #pollFailed}. */
     void write(Delivery delivery) {
         String topic = topicFor(delivery);
-        CompletableFuture<Producer<byte[]>> producer = byTopic.computeIfAbsent(topic, this::open);
+        // A late record keeps its bytes and its input's schema, so the late topic reads like the input.
+        Schema<byte[]> schema = toLateTopic(delivery)
+                ? Schema.AUTO_PRODUCE_BYTES(delivery.input.source().valueSchema()) : Schema.BYTES;
+        CompletableFuture<Producer<byte[]>> producer = byTopic.computeIfAbsent(topic, t -> open(t, schema));
         CompletableFuture<?> done = producer
                 .thenCompose(p -> message(p, delivery).sendAsync())
                 .whenComplete((id, error) -> {
@@ -111,9 +114,9 @@ final class DeadLetters {
         byTopic.remove(topic, producer);
     }
 
-    private CompletableFuture<Producer<byte[]>> open(String topic) {
+    private CompletableFuture<Producer<byte[]>> open(String topic, Schema<byte[]> schema) {
         // Unbatched so that chunking can carry a record at the broker's size limit plus its error.
-        return producers.to(topic, Schema.BYTES).enableBatching(false).enableChunking(true).createAsync();
+        return producers.to(topic, schema).enableBatching(false).enableChunking(true).createAsync();
     }
 
     private TypedMessageBuilder<byte[]> message(Producer<byte[]> producer, Delivery delivery) {

@@ -176,6 +176,11 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         }
         if (change.inputsChanged()) {
             inputs = owner.inputs();
+            for (Input input : inputs) {
+                if (input.source().topics().contains(forwardTopics.apply(input.source().name()))) {
+                    input.exemptFromWaiting();
+                }
+            }
             if (paused) {
                 inputs.forEach(Input::pause);
             }

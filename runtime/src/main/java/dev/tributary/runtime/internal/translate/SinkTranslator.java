@@ -3,9 +3,7 @@ package dev.tributary.runtime.internal.translate;
 import dev.tributary.dsl.TopicNameExtractor;
 import dev.tributary.dsl.Windowed;
 import dev.tributary.dsl.plan.SinkNode;
-import dev.tributary.dsl.plan.WindowedKeySchema;
 import dev.tributary.dsl.processor.Record;
-import org.apache.pulsar.client.api.Schema;
 import dev.tributary.runtime.internal.compile.NodeTranslator;
 import dev.tributary.runtime.internal.compile.Sinks;
 import dev.tributary.runtime.internal.compile.TopicNames;
@@ -27,24 +25,18 @@ public final class SinkTranslator implements NodeTranslator<SinkNode> {
     public Processor translate(SinkNode node, TranslationContext context) {
         RecordCollector collector = context.collector();
         SinkTarget target = Sinks.target(node, context.keyGroups());
-        if (node.keySchema() instanceof WindowedKeySchema<?> windowed) {
-            // The message key is the plain key, so results stay in the key's key group; the window rides along.
-            @SuppressWarnings("unchecked")
-            SinkTarget plain = new SinkTarget(target.node(), (Schema<Object>) windowed.inner(), target.valueSchema(),
-                    target.batching(), target.keyGroups());
-            Processor write = write(node, plain, collector);
-            return record -> {
-                if (!(record.key() instanceof Windowed<?> key)) {
-                    write.process(record);
-                    return;
-                }
-                Map<String, String> properties = new HashMap<>(record.properties());
-                properties.put(Windowed.START_PROPERTY, Long.toString(key.start()));
-                properties.put(Windowed.END_PROPERTY, Long.toString(key.end()));
-                write.process(new Record<>(key.key(), record.value(), record.timestamp(), properties));
-            };
-        }
-        return write(node, target, collector);
+        Processor write = write(node, target, collector);
+        // A windowed key is written as its plain key, so results stay in the key's key group; the window rides along.
+        return record -> {
+            if (!(record.key() instanceof Windowed<?> key)) {
+                write.process(record);
+                return;
+            }
+            Map<String, String> properties = new HashMap<>(record.properties());
+            properties.put(Windowed.START_PROPERTY, Long.toString(key.start()));
+            properties.put(Windowed.END_PROPERTY, Long.toString(key.end()));
+            write.process(new Record<>(key.key(), record.value(), record.timestamp(), properties));
+        };
     }
 
     private static Processor write(SinkNode node, SinkTarget target, RecordCollector collector) {
