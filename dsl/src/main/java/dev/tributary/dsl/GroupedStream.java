@@ -62,4 +62,12 @@ public interface GroupedStream<K, V> {
      * @return the windowed stream, to aggregate
      */
     TimeWindowedStream<K, V> windowedBy(TimeWindows windows);
+
+    /**
+     * Cuts the grouped stream into session windows: each key's bursts of activity.
+     *
+     * @param windows the session windows
+     * @return the session-windowed stream, to aggregate
+     */
+    SessionWindowedStream<K, V> windowedBy(SessionWindows windows);
 }

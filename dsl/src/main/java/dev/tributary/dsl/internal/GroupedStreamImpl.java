@@ -69,6 +69,12 @@ final class GroupedStreamImpl<K, V> implements GroupedStream<K, V> {
                 dev.tributary.dsl.EmitStrategy.onWindowUpdate());
     }
 
+    @Override
+    public dev.tributary.dsl.SessionWindowedStream<K, V> windowedBy(dev.tributary.dsl.SessionWindows windows) {
+        return new SessionWindowedStreamImpl<>(graph, node, keySchema, valueSchema, windows,
+                dev.tributary.dsl.EmitStrategy.onWindowUpdate());
+    }
+
     private <VA> Table<K, VA> add(String kind, Initializer<Object> initializer, Aggregator<Object, Object, Object> aggregator,
                                   Materialized<K, VA> materialized) {
         MaterializedInternal<K, VA> options = new MaterializedInternal<>(Objects.requireNonNull(materialized, "materialized"));

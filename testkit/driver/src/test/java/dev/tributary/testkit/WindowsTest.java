@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.dsl.EmitStrategy;
+import dev.tributary.dsl.SessionWindows;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.TimeWindows;
 import dev.tributary.dsl.Topology;
@@ -236,6 +237,115 @@ class WindowsTest {
             assertEquals(List.of(1L, 3L, 4L), driver.createOutputTopic("sums", Schema.INT64).readValuesToList());
             assertEquals(List.of("1", "12", "4"), driver.createOutputTopic("texts", Schema.STRING).readValuesToList());
         }
+    }
+
+    /** Sessions per key from the records sorted by time: a gap over {@code gap} starts a new one. */
+    private static Map<Window, long[]> sessions(List<long[]> events, long gap) {
+        Map<String, List<Long>> times = new HashMap<>();
+        for (long[] event : events) {
+            times.computeIfAbsent("k" + event[0], k -> new ArrayList<>()).add(event[1]);
+        }
+        Map<Window, long[]> sessions = new HashMap<>();
+        times.forEach((key, list) -> {
+            list.sort(Long::compare);
+            long start = list.get(0);
+            long last = start;
+            long count = 0;
+            for (long time : list) {
+                if (time - last > gap) {
+                    sessions.put(new Window(key, start), new long[] {last + 1, count});
+                    start = time;
+                    count = 0;
+                }
+                last = time;
+                count++;
+            }
+            sessions.put(new Window(key, start), new long[] {last + 1, count});
+        });
+        return sessions;
+    }
+
+    private static Topology sessionTopology(Duration gap, Duration grace, EmitStrategy emit) {
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream("events", Schema.STRING).groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapAndGrace(gap, grace)).emit(emit).count()
+                .toStream().to("sessions", Schema.INT64);
+        return builder.build();
+    }
+
+    @Test
+    void sessionsMatchAReferenceWithDisorderInsideTheGrace() {
+        // Bursts per key with pauses longer than the gap between them, shuffled by up to 1 s.
+        Random random = new Random(5);
+        List<long[]> events = new ArrayList<>();
+        long time = BASE;
+        for (int i = 0; i < 20_000; i++) {
+            time += random.nextInt(10) == 0 ? 2_000 : 20;
+            events.add(new long[] {random.nextInt(50), time - random.nextInt(1_000)});
+        }
+        Map<Window, long[]> expected = sessions(events, 5_000);
+        try (TopologyTestDriver driver = new TopologyTestDriver(sessionTopology(Duration.ofSeconds(5),
+                Duration.ofSeconds(2), EmitStrategy.onWindowUpdate()))) {
+            pipe(driver.createInputTopic("events", Schema.STRING), events);
+            Map<Window, Long> latest = new HashMap<>();
+            for (TestRecord<String, Long> record : driver.createOutputTopic("sessions", Schema.INT64)
+                    .readRecordsToList()) {
+                if (record.value() == null) {
+                    assertTrue(latest.remove(windowOf(record)) != null, "a deletion follows the session's updates");
+                } else {
+                    latest.put(windowOf(record), record.value());
+                }
+            }
+            Map<Window, Long> counts = new HashMap<>();
+            expected.forEach((window, endAndCount) -> counts.put(window, endAndCount[1]));
+            assertEquals(counts, latest);
+        }
+        try (TopologyTestDriver driver = new TopologyTestDriver(sessionTopology(Duration.ofSeconds(5),
+                Duration.ofSeconds(2), EmitStrategy.onWindowClose()))) {
+            pipe(driver.createInputTopic("events", Schema.STRING), events);
+            List<TestRecord<String, Long>> finals = driver.createOutputTopic("sessions", Schema.INT64).readRecordsToList();
+            Set<Window> once = new HashSet<>();
+            for (TestRecord<String, Long> record : finals) {
+                Window window = windowOf(record);
+                assertTrue(once.add(window), "emitted twice: " + window);
+                assertEquals(expected.get(window)[1], record.value(), "final count of " + window);
+                assertEquals(expected.get(window)[0], Long.parseLong(record.properties().get(Windowed.END_PROPERTY)));
+            }
+            assertTrue(once.size() > expected.size() / 2, "most sessions closed: " + once.size() + " of " + expected.size());
+        }
+    }
+
+    @Test
+    void aRecordBetweenTwoSessionsMergesThemAndALateOneGoesToTheLateTopic() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream("events", Schema.STRING).groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(10)))
+                .aggregate(() -> "", (key, value, text) -> text + value, (key, a, b) -> a + "+" + b,
+                        Materialized.<String, String>as("texts").withValueSchema(Schema.STRING))
+                .toStream().to("sessions", Schema.STRING);
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build())) {
+            TestInputTopic<String, String> in = driver.createInputTopic("events", Schema.STRING);
+            TestOutputTopic<String, String> out = driver.createOutputTopic("sessions", Schema.STRING);
+            in.pipeInput("a", "x", Instant.ofEpochMilli(BASE));
+            in.pipeInput("a", "z", Instant.ofEpochMilli(BASE + 18_000));
+            in.pipeInput("a", "y", Instant.ofEpochMilli(BASE + 9_000));
+            List<TestRecord<String, String>> records = out.readRecordsToList();
+            assertEquals(java.util.Arrays.asList("x", "z", null, null, "x+zy"),
+                    records.stream().map(TestRecord::value).toList());
+            TestRecord<String, String> merged = records.get(4);
+            assertEquals(Long.toString(BASE), merged.properties().get(Windowed.START_PROPERTY));
+            assertEquals(Long.toString(BASE + 18_001), merged.properties().get(Windowed.END_PROPERTY));
+            // Stream time 40 s: the session ending at 18 s closed at 38 s (end + gap + grace), and a record at
+            // 19 s would only form a session closed at 39 s: it is late.
+            in.pipeInput("a", "moves-time", Instant.ofEpochMilli(BASE + 40_000));
+            in.pipeInput("a", "late", Instant.ofEpochMilli(BASE + 19_000));
+            assertEquals(List.of("moves-time"), out.readValuesToList());
+            assertEquals(List.of("late"), driver.createOutputTopic(driver.lateRecordsTopic("events"), Schema.STRING)
+                    .readValuesToList());
+        }
+        assertThrows(TopologyException.class, () -> new StreamBuilder().stream("e", Schema.STRING).groupByKey()
+                .windowedBy(SessionWindows.ofInactivityGapWithNoGrace(Duration.ofSeconds(1)))
+                .emit(EmitStrategy.onCommit()));
     }
 
     @Test

@@ -57,7 +57,8 @@ public final class CompiledTopology {
 
     /** Whether records must be taken in time order across inputs: the topology has time windows. */
     public boolean timeOrdered() {
-        return topology.nodes().stream().anyMatch(node -> node instanceof dev.tributary.dsl.plan.WindowAggregateNode);
+        return topology.nodes().stream().anyMatch(node -> node instanceof dev.tributary.dsl.plan.WindowAggregateNode
+                || node instanceof dev.tributary.dsl.plan.SessionAggregateNode);
     }
 
     public List<SourceSpec> sources() {

@@ -26,6 +26,7 @@ public final class DefaultTranslators {
                 .register(new RepartitionTranslator())
                 .register(new AggregateTranslator())
                 .register(new WindowAggregateTranslator())
+                .register(new SessionAggregateTranslator())
                 .register(new MaterializeTranslator())
                 .register(new TableFilterTranslator())
                 .register(new TableMapValuesTranslator())

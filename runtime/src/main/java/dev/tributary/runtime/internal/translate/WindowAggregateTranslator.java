@@ -6,7 +6,7 @@ import dev.tributary.runtime.internal.compile.TranslationContext;
 import dev.tributary.runtime.internal.core.Forward;
 import dev.tributary.runtime.internal.core.Processor;
 
-/** Counts, reduces or aggregates per key and time window, in a window store (see {@link WindowAggregation}). */
+/** Counts, reduces or aggregates per key and time window, in a window store (see {@link TimeWindowAggregation}). */
 public final class WindowAggregateTranslator implements NodeTranslator<WindowAggregateNode> {
     @Override
     public Class<WindowAggregateNode> nodeType() {
@@ -15,7 +15,7 @@ public final class WindowAggregateTranslator implements NodeTranslator<WindowAgg
 
     @Override
     public Processor translate(WindowAggregateNode node, TranslationContext context) {
-        return new WindowAggregation(node, context.state(), Forward.to(context.children()),
+        return new TimeWindowAggregation(node, context.state(), Forward.to(context.children()),
                 context.compile().idleAdvanceMs());
     }
 }

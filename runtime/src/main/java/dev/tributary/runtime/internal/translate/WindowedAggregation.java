@@ -1,18 +1,12 @@
 package dev.tributary.runtime.internal.translate;
 
-import dev.tributary.dsl.Aggregator;
 import dev.tributary.dsl.EmitStrategy;
-import dev.tributary.dsl.Initializer;
-import dev.tributary.dsl.Windowed;
-import dev.tributary.dsl.plan.WindowAggregateNode;
-import dev.tributary.dsl.plan.WindowSpec;
+import dev.tributary.dsl.plan.StoreSpec;
 import dev.tributary.dsl.processor.Record;
-import dev.tributary.runtime.internal.core.LateRecordException;
 import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.Processor;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.state.TaskState;
-import dev.tributary.state.BytesEntry;
 import dev.tributary.state.BytesIterator;
 import dev.tributary.state.KeyGroupedStore;
 import dev.tributary.state.RecordCache;
@@ -20,39 +14,39 @@ import dev.tributary.state.StoreAccess;
 import dev.tributary.state.WindowKeys;
 import java.nio.ByteBuffer;
 import java.util.BitSet;
-import java.util.Map;
 import org.apache.pulsar.client.api.Schema;
 
 /**
- * One windowed aggregation of one task. Per key group it keeps the stream time (the largest record
- * time seen), the start of the last window emitted as closed, and how far windows were expired; these
- * marks are logged with the key group's windows after each commit's writes, so a restart, a restore
- * or a new owner continues them and a window closed before never reopens.
+ * What time and session windows share, per task. Per key group it keeps the stream time (the largest
+ * record time seen), how far windows were emitted as closed, and how far they were expired; these
+ * marks are logged with the key group's windows after each commit's writes, last, so that a restart,
+ * a restore or a new owner continues them and a window closed before never reopens.
  *
- * <p>A window {@code [s, s + size)} closes when stream time reaches {@code s + size + grace}. A record
- * all of whose windows closed is late: it is refused before anything is written, and goes to the
- * late-records route. Final results are read back from the store through its time index; expired
- * windows are deleted from the store and, by tombstones, from its changelog.
+ * <p>Each window has a time in the store's time index (its start, or a session's end). It closes when
+ * stream time reaches that time plus {@code closeDelay}; final results are read back through the
+ * index, in time order; windows expire when stream time reaches their index time plus
+ * {@code retention}, and are deleted from the store and, by tombstones, from its changelog.
  */
-final class WindowAggregation implements Processor {
+abstract class WindowedAggregation implements Processor {
     private static final long NONE = -1;
 
-    private final String name;
-    private final WindowSpec windows;
-    private final EmitStrategy.Kind emit;
-    private final Initializer<Object> initializer;
-    private final Aggregator<Object, Object, Object> aggregator;
-    private final Schema<Object> keySchema;
-    private final Schema<Object> valueSchema;
+    protected final String name;
+    protected final EmitStrategy.Kind emit;
+    protected final Schema<Object> keySchema;
+    protected final Schema<Object> valueSchema;
+    protected final StoreAccess access;
+    protected final KeyGroupedStore bytes;
+    protected final Processor next;
     private final KeyGroups keyGroups;
     private final TaskState state;
-    private final StoreAccess access;
     private final StoreAccess logged;
-    private final KeyGroupedStore bytes;
-    private final Processor next;
     private final long idleAdvanceMs;
+    private final long closeDelayMs;
+    private final long retentionMs;
+    /** How far stream time must move before closed windows are looked for again. */
+    private final long closeStepMs;
 
-    private final long[] streamTime;
+    protected final long[] streamTime;
     private final long[] closedUpTo;
     private final long[] expiredUpTo;
     private final long[] lastRecordWallClock;
@@ -64,38 +58,42 @@ final class WindowAggregation implements Processor {
     private long wallNow = System.currentTimeMillis();
 
     @SuppressWarnings("unchecked")
-    WindowAggregation(WindowAggregateNode node, TaskState state, Processor next, long idleAdvanceMs) {
-        String store = node.store().name();
-        this.name = node.name();
-        this.windows = node.store().windows();
-        this.emit = node.emit();
-        this.initializer = node.initializer();
-        this.aggregator = node.aggregator();
-        this.keySchema = (Schema<Object>) node.store().keySchema();
-        this.valueSchema = (Schema<Object>) node.store().valueSchema();
+    WindowedAggregation(String name, StoreSpec store, EmitStrategy.Kind emit, TaskState state, Processor next,
+                        long idleAdvanceMs, long closeDelayMs, long retentionMs, long closeStepMs) {
+        this.name = name;
+        this.emit = emit;
+        this.keySchema = (Schema<Object>) store.keySchema();
+        this.valueSchema = (Schema<Object>) store.valueSchema();
         this.keyGroups = state.keyGroups();
         this.state = state;
-        this.access = state.access(store);
-        this.logged = state.logged(store);
-        this.bytes = state.bytes(store);
+        this.access = state.access(store.name());
+        this.logged = state.logged(store.name());
+        this.bytes = state.bytes(store.name());
         this.next = next;
         this.idleAdvanceMs = idleAdvanceMs;
+        this.closeDelayMs = closeDelayMs;
+        this.retentionMs = retentionMs;
+        this.closeStepMs = Math.max(1, closeStepMs);
         int groups = keyGroups.count();
         this.streamTime = new long[groups];
         this.closedUpTo = new long[groups];
         this.expiredUpTo = new long[groups];
         this.lastRecordWallClock = new long[groups];
         this.loadedEpoch = new int[groups];
-        RecordCache cache = state.cache(store);
+        RecordCache cache = state.cache(store.name());
         if (emit == EmitStrategy.Kind.ON_COMMIT && cache != null) {
-            cache.onFlush(this::emitFlushed);
+            cache.onFlush((group, key, value) -> {
+                if (value != null && WindowKeys.isEntry(key)) {
+                    emitWindow(key, value, Math.max(0, streamTime[group]));
+                }
+            });
         }
         state.afterFlush(this::afterFlush);
         state.onWallClock(this::wallClock);
     }
 
     @Override
-    public void process(Record<Object, Object> record) {
+    public final void process(Record<Object, Object> record) {
         if (record.key() == null) {
             throw ProcessingException.invalid(name, "a record without a key cannot be counted in a window");
         }
@@ -110,47 +108,49 @@ final class WindowAggregation implements Processor {
         }
         int group = keyGroups.ofKeyBytes(key);
         load(group);
-        long time = record.timestamp();
-        long now = Math.max(streamTime[group], time);
-        long size = windows.sizeMs();
-        long grace = windows.graceMs();
-        long latest = time - time % windows.advanceMs();
-        if (latest + size + grace <= now) {
-            throw new ProcessingException(name, new LateRecordException(name, time, latest, latest + size, grace, now),
-                    false);
-        }
+        long now = Math.max(streamTime[group], record.timestamp());
+        // Throws, before anything is written, for a record all of whose windows have closed.
+        checkNotLate(record.timestamp(), now);
         if (now != streamTime[group]) {
             streamTime[group] = now;
             dirty.set(group);
         }
         lastRecordWallClock[group] = wallNow;
-        // Every window holding the record, latest first; those closed already are left as they are.
-        for (long start = latest; start > time - size && start >= 0; start -= windows.advanceMs()) {
-            if (start + size + grace <= now) {
-                break;
-            }
-            byte[] entry = WindowKeys.entry(key, start);
-            Object updated;
-            try {
-                byte[] current = access.get(group, entry);
-                updated = aggregator.apply(record.key(), record.value(),
-                        current != null ? valueSchema.decode(current) : initializer.apply());
-            } catch (RuntimeException e) {
-                throw new ProcessingException(name, e);
-            }
-            if (updated == null) {
-                throw ProcessingException.invalid(name, "the aggregator returned null for window [" + start + ", "
-                        + (start + size) + ")");
-            }
-            access.put(group, entry, valueSchema.encode(updated));
-            if (emit == EmitStrategy.Kind.ON_WINDOW_UPDATE) {
-                next.process(new Record<>(new Windowed<>(record.key(), start, start + size), updated, time,
-                        Map.of()));
-            }
-        }
+        update(record, key, group, now);
         if (emit == EmitStrategy.Kind.ON_WINDOW_CLOSE) {
             emitClosed(group);
         }
+    }
+
+    /** Throws a late-record failure if every window of a record of this time has closed at stream time {@code now}. */
+    protected abstract void checkNotLate(long time, long now);
+
+    /** Folds the record into its open windows. */
+    protected abstract void update(Record<Object, Object> record, byte[] key, int group, long now);
+
+    /** Sends a stored window downstream (a final result, or a change written out at the commit). */
+    protected abstract void emitWindow(byte[] entry, byte[] value, long timestamp);
+
+    /**
+     * The earliest index time that may close after those up to {@code closedUpTo} did: scans for closed
+     * windows wait for it, rather than run on every record that moves stream time.
+     */
+    protected long nextToClose(long closedUpTo) {
+        return closedUpTo + closeStepMs;
+    }
+
+    /** Folds a value in with user code, naming the node if it throws or gives null. */
+    protected final Object apply(java.util.function.Supplier<Object> call, String window) {
+        Object updated;
+        try {
+            updated = call.get();
+        } catch (RuntimeException e) {
+            throw new ProcessingException(name, e);
+        }
+        if (updated == null) {
+            throw ProcessingException.invalid(name, "the aggregation returned null for window " + window);
+        }
+        return updated;
     }
 
     /** Reads a key group's marks the first time it is used since it started running here. */
@@ -175,23 +175,13 @@ final class WindowAggregation implements Processor {
         dirty.clear(group);
     }
 
-    /** The latest window start that is closed at the key group's stream time, or NONE. */
-    private long lastClosedStart(int group) {
-        long cutoff = streamTime[group] - windows.sizeMs() - windows.graceMs();
-        if (cutoff < 0) {
-            return NONE;
-        }
-        return cutoff - cutoff % windows.advanceMs();
-    }
-
-    /** Emits the final result of every window closed since the last time, in window order. */
+    /** Emits the final result of every window closed since the last time, in time order. */
     private void emitClosed(int group) {
-        long upTo = lastClosedStart(group);
-        if (upTo <= closedUpTo[group]) {
+        long upTo = streamTime[group] - closeDelayMs;
+        if (upTo < 0 || upTo < nextToClose(closedUpTo[group])) {
             return;
         }
-        long from = closedUpTo[group] + 1;
-        try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(from), null)) {
+        try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(closedUpTo[group] + 1), null)) {
             while (index.hasNext()) {
                 byte[] indexKey = index.next().key();
                 if (indexKey[0] != WindowKeys.INDEX || WindowKeys.indexStart(indexKey) > upTo) {
@@ -200,25 +190,12 @@ final class WindowAggregation implements Processor {
                 byte[] entry = WindowKeys.entryOfIndex(indexKey);
                 byte[] value = bytes.get(group, entry);
                 if (value != null) {
-                    long start = WindowKeys.startOf(entry);
-                    next.process(new Record<>(new Windowed<>(keySchema.decode(WindowKeys.keyOf(entry)), start,
-                            start + windows.sizeMs()), valueSchema.decode(value), start + windows.sizeMs() - 1,
-                            Map.of()));
+                    emitWindow(entry, value, WindowKeys.indexStart(indexKey));
                 }
             }
         }
         closedUpTo[group] = upTo;
         dirty.set(group);
-    }
-
-    /** A changed window written out by the record cache, at the commit (emit on commit). */
-    private void emitFlushed(int group, byte[] key, byte[] value) {
-        if (value == null || !WindowKeys.isEntry(key)) {
-            return;
-        }
-        long start = WindowKeys.startOf(key);
-        next.process(new Record<>(new Windowed<>(keySchema.decode(WindowKeys.keyOf(key)), start,
-                start + windows.sizeMs()), valueSchema.decode(value), Math.max(0, streamTime[group]), Map.of()));
     }
 
     /** After the commit's writes: expire old windows, then log the marks, last, so they never run ahead. */
@@ -237,19 +214,17 @@ final class WindowAggregation implements Processor {
 
     /** Deletes the windows past retention, with a tombstone each in the changelog. */
     private void expire(int group) {
-        long cutoff = streamTime[group] - windows.retentionMs();
-        if (cutoff < 0 || cutoff <= expiredUpTo[group]) {
-            return;
-        }
+        long cutoff = streamTime[group] - retentionMs;
         if (emit == EmitStrategy.Kind.ON_WINDOW_CLOSE) {
             // A window is emitted before it may go.
             cutoff = Math.min(cutoff, closedUpTo[group]);
         }
-        long from = expiredUpTo[group] + 1;
-        try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(from), null)) {
+        if (cutoff < 0 || cutoff <= expiredUpTo[group]) {
+            return;
+        }
+        try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(expiredUpTo[group] + 1), null)) {
             while (index.hasNext()) {
-                BytesEntry next = index.next();
-                byte[] indexKey = next.key();
+                byte[] indexKey = index.next().key();
                 if (indexKey[0] != WindowKeys.INDEX || WindowKeys.indexStart(indexKey) > cutoff) {
                     break;
                 }
