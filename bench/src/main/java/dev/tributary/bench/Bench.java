@@ -1,6 +1,8 @@
 package dev.tributary.bench;
 
 import dev.tributary.dsl.Consumed;
+import dev.tributary.dsl.EmitStrategy;
+import dev.tributary.dsl.TimeWindows;
 import dev.tributary.dsl.Produced;
 import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.StreamBuilder;
@@ -30,7 +32,7 @@ import org.apache.pulsar.client.api.Schema;
  * and CPU time per record.
  *
  * <pre>
- * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7,B8] [--records N]
+ * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B7,B8] [--records N]
  *     [--set job.setting=value ...]
  * </pre>
  */
@@ -91,7 +93,7 @@ public final class Bench {
         }
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;
-        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B7", "B8"));
+        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B7", "B8"));
         Configuration settings = Configuration.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--records")) {
@@ -107,7 +109,7 @@ public final class Bench {
                 }
                 settings = settings.with(key, setting.substring(key.length() + 1));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
-                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B7,B8]"
+                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B7,B8]"
                         + " [--records N] [--set job.setting=value ...]");
                 System.exit(2);
             }
@@ -146,6 +148,9 @@ public final class Bench {
             }
             if (scenarios.contains("B3")) {
                 report(results, keyedCounts());
+            }
+            if (scenarios.contains("B4")) {
+                report(results, windowedCounts());
             }
             if (scenarios.contains("B7")) {
                 report(results, restore());
@@ -328,6 +333,39 @@ public final class Bench {
                 Configuration.empty(), job -> heapWith[0] = heapAfterGc());
         results.add(new Result(result.scenario(), result.variant(), false, result.records(), result.nanos(),
                 result.cpuNanos(), null, Math.max(0, heapWith[0] - heapBefore)));
+        return results;
+    }
+
+    /**
+     * B4: counts per key in tumbling 1-minute windows of event time (10,000 keys, 1% of records out of
+     * order), emitted on every update and once on close, against the raw loop doing the same by hand.
+     */
+    private List<Result> windowedCounts() throws Exception {
+        String input = topic("events");
+        try (PulsarClient client = pulsar.newClient()) {
+            WindowedCounts.publish(client, input, records);
+        }
+        List<Result> results = new ArrayList<>();
+        String scenario = "B4 tumbling window count";
+        results.add(baseline(WindowedCounts.rawLoop(scenario, "raw loop + RocksDB, emit on update", pulsar.serviceUrl(),
+                input, topic("out"), Files.createDirectories(work.resolve("raw-b4-" + (++sequence))), records, false)));
+        results.add(WindowedCounts.rawLoop(scenario, "raw loop + RocksDB, emit on close", pulsar.serviceUrl(), input,
+                topic("out"), Files.createDirectories(work.resolve("raw-b4-" + (++sequence))), records, true));
+        for (EmitStrategy emit : List.of(EmitStrategy.onWindowUpdate(), EmitStrategy.onWindowClose())) {
+            StreamBuilder builder = new StreamBuilder();
+            builder.stream(input, Schema.STRING).groupByKey()
+                    .windowedBy(TimeWindows.ofSizeAndGrace(java.time.Duration.ofMillis(WindowedCounts.WINDOW_MS),
+                            java.time.Duration.ofMillis(WindowedCounts.GRACE_MS)))
+                    .emit(emit).count().toStream()
+                    .to(topic("out"), Produced.<dev.tributary.dsl.Windowed<String>, Long>with(Schema.INT64)
+                            .withBatching(ProducerBatching.KEY_GROUP));
+            long heapBefore = heapAfterGc();
+            long[] heapWith = new long[1];
+            Result result = tributary(scenario, "Tributary, emit " + emit, builder.build(), Configuration.empty(),
+                    job -> heapWith[0] = heapAfterGc());
+            results.add(new Result(result.scenario(), result.variant(), false, result.records(), result.nanos(),
+                    result.cpuNanos(), null, Math.max(0, heapWith[0] - heapBefore)));
+        }
         return results;
     }
 

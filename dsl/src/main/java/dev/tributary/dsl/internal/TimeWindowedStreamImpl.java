@@ -98,8 +98,9 @@ final class TimeWindowedStreamImpl<K, V> implements TimeWindowedStream<K, V> {
                     + ") must be at least the windows' size plus grace (" + (size + grace) + " ms)");
         }
         Schema<K> keys = options.keySchema() != null ? options.keySchema() : keySchema;
-        // Updates emitted at once, or final results read back from the store, need no record cache.
-        boolean caching = emit.kind() == EmitStrategy.Kind.ON_COMMIT;
+        // The record cache holds each window's writes until the commit (one changelog write per changed
+        // window and commit); emitting at commit is done by it, so it cannot be turned off there.
+        boolean caching = options.cachingEnabled() || emit.kind() == EmitStrategy.Kind.ON_COMMIT;
         StoreSpec store = new StoreSpec(options.storeName() != null ? options.storeName() : name + "-store", keys,
                 options.valueSchema(), options.storeType(), caching, options.loggingEnabled(),
                 new WindowSpec(size, windows.advance().toMillis(), grace, retention));

@@ -166,7 +166,11 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                         .accessMode(ProducerAccessMode.ExclusiveWithFencing)
                         .producerName(producerPrefix + "-" + store.name() + "-" + group + "-" + claim)
                         .enableBatching(true)
-                        .batchingMaxPublishDelay(5, TimeUnit.MILLISECONDS)
+                        // The commit flushes these anyway; a short linger would make every key group a broker
+                        // entry every few ms when writes trickle in (window stores write on every record),
+                        // and broker entries, not bytes, are what costs.
+                        .batchingMaxPublishDelay(100, TimeUnit.MILLISECONDS)
+                        .batchingMaxMessages(10_000)
                         .sendTimeout((int) timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .createAsync()
                         .thenAccept(producer -> byGroup[g] = producer));

@@ -181,6 +181,8 @@ abstract class WindowedAggregation implements Processor {
         if (upTo < 0 || upTo < nextToClose(closedUpTo[group])) {
             return;
         }
+        // Windows still in the record cache are not in the time index yet.
+        access.flush();
         try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(closedUpTo[group] + 1), null)) {
             while (index.hasNext()) {
                 byte[] indexKey = index.next().key();
