@@ -34,9 +34,7 @@ final class GroupedStreamImpl<K, V> implements GroupedStream<K, V> {
 
     @Override
     public Table<K, Long> count(Materialized<K, Long> materialized) {
-        MaterializedInternal<K, Long> options = new MaterializedInternal<>(materialized);
-        Materialized<K, Long> withSchema = options.valueSchema() == null ? materialized.withValueSchema(Schema.INT64)
-                : materialized;
+        Materialized<K, Long> withSchema = MaterializedInternal.orValueSchema(materialized, Schema.INT64);
         return add("count", () -> 0L, (k, v, count) -> (Long) count + 1, withSchema);
     }
 
@@ -48,9 +46,7 @@ final class GroupedStreamImpl<K, V> implements GroupedStream<K, V> {
     @Override
     public Table<K, V> reduce(Reducer<V> reducer, Materialized<K, V> materialized) {
         Objects.requireNonNull(reducer, "reducer");
-        MaterializedInternal<K, V> options = new MaterializedInternal<>(materialized);
-        Materialized<K, V> withSchema = options.valueSchema() == null ? materialized.withValueSchema(valueSchema)
-                : materialized;
+        Materialized<K, V> withSchema = MaterializedInternal.orValueSchema(materialized, valueSchema);
         return add("reduce", () -> null, (k, v, aggregate) -> aggregate == null ? v : reducer.apply((V) aggregate, (V) v),
                 withSchema);
     }
@@ -79,10 +75,7 @@ final class GroupedStreamImpl<K, V> implements GroupedStream<K, V> {
                                   Materialized<K, VA> materialized) {
         MaterializedInternal<K, VA> options = new MaterializedInternal<>(Objects.requireNonNull(materialized, "materialized"));
         String name = graph.name((String) null, kind);
-        if (options.valueSchema() == null) {
-            throw new TopologyException(kind + " '" + name + "' needs the aggregate's value schema:"
-                    + " pass Materialized.with(keySchema, valueSchema) or withValueSchema(...)");
-        }
+        options.requireValueSchema(kind, name);
         Schema<K> keys = options.keySchema() != null ? options.keySchema() : keySchema;
         StoreSpec store = new StoreSpec(options.storeName() != null ? options.storeName() : name + "-store", keys,
                 options.valueSchema(), options.storeType(), options.cachingEnabled(), options.loggingEnabled());

@@ -34,6 +34,25 @@ public final class MaterializedInternal<K, V> extends Materialized<K, V> {
         return loggingEnabled;
     }
 
+    /** The options with a value schema: theirs if they name one, else the one the operation implies. */
+    public static <K, V> Materialized<K, V> orValueSchema(Materialized<K, V> materialized, Schema<V> implied) {
+        return new MaterializedInternal<>(materialized).valueSchema() == null ? materialized.withValueSchema(implied)
+                : materialized;
+    }
+
+    /**
+     * Checks that an aggregation's options name its value schema.
+     *
+     * @throws dev.tributary.dsl.TopologyException naming the node if they do not
+     */
+    public MaterializedInternal<K, V> requireValueSchema(String kind, String node) {
+        if (valueSchema == null) {
+            throw new dev.tributary.dsl.TopologyException(kind + " '" + node + "' needs the aggregate's value schema:"
+                    + " pass Materialized.with(keySchema, valueSchema) or withValueSchema(...)");
+        }
+        return this;
+    }
+
     public java.time.Duration retention() {
         return retention;
     }

@@ -54,9 +54,7 @@ final class SessionWindowedStreamImpl<K, V> implements SessionWindowedStream<K, 
 
     @Override
     public Table<Windowed<K>, Long> count(Materialized<K, Long> materialized) {
-        MaterializedInternal<K, Long> options = new MaterializedInternal<>(materialized);
-        Materialized<K, Long> withSchema = options.valueSchema() == null ? materialized.withValueSchema(Schema.INT64)
-                : materialized;
+        Materialized<K, Long> withSchema = MaterializedInternal.orValueSchema(materialized, Schema.INT64);
         return add("session-count", () -> 0L, (k, v, count) -> (Long) count + 1,
                 (k, a, b) -> (Long) a + (Long) b, withSchema);
     }
@@ -69,9 +67,7 @@ final class SessionWindowedStreamImpl<K, V> implements SessionWindowedStream<K, 
     @Override
     public Table<Windowed<K>, V> reduce(Reducer<V> reducer, Materialized<K, V> materialized) {
         Objects.requireNonNull(reducer, "reducer");
-        MaterializedInternal<K, V> options = new MaterializedInternal<>(materialized);
-        Materialized<K, V> withSchema = options.valueSchema() == null ? materialized.withValueSchema(valueSchema)
-                : materialized;
+        Materialized<K, V> withSchema = MaterializedInternal.orValueSchema(materialized, valueSchema);
         return add("session-reduce", () -> null,
                 (k, v, aggregate) -> aggregate == null ? v : reducer.apply((V) aggregate, (V) v),
                 (k, a, b) -> reducer.apply((V) a, (V) b), withSchema);
@@ -94,10 +90,7 @@ final class SessionWindowedStreamImpl<K, V> implements SessionWindowedStream<K, 
         MaterializedInternal<K, VA> options = new MaterializedInternal<>(Objects.requireNonNull(materialized,
                 "materialized"));
         String name = graph.name((String) null, kind);
-        if (options.valueSchema() == null) {
-            throw new TopologyException(kind + " '" + name + "' needs the aggregate's value schema:"
-                    + " pass Materialized.with(keySchema, valueSchema) or withValueSchema(...)");
-        }
+        options.requireValueSchema(kind, name);
         long gap = windows.inactivityGap().toMillis();
         long grace = windows.grace().toMillis();
         long retention = options.retention() == null ? gap + grace : options.retention().toMillis();

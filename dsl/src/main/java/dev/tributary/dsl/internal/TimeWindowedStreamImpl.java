@@ -50,9 +50,7 @@ final class TimeWindowedStreamImpl<K, V> implements TimeWindowedStream<K, V> {
 
     @Override
     public Table<Windowed<K>, Long> count(Materialized<K, Long> materialized) {
-        MaterializedInternal<K, Long> options = new MaterializedInternal<>(materialized);
-        Materialized<K, Long> withSchema = options.valueSchema() == null ? materialized.withValueSchema(Schema.INT64)
-                : materialized;
+        Materialized<K, Long> withSchema = MaterializedInternal.orValueSchema(materialized, Schema.INT64);
         return add("window-count", () -> 0L, (k, v, count) -> (Long) count + 1, withSchema);
     }
 
@@ -64,9 +62,7 @@ final class TimeWindowedStreamImpl<K, V> implements TimeWindowedStream<K, V> {
     @Override
     public Table<Windowed<K>, V> reduce(Reducer<V> reducer, Materialized<K, V> materialized) {
         Objects.requireNonNull(reducer, "reducer");
-        MaterializedInternal<K, V> options = new MaterializedInternal<>(materialized);
-        Materialized<K, V> withSchema = options.valueSchema() == null ? materialized.withValueSchema(valueSchema)
-                : materialized;
+        Materialized<K, V> withSchema = MaterializedInternal.orValueSchema(materialized, valueSchema);
         return add("window-reduce", () -> null,
                 (k, v, aggregate) -> aggregate == null ? v : reducer.apply((V) aggregate, (V) v), withSchema);
     }
@@ -86,10 +82,7 @@ final class TimeWindowedStreamImpl<K, V> implements TimeWindowedStream<K, V> {
         MaterializedInternal<K, VA> options = new MaterializedInternal<>(Objects.requireNonNull(materialized,
                 "materialized"));
         String name = graph.name((String) null, kind);
-        if (options.valueSchema() == null) {
-            throw new TopologyException(kind + " '" + name + "' needs the aggregate's value schema:"
-                    + " pass Materialized.with(keySchema, valueSchema) or withValueSchema(...)");
-        }
+        options.requireValueSchema(kind, name);
         long size = windows.size().toMillis();
         long grace = windows.grace().toMillis();
         long retention = options.retention() == null ? size + grace : options.retention().toMillis();

@@ -22,6 +22,27 @@ public final class LateRecordException extends RuntimeException {
         this.recordTime = recordTime;
     }
 
+    /**
+     * What a late record carries in its properties on the late-records or dead-letter topic.
+     *
+     * @param messageId its message id on the source topic, or null if it has none (the test driver)
+     */
+    public java.util.Map<String, String> properties(String node, String sourceTopic, String messageId,
+                                                    String applicationId) {
+        java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put(dev.tributary.runtime.LateRecordProperties.NODE, node);
+        properties.put(dev.tributary.runtime.LateRecordProperties.WINDOW_START, Long.toString(windowStart));
+        properties.put(dev.tributary.runtime.LateRecordProperties.WINDOW_END, Long.toString(windowEnd));
+        properties.put(dev.tributary.runtime.LateRecordProperties.STREAM_TIME, Long.toString(streamTime));
+        properties.put(dev.tributary.runtime.LateRecordProperties.RECORD_TIME, Long.toString(recordTime));
+        properties.put(dev.tributary.runtime.LateRecordProperties.SOURCE_TOPIC, sourceTopic);
+        if (messageId != null) {
+            properties.put(dev.tributary.runtime.LateRecordProperties.SOURCE_MESSAGE_ID, messageId);
+        }
+        properties.put(dev.tributary.runtime.LateRecordProperties.APPLICATION_ID, applicationId);
+        return properties;
+    }
+
     public long windowStart() {
         return windowStart;
     }

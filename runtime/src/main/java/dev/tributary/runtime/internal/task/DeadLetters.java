@@ -2,7 +2,6 @@ package dev.tributary.runtime.internal.task;
 
 import dev.tributary.runtime.DeadLetterProperties;
 import dev.tributary.runtime.LatePolicy;
-import dev.tributary.runtime.LateRecordProperties;
 import dev.tributary.runtime.internal.core.LateRecordException;
 import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
@@ -130,14 +129,8 @@ final class DeadLetters {
         Delivery.Failure failure = delivery.failure();
         Throwable error = failure.error();
         if (error instanceof LateRecordException late) {
-            properties.put(LateRecordProperties.NODE, failure.node());
-            properties.put(LateRecordProperties.WINDOW_START, Long.toString(late.windowStart()));
-            properties.put(LateRecordProperties.WINDOW_END, Long.toString(late.windowEnd()));
-            properties.put(LateRecordProperties.STREAM_TIME, Long.toString(late.streamTime()));
-            properties.put(LateRecordProperties.RECORD_TIME, Long.toString(late.streamTime() - late.lateness()));
-            properties.put(LateRecordProperties.SOURCE_TOPIC, original.getTopicName());
-            properties.put(LateRecordProperties.SOURCE_MESSAGE_ID, original.getMessageId().toString());
-            properties.put(LateRecordProperties.APPLICATION_ID, applicationId);
+            properties.putAll(late.properties(failure.node(), original.getTopicName(), original.getMessageId().toString(),
+                    applicationId));
             if (toLateTopic(delivery)) {
                 return properties;
             }

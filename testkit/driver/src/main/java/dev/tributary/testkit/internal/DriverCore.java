@@ -5,7 +5,6 @@ import dev.tributary.dsl.config.Configuration;
 import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.DeadLetterProperties;
 import dev.tributary.runtime.LatePolicy;
-import dev.tributary.runtime.LateRecordProperties;
 import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.runtime.internal.compile.TopicNames;
 import dev.tributary.runtime.internal.core.LateRecordException;
@@ -113,13 +112,7 @@ public final class DriverCore implements RecordCollector {
             return;
         }
         Map<String, String> withReason = new LinkedHashMap<>(properties);
-        withReason.put(LateRecordProperties.NODE, node);
-        withReason.put(LateRecordProperties.WINDOW_START, Long.toString(late.windowStart()));
-        withReason.put(LateRecordProperties.WINDOW_END, Long.toString(late.windowEnd()));
-        withReason.put(LateRecordProperties.STREAM_TIME, Long.toString(late.streamTime()));
-        withReason.put(LateRecordProperties.RECORD_TIME, Long.toString(late.streamTime() - late.lateness()));
-        withReason.put(LateRecordProperties.SOURCE_TOPIC, topic);
-        withReason.put(LateRecordProperties.APPLICATION_ID, applicationId);
+        withReason.putAll(late.properties(node, topic, null, applicationId));
         String target;
         if (latePolicy == LatePolicy.DEAD_LETTER) {
             withReason.put(DeadLetterProperties.KIND, "late");
