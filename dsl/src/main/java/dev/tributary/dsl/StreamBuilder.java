@@ -200,6 +200,35 @@ public final class StreamBuilder {
     }
 
     /**
+     * Adds a window store for processors to use ({@code ProcessorContext.getWindowStore}): values per key
+     * and window start, windows of a fixed size, kept for a retention counted from their start.
+     *
+     * @param materialized the store's name, schemas and options
+     * @param windowSize the windows' size
+     * @param retention how long after its start a window is kept, at least the size
+     * @return this builder
+     * @throws TopologyException if the name or a schema is missing, the name is taken, or the retention is
+     *     shorter than the size
+     */
+    public StreamBuilder addWindowStore(Materialized<?, ?> materialized, java.time.Duration windowSize,
+                                        java.time.Duration retention) {
+        MaterializedInternal<?, ?> store = new MaterializedInternal<>(Objects.requireNonNull(materialized, "materialized"));
+        if (store.storeName() == null || store.keySchema() == null || store.valueSchema() == null) {
+            throw new TopologyException("a store added with addWindowStore needs a name and both schemas:"
+                    + " Materialized.as(name).withKeySchema(...).withValueSchema(...)");
+        }
+        long size = Objects.requireNonNull(windowSize, "window size").toMillis();
+        long keep = Objects.requireNonNull(retention, "retention").toMillis();
+        if (size < 1 || keep < size) {
+            throw new TopologyException("window store '" + store.storeName() + "': the window size (" + windowSize
+                    + ") must be at least 1 ms and the retention (" + retention + ") at least the size");
+        }
+        graph.addStore(new StoreSpec(store.storeName(), store.keySchema(), store.valueSchema(), store.storeType(),
+                store.cachingEnabled(), store.loggingEnabled(), new dev.tributary.dsl.plan.WindowSpec(size, size, 0, keep)));
+        return this;
+    }
+
+    /**
      * Builds the topology declared so far.
      *
      * @return the immutable topology

@@ -30,6 +30,19 @@ public interface ProcessorContext<KOut, VOut> {
     <K, V> KeyValueStore<K, V> getStateStore(String name);
 
     /**
+     * A window store the processor was connected to with {@code process(supplier, storeNames...)}, added
+     * with {@code StreamBuilder.addWindowStore}.
+     *
+     * @param name the store's name
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the store
+     * @throws IllegalArgumentException if the processor is not connected to that store, or it is not a
+     *     store of fixed-size windows
+     */
+    <K, V> dev.tributary.dsl.state.WindowStore<K, V> getWindowStore(String name);
+
+    /**
      * Calls a punctuator every interval on a clock.
      *
      * @param interval the interval, at least one millisecond

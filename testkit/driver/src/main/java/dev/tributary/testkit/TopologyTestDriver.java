@@ -181,6 +181,22 @@ public final class TopologyTestDriver implements AutoCloseable {
         return (KeyValueStore<K, V>) (KeyValueStore<?, ?>) core.store(name);
     }
 
+    /**
+     * A window store of the topology, to inspect or prepare its contents: one added with
+     * {@code StreamBuilder.addWindowStore}, or the store of a DSL time-window aggregation (values are the
+     * aggregates per key and window start).
+     *
+     * @param name the store's name
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the store
+     * @throws IllegalArgumentException if the topology has no such store, or it is not of fixed-size windows
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> dev.tributary.dsl.state.WindowStore<K, V> getWindowStore(String name) {
+        return (dev.tributary.dsl.state.WindowStore<K, V>) (dev.tributary.dsl.state.WindowStore<?, ?>) core.windowStore(name);
+    }
+
     /** Releases the driver. */
     @Override
     public void close() {

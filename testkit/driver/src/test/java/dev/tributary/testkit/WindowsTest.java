@@ -348,6 +348,74 @@ class WindowsTest {
                 .emit(EmitStrategy.onCommit()));
     }
 
+    /** Keeps the largest value per key and 10 s window in a window store of the Processor API. */
+    private static final class MaxPerWindow implements dev.tributary.dsl.processor.Processor<String, Long, String, Long> {
+        private dev.tributary.dsl.state.WindowStore<String, Long> maxima;
+        private dev.tributary.dsl.processor.ProcessorContext<String, Long> context;
+
+        @Override
+        public void init(dev.tributary.dsl.processor.ProcessorContext<String, Long> context) {
+            this.context = context;
+            this.maxima = context.getWindowStore("maxima");
+        }
+
+        @Override
+        public void process(dev.tributary.dsl.processor.Record<String, Long> record) {
+            long start = record.timestamp() - record.timestamp() % 10_000;
+            Long max = maxima.fetch(record.key(), start);
+            if (max == null || record.value() > max) {
+                maxima.put(record.key(), record.value(), start);
+                context.forward(record);
+            }
+        }
+    }
+
+    @Test
+    void processorsKeepWindowStoresThatExpireByStreamTime() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.addWindowStore(Materialized.<String, Long>as("maxima").withKeySchema(Schema.STRING)
+                .withValueSchema(Schema.INT64), Duration.ofSeconds(10), Duration.ofSeconds(30));
+        builder.stream("amounts", Schema.INT64).process(MaxPerWindow::new, "maxima")
+                .to("maxima-out", dev.tributary.dsl.Produced.with(Schema.STRING, Schema.INT64));
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build())) {
+            TestInputTopic<String, Long> in = driver.createInputTopic("amounts", Schema.INT64);
+            in.pipeInput("a", 5L, Instant.ofEpochMilli(BASE + 1_000));
+            in.pipeInput("a", 3L, Instant.ofEpochMilli(BASE + 2_000));
+            in.pipeInput("a", 7L, Instant.ofEpochMilli(BASE + 12_000));
+            in.pipeInput("b", 1L, Instant.ofEpochMilli(BASE + 13_000));
+            dev.tributary.dsl.state.WindowStore<String, Long> maxima = driver.getWindowStore("maxima");
+            assertEquals(List.of(dev.tributary.dsl.KeyValue.pair(BASE, 5L), dev.tributary.dsl.KeyValue.pair(BASE + 10_000, 7L)),
+                    maxima.fetch("a", BASE, BASE + 20_000));
+            assertEquals(List.of("a@" + BASE, "a@" + (BASE + 10_000), "b@" + (BASE + 10_000)),
+                    maxima.fetchAll(0, Long.MAX_VALUE).stream().map(kv -> kv.key().key() + "@" + kv.key().start()).toList());
+            assertEquals(List.of(5L, 7L, 1L), driver.createOutputTopic("maxima-out", Schema.INT64).readValuesToList());
+            // Stream time 35 s: the window of BASE (kept 30 s from its start) is gone, the next one is not.
+            in.pipeInput("b", 2L, Instant.ofEpochMilli(BASE + 35_000));
+            assertEquals(null, maxima.fetch("a", BASE));
+            assertEquals(7L, maxima.fetch("a", BASE + 10_000));
+        }
+    }
+
+    @Test
+    void aTimeWindowAggregationsStoreReadsAsAWindowStore() {
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream("events", Schema.STRING).groupByKey()
+                .windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), Duration.ofSeconds(5)))
+                .count(Materialized.as("counts")).toStream().to("counts-out", Schema.INT64);
+        try (TopologyTestDriver driver = new TopologyTestDriver(builder.build())) {
+            TestInputTopic<String, String> in = driver.createInputTopic("events", Schema.STRING);
+            in.pipeInput("a", "v", Instant.ofEpochMilli(BASE));
+            in.pipeInput("a", "v", Instant.ofEpochMilli(BASE + 1));
+            in.pipeInput("a", "v", Instant.ofEpochMilli(BASE + 10_000));
+            dev.tributary.dsl.state.WindowStore<String, Long> counts = driver.getWindowStore("counts");
+            assertEquals(2L, counts.fetch("a", BASE));
+            assertEquals(1L, counts.fetch("a", BASE + 10_000));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> driver.getKeyValueStore("counts"));
+            assertTrue(e.getMessage().contains("window store"), e.getMessage());
+        }
+    }
+
     @Test
     void invalidWindowsAreRefusedWithTheReason() {
         assertThrows(IllegalArgumentException.class, () -> TimeWindows.ofSizeAndGrace(Duration.ZERO, Duration.ZERO));

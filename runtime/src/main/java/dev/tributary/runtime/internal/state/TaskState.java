@@ -8,6 +8,7 @@ import dev.tributary.state.LoggedStore;
 import dev.tributary.state.RecordCache;
 import dev.tributary.state.StoreAccess;
 import dev.tributary.state.TypedStore;
+import dev.tributary.state.TypedWindowStore;
 import dev.tributary.state.WindowKeys;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -29,6 +30,7 @@ public final class TaskState implements AutoCloseable {
     private volatile IntFunction<String> whereIs = group -> "does not run in this task";
 
     private final List<Runnable> afterFlush = new ArrayList<>();
+    private final Map<String, TypedWindowStore<Object, Object>> windowViews = new java.util.HashMap<>();
     private final List<java.util.function.LongConsumer> wallClockHooks = new ArrayList<>();
     /** Bumped each time a key group starts running here, so operators know to reload what they keep of it. */
     private final int[] ownEpochs;
@@ -79,6 +81,11 @@ public final class TaskState implements AutoCloseable {
         if (entry == null) {
             throw new IllegalArgumentException("no store named '" + name + "' in this topology; stores: " + stores.keySet());
         }
+        if (entry.spec.windows() != null) {
+            throw new IllegalArgumentException("store '" + name + "' is a " + (entry.spec.windows().session()
+                    ? "session" : "window") + " store, not a key-value store" + (entry.spec.windows().session() ? ""
+                    : "; read it as a window store (getWindowStore)"));
+        }
         return entry.typed;
     }
 
@@ -86,6 +93,45 @@ public final class TaskState implements AutoCloseable {
     public RecordCache emittingCache(String name) {
         Entry entry = stores.get(name);
         return entry == null || emitOnUpdate ? null : entry.cache;
+    }
+
+    /**
+     * The window store view of a store of fixed-size windows, made once per store.
+     *
+     * @param expireByStreamTime whether this view deletes windows past retention by the task's stream time
+     *     after each commit (stores of the Processor API; the DSL's windowed nodes expire their own)
+     * @throws IllegalArgumentException if the store is not one of fixed-size windows
+     */
+    @SuppressWarnings("unchecked")
+    public TypedWindowStore<Object, Object> windowStore(String name, boolean expireByStreamTime) {
+        Entry entry = entry(name);
+        if (entry.spec.windows() == null || entry.spec.windows().session()) {
+            throw new IllegalArgumentException("store '" + name + "' is not a store of fixed-size windows"
+                    + (entry.spec.windows() != null ? " (it holds sessions)" : " (it is a key-value store)"));
+        }
+        TypedWindowStore<Object, Object> view = windowViews.get(name);
+        if (view == null) {
+            view = new TypedWindowStore<>(name, (Schema<Object>) entry.spec.keySchema(),
+                    (Schema<Object>) entry.spec.valueSchema(), entry.spec.windows().sizeMs(), keyGroups::ofKeyBytes,
+                    () -> this.owned, entry.access, group -> this.whereIs.apply(group));
+            windowViews.put(name, view);
+            if (expireByStreamTime) {
+                TypedWindowStore<Object, Object> store = view;
+                long retention = entry.spec.windows().retentionMs();
+                long[] expiredUpTo = new long[keyGroups.count()];
+                java.util.Arrays.fill(expiredUpTo, -1);
+                afterFlush(() -> {
+                    long cutoff = punctuations.streamTime() - retention;
+                    for (int group = owned.nextSetBit(0); cutoff >= 0 && group >= 0; group = owned.nextSetBit(group + 1)) {
+                        if (cutoff > expiredUpTo[group]) {
+                            store.expire(group, cutoff, expiredUpTo[group] + 1);
+                            expiredUpTo[group] = cutoff;
+                        }
+                    }
+                });
+            }
+        }
+        return view;
     }
 
     /** A store's top layer as bytes: through its record cache, if it has one, then its changelog. */

@@ -64,6 +64,17 @@ public final class ProcessTranslator implements NodeTranslator<ProcessNode> {
             }
 
             @Override
+            @SuppressWarnings("unchecked")
+            public <K, V> dev.tributary.dsl.state.WindowStore<K, V> getWindowStore(String store) {
+                if (!stores.contains(store)) {
+                    throw new IllegalArgumentException("processor '" + name + "' is not connected to store '" + store
+                            + "'; name it in process(supplier, storeNames...)");
+                }
+                return (dev.tributary.dsl.state.WindowStore<K, V>) (dev.tributary.dsl.state.WindowStore<?, ?>)
+                        state.windowStore(store, true);
+            }
+
+            @Override
             public Cancellable schedule(Duration interval, PunctuationType type, Punctuator punctuator) {
                 Punctuator guarded = timestamp -> {
                     try {

@@ -162,6 +162,10 @@ public final class DriverCore implements RecordCollector {
         return task.state().store(name);
     }
 
+    public dev.tributary.state.TypedWindowStore<Object, Object> windowStore(String name) {
+        return task.state().windowStore(name, false);
+    }
+
     public Deque<StoredRecord> output(String topic) {
         return outputs.computeIfAbsent(topic, t -> new ArrayDeque<>());
     }
