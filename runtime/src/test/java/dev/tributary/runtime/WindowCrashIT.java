@@ -50,6 +50,23 @@ class WindowCrashIT {
         return builder.start();
     }
 
+    private static List<String> readValues(PulsarClient client, String topic) {
+        List<String> values = new ArrayList<>();
+        try (org.apache.pulsar.client.api.Reader<String> reader = client.newReader(Schema.STRING).topic(topic)
+                .startMessageId(org.apache.pulsar.client.api.MessageId.earliest).create()) {
+            while (reader.hasMessageAvailable()) {
+                Message<String> message = reader.readNext(5, TimeUnit.SECONDS);
+                if (message == null) {
+                    break;
+                }
+                values.add(message.getValue());
+            }
+        } catch (Exception e) {
+            return values;
+        }
+        return values;
+    }
+
     @Test
     void aKillMidWindowLeavesNoWindowUnderItsTrueCountAndStreamTimeContinues(EmbeddedPulsar pulsar,
                                                                            @TempDir Path state) throws Exception {
@@ -105,10 +122,14 @@ class WindowCrashIT {
                 try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).create()) {
                     producer.newMessage().key("k0").value("late").eventTime(BASE + 10).send();
                 }
-                List<Message<String>> late = readAll(client, input + "-" + app + "-late", Schema.STRING, 1,
-                        Duration.ofSeconds(60));
-                assertEquals(List.of("late"), late.stream().map(Message::getValue).toList(),
-                        "the restarted job continued stream time");
+                String lateTopic = input + "-" + app + "-late";
+                await("the late record in the late topic", Duration.ofSeconds(60),
+                        () -> readValues(client, lateTopic).contains("late"));
+                // Besides it, only records redelivered after the kill whose windows the killed job's last
+                // commit had closed (and counted): at-least-once, see docs/WINDOWS.md.
+                List<String> late = readValues(client, lateTopic);
+                assertTrue(late.stream().allMatch(v -> v.equals("late") || v.startsWith("v")), late.toString());
+                System.out.println("WindowCrashIT: " + (late.size() - 1) + " redelivered record(s) found late");
                 Thread.sleep(1000);
                 assertEquals(before, latest.get("k0@" + BASE), "the closed window was not reopened");
             } finally {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.dsl.EmitStrategy;
+import dev.tributary.dsl.SessionWindows;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.TimeWindows;
 import dev.tributary.dsl.Topology;
@@ -159,12 +160,14 @@ class WindowsIT {
                 .toStream().to(output + "-hopping", Schema.INT64);
         grouped.windowedBy(TimeWindows.ofSizeAndGrace(Duration.ofSeconds(10), grace)).emit(EmitStrategy.onWindowClose())
                 .count(Materialized.as("final")).toStream().to(output + "-final", Schema.INT64);
+        grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofSeconds(15), grace))
+                .count(Materialized.as("sessions")).toStream().to(output + "-sessions", Schema.INT64);
         try (PulsarClient client = pulsar.newClient()) {
             publish(client, input, events);
             long began = System.nanoTime();
             try (JobRunner job = new JobRunner(builder.build(), settings(pulsar, app)).start()) {
                 await("every record processed", Duration.ofSeconds(180), () -> job.processedRecords() >= records);
-                System.out.printf("windows: %d records over 4 partitions through three windowed counts in %d ms%n",
+                System.out.printf("windows: %d records over 4 partitions through four windowed counts in %d ms%n",
                         records, (System.nanoTime() - began) / 1_000_000);
                 assertEquals(0.0, lateCount(job), "no record in order per partition is late");
             }
@@ -184,7 +187,42 @@ class WindowsIT {
             long emittedThere = once.stream().filter(w -> w.start + 10_000 + grace.toMillis() <= lastTime - 30_000).count();
             assertEquals(surelyClosed, emittedThere, "every window closed well before the end is emitted");
             assertTrue(drain(client, input + "-" + app + "-late", Schema.STRING, 0).isEmpty());
+            Map<Window, Long> sessions = new HashMap<>();
+            for (Message<Long> message : drain(client, output + "-sessions", Schema.INT64, records)) {
+                if (message.getValue() == null) {
+                    sessions.remove(windowOf(message));
+                } else {
+                    sessions.put(windowOf(message), message.getValue());
+                }
+            }
+            assertEquals(sessions(events, 15_000), sessions, "sessions exact");
         }
+    }
+
+    /** Each key's sessions from its records sorted by time: a gap over {@code gap} starts a new one. */
+    private static Map<Window, Long> sessions(List<Event> events, long gap) {
+        Map<String, List<Long>> times = new HashMap<>();
+        for (Event event : events) {
+            times.computeIfAbsent(event.key, k -> new ArrayList<>()).add(event.time);
+        }
+        Map<Window, Long> sessions = new HashMap<>();
+        times.forEach((key, list) -> {
+            list.sort(Long::compare);
+            long start = list.get(0);
+            long last = start;
+            long count = 0;
+            for (long time : list) {
+                if (time - last > gap) {
+                    sessions.put(new Window(key, start), count);
+                    start = time;
+                    count = 0;
+                }
+                last = time;
+                count++;
+            }
+            sessions.put(new Window(key, start), count);
+        });
+        return sessions;
     }
 
     private static Topology lateTopology(String input, String output) {
