@@ -182,6 +182,13 @@ final class Delivery implements WriteOrigin {
 
         final String label;
 
+        /** The kind of a processing failure, by what threw. */
+        static Kind of(Throwable cause) {
+            return cause instanceof dev.tributary.runtime.internal.core.ProcessingException.InvalidRecordException
+                    ? INVALID : cause instanceof dev.tributary.runtime.internal.core.LateRecordException ? LATE
+                    : cause instanceof dev.tributary.runtime.JobStartException ? OUTPUT : PROCESSING;
+        }
+
         Kind(String label) {
             this.label = label;
         }

@@ -1,13 +1,12 @@
 package dev.tributary.runtime.internal.task;
 
 import dev.tributary.dsl.processor.Record;
-import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
 import dev.tributary.runtime.internal.core.InvalidTimestampException;
-import dev.tributary.runtime.internal.core.LateRecordException;
 import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.input.Input;
+import dev.tributary.runtime.internal.input.TimeOrder;
 import dev.tributary.runtime.internal.input.UndecodableRecordException;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
@@ -51,6 +50,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private final Commit commit;
     private final TaskMetrics metrics;
     private final TaskSettings settings;
+    private final TimeOrder timeOrder;
+    private final HeldLimit heldLimit;
 
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
@@ -66,7 +67,6 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private int nextBlocking;
     private Input lastFed;
     private long sequence;
-    private boolean paused;
 
     /**
      * @param changelog the task's changelogs, or null when no store is logged
@@ -87,10 +87,12 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         this.keyGroups = keyGroups;
         this.forwardTopics = forwardTopics;
         this.settings = settings;
+        this.timeOrder = new TimeOrder(settings.partitionMaxWaitNanos());
         this.sideWrites = new SideWrites(new DeadLetters(producers, applicationId, deadLetterTopic, metrics,
                 errors.latePolicy(), errors.lateTopic()),
                 new Forwarder(producers, keyGroups, metrics, settings.maxBatchRecords()), errors);
         this.failures = new Failures(errors, keyGroups, sideWrites, metrics, this);
+        this.heldLimit = new HeldLimit(name, failures, metrics);
         this.commit = new Commit(name, core, changelog, stateDirectory, collector, sideWrites, failures, metrics,
                 settings, this);
         collector.stopping(() -> stopRequested || abortRequested);
@@ -176,12 +178,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         }
         if (change.inputsChanged()) {
             inputs = owner.inputs();
-            for (Input input : inputs) {
-                if (input.source().topics().contains(forwardTopics.apply(input.source().name()))) {
-                    input.exemptFromWaiting();
-                }
-            }
-            if (paused) {
+            TimeOrder.exemptForwards(inputs, forwardTopics);
+            if (heldLimit.paused()) {
                 inputs.forEach(Input::pause);
             }
             lastFed = null;
@@ -189,8 +187,12 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     }
 
     private void poll() throws PulsarClientException {
-        if (settings.timeOrdered()) {
-            pollInTimeOrder();
+        if (settings.timeOrdered() && !inputs.isEmpty()) {
+            // Smallest time first across the inputs; when none may go, wait on the one worth waiting for.
+            if (timeOrder.drain(inputs, DRAIN_LIMIT, this::handle, () -> stopRequested) == 0) {
+                collector.drainHeld();
+                timeOrder.await(inputs, waitMillis(5));
+            }
             return;
         }
         int received = 0;
@@ -208,9 +210,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             // inputs, such as forward topics, are idle nearly always), else on each in turn, but no later
             // than the next commit or retry.
             Input input = lastFed != null && !lastFed.isClosed() ? lastFed : inputs.get(nextBlocking++ % inputs.size());
-            long until = Math.min(nextCommit, failures.nextDueNanos());
-            long waitMillis = Math.max(1, Math.min(inputs.size() == 1 ? 100 : 5, (until - System.nanoTime()) / 1_000_000));
-            Message<Object> message = input.receive((int) waitMillis);
+            Message<Object> message = input.receive(waitMillis(inputs.size() == 1 ? 100 : 5));
             if (message != null) {
                 handle(input, message);
                 drain(input);
@@ -218,51 +218,10 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         }
     }
 
-    /**
-     * Takes records across the inputs (a consumer per partition) smallest time first, as Kafka Streams'
-     * PartitionGroup does: an input with nothing buffered is waited for up to input.partition.max-wait
-     * (it may hold earlier records still in flight), then the others go on without it. Without this, a
-     * catch-up reads some partitions far ahead of others and their records all look late.
-     */
-    private void pollInTimeOrder() throws PulsarClientException {
-        int count = 0;
-        Input waitFor = null;
-        while (count < DRAIN_LIMIT && !stopRequested) {
-            long now = System.nanoTime();
-            Input first = null;
-            waitFor = null;
-            for (Input input : inputs) {
-                if (input.isClosed()) {
-                    continue;
-                }
-                if (!input.peek()) {
-                    if (waitFor == null && input.worthWaitingFor(now, settings.partitionMaxWaitNanos())) {
-                        waitFor = input;
-                    }
-                    continue;
-                }
-                if (first == null || input.headTime() < first.headTime()) {
-                    first = input;
-                }
-            }
-            if (first == null || waitFor != null) {
-                break;
-            }
-            handle(first, first.take());
-            count++;
-        }
-        if (count > 0) {
-            return;
-        }
-        if (inputs.isEmpty()) {
-            LockSupport.parkNanos(2_000_000);
-            return;
-        }
-        collector.drainHeld();
-        Input input = waitFor != null ? waitFor : inputs.get(nextBlocking++ % inputs.size());
+    /** How long an idle poll may block: at most the cap, and no later than the next commit or retry. */
+    private int waitMillis(long capMillis) {
         long until = Math.min(nextCommit, failures.nextDueNanos());
-        long waitMillis = Math.max(1, Math.min(5, (until - System.nanoTime()) / 1_000_000));
-        input.peek((int) waitMillis);
+        return (int) Math.max(1, Math.min(capMillis, (until - System.nanoTime()) / 1_000_000));
     }
 
     private int drain(Input input) throws PulsarClientException {
@@ -337,10 +296,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             core.process(input.processor(), record);
         } catch (ProcessingException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            Delivery.Kind kind = cause instanceof ProcessingException.InvalidRecordException ? Delivery.Kind.INVALID
-                    : cause instanceof LateRecordException ? Delivery.Kind.LATE
-                    : cause instanceof JobStartException ? Delivery.Kind.OUTPUT : Delivery.Kind.PROCESSING;
-            return failures.failed(delivery, new Delivery.Failure(kind, e.node(), cause, e.retriable()));
+            return failures.failed(delivery, new Delivery.Failure(Delivery.Kind.of(cause), e.node(), cause,
+                    e.retriable()));
         } finally {
             collector.origin(null);
         }
@@ -380,22 +337,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         updatePause();
     }
 
-    /** Past the held-record limit of a key group, stop fetching until retries release records. */
     private void updatePause() {
-        boolean over = failures.overLimit();
-        if (over && !paused) {
-            paused = true;
-            metrics.inputPaused();
-            LOG.warn("Task {}: a key group holds {} or more records behind failing keys"
-                    + " (errors.retry.max-held-per-key-group); pausing input until retries release them", name,
-                    failures.maxHeldPerKeyGroup());
-            inputs.forEach(Input::pause);
-        } else if (!over && paused) {
-            paused = false;
-            LOG.info("Task {}: held records below the limit again; resuming input", name);
-            inputs.forEach(Input::resume);
-        }
-        metrics.held(failures.waiting());
+        heldLimit.update(inputs);
     }
 
     private void commit() throws Exception {
