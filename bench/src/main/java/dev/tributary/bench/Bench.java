@@ -1,8 +1,6 @@
 package dev.tributary.bench;
 
 import dev.tributary.dsl.Consumed;
-import dev.tributary.dsl.EmitStrategy;
-import dev.tributary.dsl.TimeWindows;
 import dev.tributary.dsl.Produced;
 import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.StreamBuilder;
@@ -150,7 +148,7 @@ public final class Bench {
                 report(results, keyedCounts());
             }
             if (scenarios.contains("B4")) {
-                report(results, windowedCounts());
+                report(results, WindowedCounts.scenario(this, pulsar, records, work));
             }
             if (scenarios.contains("B7")) {
                 report(results, restore());
@@ -162,7 +160,7 @@ public final class Bench {
         return results;
     }
 
-    private String topic(String name) throws Exception {
+    String topic(String name) throws Exception {
         String topic = "persistent://public/default/bench-" + name + "-" + (++sequence);
         pulsar.admin().topics().createNonPartitionedTopic(topic);
         return topic;
@@ -211,7 +209,7 @@ public final class Bench {
     }
 
     /** @param beforeClose looks at the job after the timed run, before it closes (untimed) */
-    private Result tributary(String scenario, String variant, Topology topology, Configuration extra,
+    Result tributary(String scenario, String variant, Topology topology, Configuration extra,
                              java.util.function.Consumer<JobRunner> beforeClose) throws Exception {
         String app = "bench-" + (++sequence);
         Configuration config = Configuration.empty()
@@ -245,7 +243,7 @@ public final class Bench {
         return new Result(scenario, variant, false, records, nanos, cpuNanos);
     }
 
-    private static Result baseline(Result result) {
+    static Result baseline(Result result) {
         return new Result(result.scenario(), result.variant(), true, result.records(), result.nanos(), result.cpuNanos());
     }
 
@@ -336,41 +334,8 @@ public final class Bench {
         return results;
     }
 
-    /**
-     * B4: counts per key in tumbling 1-minute windows of event time (10,000 keys, 1% of records out of
-     * order), emitted on every update and once on close, against the raw loop doing the same by hand.
-     */
-    private List<Result> windowedCounts() throws Exception {
-        String input = topic("events");
-        try (PulsarClient client = pulsar.newClient()) {
-            WindowedCounts.publish(client, input, records);
-        }
-        List<Result> results = new ArrayList<>();
-        String scenario = "B4 tumbling window count";
-        results.add(baseline(WindowedCounts.rawLoop(scenario, "raw loop + RocksDB, emit on update", pulsar.serviceUrl(),
-                input, topic("out"), Files.createDirectories(work.resolve("raw-b4-" + (++sequence))), records, false)));
-        results.add(WindowedCounts.rawLoop(scenario, "raw loop + RocksDB, emit on close", pulsar.serviceUrl(), input,
-                topic("out"), Files.createDirectories(work.resolve("raw-b4-" + (++sequence))), records, true));
-        for (EmitStrategy emit : List.of(EmitStrategy.onWindowUpdate(), EmitStrategy.onWindowClose())) {
-            StreamBuilder builder = new StreamBuilder();
-            builder.stream(input, Schema.STRING).groupByKey()
-                    .windowedBy(TimeWindows.ofSizeAndGrace(java.time.Duration.ofMillis(WindowedCounts.WINDOW_MS),
-                            java.time.Duration.ofMillis(WindowedCounts.GRACE_MS)))
-                    .emit(emit).count().toStream()
-                    .to(topic("out"), Produced.<dev.tributary.dsl.Windowed<String>, Long>with(Schema.INT64)
-                            .withBatching(ProducerBatching.KEY_GROUP));
-            long heapBefore = heapAfterGc();
-            long[] heapWith = new long[1];
-            Result result = tributary(scenario, "Tributary, emit " + emit, builder.build(), Configuration.empty(),
-                    job -> heapWith[0] = heapAfterGc());
-            results.add(new Result(result.scenario(), result.variant(), false, result.records(), result.nanos(),
-                    result.cpuNanos(), null, Math.max(0, heapWith[0] - heapBefore)));
-        }
-        return results;
-    }
-
     /** Used heap after a full collection: the job's share is the difference while it runs. */
-    private static long heapAfterGc() {
+    static long heapAfterGc() {
         for (int i = 0; i < 2; i++) {
             System.gc();
         }

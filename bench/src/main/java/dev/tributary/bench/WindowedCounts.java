@@ -1,5 +1,12 @@
 package dev.tributary.bench;
 
+import dev.tributary.dsl.EmitStrategy;
+import dev.tributary.dsl.Produced;
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.dsl.TimeWindows;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,6 +44,43 @@ final class WindowedCounts {
     private static final long BASE = 1_700_000_000_000L;
 
     private WindowedCounts() {
+    }
+
+    /**
+     * B4: counts per key in tumbling 1-minute windows of event time (10,000 keys, 1% of records out of
+     * order), emitted on every update and once on close, against the raw loop doing the same by hand.
+     */
+    static List<Result> scenario(Bench bench, EmbeddedPulsar pulsar, long records, Path work) throws Exception {
+        String input = bench.topic("events");
+        try (PulsarClient client = pulsar.newClient()) {
+            publish(client, input, records);
+        }
+        List<Result> results = new ArrayList<>();
+        String scenario = "B4 tumbling window count";
+        results.add(Bench.baseline(rawLoop(scenario, "raw loop + RocksDB, emit on update", pulsar.serviceUrl(),
+                input, bench.topic("out"), rocksDirectory(work), records, false)));
+        results.add(rawLoop(scenario, "raw loop + RocksDB, emit on close", pulsar.serviceUrl(), input,
+                bench.topic("out"), rocksDirectory(work), records, true));
+        for (EmitStrategy emit : List.of(EmitStrategy.onWindowUpdate(), EmitStrategy.onWindowClose())) {
+            StreamBuilder builder = new StreamBuilder();
+            builder.stream(input, Schema.STRING).groupByKey()
+                    .windowedBy(TimeWindows.ofSizeAndGrace(java.time.Duration.ofMillis(WINDOW_MS),
+                            java.time.Duration.ofMillis(GRACE_MS)))
+                    .emit(emit).count().toStream()
+                    .to(bench.topic("out"), Produced.<dev.tributary.dsl.Windowed<String>, Long>with(Schema.INT64)
+                            .withBatching(ProducerBatching.KEY_GROUP));
+            long heapBefore = Bench.heapAfterGc();
+            long[] heapWith = new long[1];
+            Result result = bench.tributary(scenario, "Tributary, emit " + emit, builder.build(), Configuration.empty(),
+                    job -> heapWith[0] = Bench.heapAfterGc());
+            results.add(new Result(result.scenario(), result.variant(), false, result.records(), result.nanos(),
+                    result.cpuNanos(), null, Math.max(0, heapWith[0] - heapBefore)));
+        }
+        return results;
+    }
+
+    private static Path rocksDirectory(Path work) throws java.io.IOException {
+        return java.nio.file.Files.createDirectories(work.resolve("raw-b4-" + System.nanoTime()));
     }
 
     /** Publishes {@code records} values of about 100 bytes over 10,000 keys with B4's event times. */

@@ -50,6 +50,14 @@ class WindowCrashIT {
         return builder.start();
     }
 
+    private static long writtenTo(EmbeddedPulsar pulsar, String topic) {
+        try {
+            return pulsar.admin().topics().getStats(topic).getMsgInCounter();
+        } catch (Exception e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     private static List<String> readValues(PulsarClient client, String topic) {
         List<String> values = new ArrayList<>();
         try (org.apache.pulsar.client.api.Reader<String> reader = client.newReader(Schema.STRING).topic(topic)
@@ -130,7 +138,9 @@ class WindowCrashIT {
                 List<String> late = readValues(client, lateTopic);
                 assertTrue(late.stream().allMatch(v -> v.equals("late") || v.startsWith("v")), late.toString());
                 System.out.println("WindowCrashIT: " + (late.size() - 1) + " redelivered record(s) found late");
-                Thread.sleep(1000);
+                // Every count written so far has been read, the late record's commit included.
+                await("every count read", Duration.ofSeconds(60),
+                        () -> outputs.get() >= writtenTo(pulsar, counts));
                 assertEquals(before, latest.get("k0@" + BASE), "the closed window was not reopened");
             } finally {
                 job.destroy();
