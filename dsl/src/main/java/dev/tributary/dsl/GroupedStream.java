@@ -64,6 +64,16 @@ public interface GroupedStream<K, V> {
     TimeWindowedStream<K, V> windowedBy(TimeWindows windows);
 
     /**
+     * Cuts the grouped stream into sliding windows: one window per distinct set of records within the
+     * time difference of each other. Sliding windows emit on every update or on close
+     * ({@link TimeWindowedStream#emit(EmitStrategy)} refuses {@link EmitStrategy#onCommit()} for them).
+     *
+     * @param windows the sliding windows
+     * @return the windowed stream, to aggregate
+     */
+    TimeWindowedStream<K, V> windowedBy(SlidingWindows windows);
+
+    /**
      * Cuts the grouped stream into session windows: each key's bursts of activity.
      *
      * @param windows the session windows

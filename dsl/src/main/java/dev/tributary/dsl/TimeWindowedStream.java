@@ -3,7 +3,7 @@ package dev.tributary.dsl;
 import dev.tributary.dsl.state.Materialized;
 
 /**
- * A grouped stream cut into time windows, ready to aggregate per key and window. Each aggregation
+ * A grouped stream cut into time windows (tumbling, hopping or sliding), ready to aggregate per key and window. Each aggregation
  * keeps a window store per key group, logged to a changelog topic; windows older than the store's
  * retention are deleted locally and from the changelog. Records for windows that closed already go to
  * the job's late-records route ({@code windows.late.policy}), never silently dropped.
@@ -15,8 +15,10 @@ public interface TimeWindowedStream<K, V> {
     /**
      * Chooses when results are sent downstream.
      *
-     * @param strategy on every update (the default), at every commit, or once when the window closes
+     * @param strategy on every update (the default), at every commit (not for sliding windows), or once
+     *     when the window closes
      * @return a windowed stream with that strategy
+     * @throws TopologyException for {@link EmitStrategy#onCommit()} on sliding windows
      */
     TimeWindowedStream<K, V> emit(EmitStrategy strategy);
 

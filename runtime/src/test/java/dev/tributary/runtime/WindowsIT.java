@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tributary.dsl.EmitStrategy;
 import dev.tributary.dsl.SessionWindows;
+import dev.tributary.dsl.SlidingWindows;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.TimeWindows;
 import dev.tributary.dsl.Topology;
@@ -162,12 +163,14 @@ class WindowsIT {
                 .count(Materialized.as("final")).toStream().to(output + "-final", Schema.INT64);
         grouped.windowedBy(SessionWindows.ofInactivityGapAndGrace(Duration.ofSeconds(15), grace))
                 .count(Materialized.as("sessions")).toStream().to(output + "-sessions", Schema.INT64);
+        grouped.windowedBy(SlidingWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(10), grace))
+                .count(Materialized.as("sliding")).toStream().to(output + "-sliding", Schema.INT64);
         try (PulsarClient client = pulsar.newClient()) {
             publish(client, input, events);
             long began = System.nanoTime();
             try (JobRunner job = new JobRunner(builder.build(), settings(pulsar, app)).start()) {
                 await("every record processed", Duration.ofSeconds(180), () -> job.processedRecords() >= records);
-                System.out.printf("windows: %d records over 4 partitions through four windowed counts in %d ms%n",
+                System.out.printf("windows: %d records over 4 partitions through five windowed counts in %d ms%n",
                         records, (System.nanoTime() - began) / 1_000_000);
                 assertEquals(0.0, lateCount(job), "no record in order per partition is late");
             }
@@ -196,7 +199,34 @@ class WindowsIT {
                 }
             }
             assertEquals(sessions(events, 15_000), sessions, "sessions exact");
+            Map<Window, Long> sliding = new HashMap<>();
+            for (Message<Long> message : drain(client, output + "-sliding", Schema.INT64, records)) {
+                // By its end (included): sliding windows end at records or just past them.
+                sliding.put(new Window(message.getKey(), Long.parseLong(message.getProperty(Windowed.END_PROPERTY)) - 1),
+                        message.getValue());
+            }
+            assertEquals(slidingReference(events, 10_000), sliding, "sliding windows exact");
         }
+    }
+
+    /** For each record at t, [t - d, t], and [t + 1, t + d + 1] if a record falls in it: by end, with their counts. */
+    private static Map<Window, Long> slidingReference(List<Event> events, long d) {
+        Map<String, List<Long>> times = new HashMap<>();
+        for (Event event : events) {
+            times.computeIfAbsent(event.key, k -> new ArrayList<>()).add(event.time);
+        }
+        Map<Window, Long> windows = new HashMap<>();
+        times.forEach((key, list) -> {
+            list.sort(Long::compare);
+            for (long t : list) {
+                windows.put(new Window(key, t), list.stream().filter(u -> u >= t - d && u <= t).count());
+                long right = list.stream().filter(u -> u > t && u <= t + d + 1).count();
+                if (right > 0) {
+                    windows.put(new Window(key, t + d + 1), right);
+                }
+            }
+        });
+        return windows;
     }
 
     /** Each key's sessions from its records sorted by time: a gap over {@code gap} starts a new one. */

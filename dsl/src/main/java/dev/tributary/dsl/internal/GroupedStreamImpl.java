@@ -66,6 +66,12 @@ final class GroupedStreamImpl<K, V> implements GroupedStream<K, V> {
     }
 
     @Override
+    public dev.tributary.dsl.TimeWindowedStream<K, V> windowedBy(dev.tributary.dsl.SlidingWindows windows) {
+        return new TimeWindowedStreamImpl<>(graph, node, keySchema, valueSchema, windows,
+                dev.tributary.dsl.EmitStrategy.onWindowUpdate());
+    }
+
+    @Override
     public dev.tributary.dsl.SessionWindowedStream<K, V> windowedBy(dev.tributary.dsl.SessionWindows windows) {
         return new SessionWindowedStreamImpl<>(graph, node, keySchema, valueSchema, windows,
                 dev.tributary.dsl.EmitStrategy.onWindowUpdate());

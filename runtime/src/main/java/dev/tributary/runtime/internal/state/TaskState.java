@@ -1,6 +1,7 @@
 package dev.tributary.runtime.internal.state;
 
 import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.dsl.plan.WindowSpec;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.state.ChangelogWriter;
 import dev.tributary.state.KeyGroupedStore;
@@ -82,9 +83,11 @@ public final class TaskState implements AutoCloseable {
             throw new IllegalArgumentException("no store named '" + name + "' in this topology; stores: " + stores.keySet());
         }
         if (entry.spec.windows() != null) {
-            throw new IllegalArgumentException("store '" + name + "' is a " + (entry.spec.windows().session()
-                    ? "session" : "window") + " store, not a key-value store" + (entry.spec.windows().session() ? ""
-                    : "; read it as a window store (getWindowStore)"));
+            WindowSpec.Kind kind = entry.spec.windows().kind();
+            throw new IllegalArgumentException("store '" + name + "' is a " + (kind == WindowSpec.Kind.SESSION
+                    ? "session" : kind == WindowSpec.Kind.SLIDING ? "sliding-window" : "window")
+                    + " store, not a key-value store" + (kind == WindowSpec.Kind.TIME
+                    ? "; read it as a window store (getWindowStore)" : ""));
         }
         return entry.typed;
     }
@@ -105,9 +108,10 @@ public final class TaskState implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public TypedWindowStore<Object, Object> windowStore(String name, boolean expireByStreamTime) {
         Entry entry = entry(name);
-        if (entry.spec.windows() == null || entry.spec.windows().session()) {
+        if (entry.spec.windows() == null || entry.spec.windows().kind() != WindowSpec.Kind.TIME) {
             throw new IllegalArgumentException("store '" + name + "' is not a store of fixed-size windows"
-                    + (entry.spec.windows() != null ? " (it holds sessions)" : " (it is a key-value store)"));
+                    + (entry.spec.windows() == null ? " (it is a key-value store)" : entry.spec.windows().session()
+                    ? " (it holds sessions)" : " (it holds sliding windows)"));
         }
         TypedWindowStore<Object, Object> view = windowViews.get(name);
         if (view == null) {
