@@ -35,13 +35,18 @@ import org.rocksdb.WriteOptions;
  * with 10 s grace. The input's event times run in order, 3 ms apart, with 1% of the records moved back
  * by up to 5 s. The raw loop keeps counts in RocksDB under {@code window start | key} (time first, so a
  * closed window is one prefix scan and one range delete), follows stream time itself, and either sends
- * every new count or each window's count once when it closes; commits as the other raw loops do.
+ * every new count or each window's count once when it closes, with the window's bounds in the same
+ * message properties the job uses (a count is of no use without its window); commits as the other raw
+ * loops do.
  */
 final class WindowedCounts {
     static final long WINDOW_MS = 60_000;
     static final long GRACE_MS = 10_000;
     private static final long COMMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long BASE = 1_700_000_000_000L;
+    /** The raw loop tells which window a count is of the way the job does, so both send the same. */
+    private static final String WINDOW_START = dev.tributary.dsl.Windowed.START_PROPERTY;
+    private static final String WINDOW_END = dev.tributary.dsl.Windowed.END_PROPERTY;
 
     private WindowedCounts() {
     }
@@ -137,7 +142,9 @@ final class WindowedCounts {
                         long count = (current == null ? 0 : ByteBuffer.wrap(current).getLong()) + 1;
                         db.put(writes, entry, ByteBuffer.allocate(8).putLong(count).array());
                         if (!emitFinal) {
-                            last = producer.newMessage().key(message.getKey()).value(count).eventTime(time).sendAsync();
+                            last = producer.newMessage().key(message.getKey()).value(count).eventTime(time)
+                                    .property(WINDOW_START, Long.toString(start))
+                                    .property(WINDOW_END, Long.toString(start + WINDOW_MS)).sendAsync();
                         }
                     }
                     if (nextClose < 0) {
@@ -154,7 +161,9 @@ final class WindowedCounts {
                                     byte[] entry = windows.key();
                                     last = producer.newMessage()
                                             .key(new String(entry, 8, entry.length - 8, StandardCharsets.UTF_8))
-                                            .value(ByteBuffer.wrap(windows.value()).getLong()).sendAsync();
+                                            .value(ByteBuffer.wrap(windows.value()).getLong())
+                                            .property(WINDOW_START, Long.toString(nextClose))
+                                            .property(WINDOW_END, Long.toString(nextClose + WINDOW_MS)).sendAsync();
                                 }
                             }
                         }

@@ -132,8 +132,9 @@ abstract class WindowedAggregation implements Processor {
     protected abstract void emitWindow(byte[] entry, byte[] value, long timestamp);
 
     /**
-     * The earliest index time that may close after those up to {@code closedUpTo} did: scans for closed
-     * windows wait for it, rather than run on every record that moves stream time.
+     * The earliest index time that may close (or expire) after those up to {@code closedUpTo} did: scans
+     * for closed or expired windows wait for it, rather than run on every record or commit that moves
+     * stream time.
      */
     protected long nextToClose(long closedUpTo) {
         return closedUpTo + closeStepMs;
@@ -221,7 +222,8 @@ abstract class WindowedAggregation implements Processor {
             // A window is emitted before it may go.
             cutoff = Math.min(cutoff, closedUpTo[group]);
         }
-        if (cutoff < 0 || cutoff <= expiredUpTo[group]) {
+        // As with closing: no index time between the last cutoff and the next one that may hold windows.
+        if (cutoff < 0 || cutoff < nextToClose(expiredUpTo[group])) {
             return;
         }
         try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(expiredUpTo[group] + 1), null)) {
