@@ -360,4 +360,78 @@ public interface Stream<K, V> {
      */
     <KR, VR> Stream<KR, VR> process(ProcessorSupplier<? super K, ? super V, KR, VR> supplier, Named named,
                                     String... storeNames);
+
+    /**
+     * Joins each record with its key's current value in a table: the record's value and the table's
+     * go through the joiner, and a record whose key the table does not hold gives nothing. The table
+     * side only updates its store; it never emits here. Both sides are keyed alike, so a key's records
+     * and its table row are in the same key group, whatever the partition counts of their topics. If
+     * an operator upstream changed the key, records go through a repartition topic keyed by the new key
+     * first (with the table's key schema when the stream's is unknown).
+     *
+     * @param table a table with a store of its own (from {@link StreamBuilder#table}, {@link #toTable}
+     *     or an aggregation)
+     * @param joiner combines the record's value and the table's
+     * @param <VT> the table's value type
+     * @param <VR> the result type
+     * @return the stream of joined records, keyed as the input
+     * @throws TopologyException if the table has no store or the sides' key schemas differ
+     */
+    <VT, VR> Stream<K, VR> join(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
+
+    /**
+     * Joins each record with its key's current value in a table, in a named node.
+     *
+     * @param table a table with a store of its own
+     * @param joiner combines the record's value and the table's
+     * @param named the node name
+     * @param <VT> the table's value type
+     * @param <VR> the result type
+     * @return the stream of joined records
+     */
+    <VT, VR> Stream<K, VR> join(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                Named named);
+
+    /**
+     * Like {@link #join(Table, ValueJoiner)}, but a record whose key the table does not hold (never
+     * had, or deleted) is joined with null, so every record gives one result.
+     *
+     * @param table a table with a store of its own
+     * @param joiner combines the record's value and the table's (null when the table has none)
+     * @param <VT> the table's value type
+     * @param <VR> the result type
+     * @return the stream of joined records, one per input record
+     */
+    <VT, VR> Stream<K, VR> leftJoin(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
+
+    /**
+     * A left join with a table, in a named node.
+     *
+     * @param table a table with a store of its own
+     * @param joiner combines the record's value and the table's (null when the table has none)
+     * @param named the node name
+     * @param <VT> the table's value type
+     * @param <VR> the result type
+     * @return the stream of joined records
+     */
+    <VT, VR> Stream<K, VR> leftJoin(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                    Named named);
+
+    /**
+     * Reads the stream as a table: the latest value per key, kept in a store of its own and logged; a
+     * record with a null value deletes its key. If an operator upstream changed the key, records go
+     * through a repartition topic keyed by the new key first.
+     *
+     * @return the table
+     * @throws TopologyException if the stream's key or value schema is unknown
+     */
+    Table<K, V> toTable();
+
+    /**
+     * Reads the stream as a table kept in a named store.
+     *
+     * @param materialized the store's name, schemas and options
+     * @return the table
+     */
+    Table<K, V> toTable(dev.tributary.dsl.state.Materialized<K, V> materialized);
 }

@@ -13,6 +13,11 @@ interface ExampleJob {
 
     String defaultInput();
 
+    /** The option naming the input topic ({@code --input}, unless the example reads several). */
+    default String inputOption() {
+        return "input";
+    }
+
     String defaultOutput();
 
     Topology topology(String input, String output, CommandLine args);

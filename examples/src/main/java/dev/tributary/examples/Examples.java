@@ -70,7 +70,8 @@ public final class Examples {
 
     static {
         for (ExampleJob job : List.of(new WordCountExample(), new UserTotalsExample(), new ClickEnrichmentExample(),
-                new RebatchExample(), new WindowedCountExample(), new UserSessionsExample())) {
+                new RebatchExample(), new WindowedCountExample(), new UserSessionsExample(),
+                new OrderEnrichmentExample())) {
             JOBS.put(job.name(), job);
         }
     }
@@ -78,7 +79,7 @@ public final class Examples {
     /** The examples' own options, on top of the job settings every launcher takes (see {@link CommandLine}). */
     static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
             "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
-            "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap");
+            "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap", "orders", "customers");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -225,7 +226,7 @@ public final class Examples {
     }
 
     private int runAgainstBroker(ExampleJob job, CommandLine args, Configuration config) throws InterruptedException {
-        String input = args.get("input", job.defaultInput());
+        String input = args.get(job.inputOption(), job.defaultInput());
         String output = args.get("output", job.defaultOutput());
         Topology topology = job.topology(input, output, args);
         if (!config.contains(RuntimeOptions.HTTP_ENABLED)) {
@@ -240,7 +241,7 @@ public final class Examples {
 
     private int runDemo(ExampleJob job, CommandLine args, Configuration config) throws Exception {
         int records = Integer.parseInt(args.get("records", "2000"));
-        String input = args.get("input", job.defaultInput());
+        String input = args.get(job.inputOption(), job.defaultInput());
         String output = args.get("output", job.defaultOutput());
         out.println("Starting an embedded Pulsar broker...");
         try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().build().start();

@@ -199,6 +199,66 @@ class LauncherIT {
         assertEquals(Examples.OK, result(launched).exitCode(), result(launched).stderr());
     }
 
+    @Test
+    void orderEnrichmentJoinsOrdersWithTheCustomerAsItWasAndNullsForNone(EmbeddedPulsar pulsar) throws Exception {
+        String orders = TestTopics.unique("oe-orders");
+        String customers = TestTopics.unique("oe-customers");
+        String output = orders + "-out";
+        pulsar.admin().topics().createPartitionedTopic(orders, 2);
+        pulsar.admin().topics().createNonPartitionedTopic(customers);
+        var customerSchema = Schema.JSON(dev.tributary.examples.enrichment.Customer.class);
+        var orderSchema = Schema.JSON(dev.tributary.examples.enrichment.PlacedOrder.class);
+        Launched launched = start("order-enrichment", "--service-url", pulsar.serviceUrl(), "--admin-url",
+                pulsar.httpUrl(), "--orders", orders, "--customers", customers, "--output", output,
+                "--application-id", TestTopics.unique("oe"), "--set", "http.port=0",
+                "--state-dir", temp.resolve("oe-state").toString());
+        try (PulsarClient client = pulsar.newClient();
+             Producer<dev.tributary.examples.enrichment.Customer> rows = client.newProducer(customerSchema)
+                     .topic(customers).enableBatching(false).create();
+             Producer<dev.tributary.examples.enrichment.PlacedOrder> placed = client.newProducer(orderSchema)
+                     .topic(orders).enableBatching(false).create()) {
+            Await.until("the job to subscribe", Duration.ofSeconds(60), () -> subscribed(pulsar, customers));
+            long time = System.currentTimeMillis();
+            rows.newMessage().key("c1").value(new dev.tributary.examples.enrichment.Customer("c1", "Ada", "gold"))
+                    .eventTime(time++).send();
+            placed.newMessage().key("c1").value(new dev.tributary.examples.enrichment.PlacedOrder("o1", "c1", 12.5))
+                    .eventTime(time++).send();
+            placed.newMessage().key("c2").value(new dev.tributary.examples.enrichment.PlacedOrder("o2", "c2", 3))
+                    .eventTime(time++).send();
+            List<org.apache.pulsar.client.api.Message<byte[]>> first = TestTopics.readAll(client, output, Schema.BYTES, 2,
+                    Duration.ofSeconds(60));
+            // Deleting the customer: a message with no value.
+            rows.newMessage().key("c1").value(null).eventTime(time++).send();
+            Await.until("the deletion to be processed", Duration.ofSeconds(30), () -> {
+                try {
+                    return pulsar.admin().topics().getStats(customers).getSubscriptions().values().stream()
+                            .allMatch(s -> s.getMsgBacklog() == 0);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            placed.newMessage().key("c1").value(new dev.tributary.examples.enrichment.PlacedOrder("o3", "c1", 4))
+                    .eventTime(time).send();
+            List<org.apache.pulsar.client.api.Message<byte[]>> all = TestTopics.readAll(client, output, Schema.BYTES, 3,
+                    Duration.ofSeconds(60));
+            assertEquals(2, first.size());
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.Map<String, String> byOrder = new java.util.TreeMap<>();
+            for (var message : all) {
+                var value = json.readTree(message.getValue());
+                assertEquals(value.get("customerId").asText(), message.getKey(), "keyed by customer id");
+                assertTrue(value.has("name") && value.has("tier"), "name and tier are always there: " + value);
+                byOrder.put(value.get("orderId").asText(), value.get("amount").asDouble() + " "
+                        + value.get("name").asText(null) + " " + value.get("tier").asText(null));
+            }
+            assertEquals(java.util.Map.of("o1", "12.5 Ada gold", "o2", "3.0 null null", "o3", "4.0 null null"), byOrder);
+        } finally {
+            launched.process().destroy();
+            assertTrue(launched.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
+        }
+        assertEquals(Examples.OK, result(launched).exitCode(), result(launched).stderr());
+    }
+
     private static boolean subscribed(EmbeddedPulsar pulsar, String topic) {
         try {
             return pulsar.admin().topics().getStats(topic).getSubscriptions().values().stream()

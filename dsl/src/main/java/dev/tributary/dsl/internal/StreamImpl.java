@@ -10,6 +10,8 @@ import dev.tributary.dsl.Named;
 import dev.tributary.dsl.Predicate;
 import dev.tributary.dsl.Produced;
 import dev.tributary.dsl.Stream;
+import dev.tributary.dsl.Table;
+import dev.tributary.dsl.ValueJoiner;
 import dev.tributary.dsl.TopicNameExtractor;
 import dev.tributary.dsl.TopologyException;
 import dev.tributary.dsl.ValueMapper;
@@ -64,6 +66,18 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
 
     PlanGraph graph() {
         return graph;
+    }
+
+    Schema<K> keySchema() {
+        return keySchema;
+    }
+
+    Schema<V> valueSchema() {
+        return valueSchema;
+    }
+
+    boolean keyChanged() {
+        return keyChanged;
     }
 
     private <KR, VR> Stream<KR, VR> next(String name, Schema<KR> keys, Schema<VR> values) {
@@ -368,5 +382,37 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
         }
         graph.add(new ProcessNode(name, parent, (ProcessorSupplier) supplier, List.of(storeNames)));
         return rekeyed(name, null, null);
+    }
+
+    @Override
+    public <VT, VR> Stream<K, VR> join(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner) {
+        return Joins.streamTable(this, table, joiner, null, false);
+    }
+
+    @Override
+    public <VT, VR> Stream<K, VR> join(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                       Named named) {
+        return Joins.streamTable(this, table, joiner, named, false);
+    }
+
+    @Override
+    public <VT, VR> Stream<K, VR> leftJoin(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner) {
+        return Joins.streamTable(this, table, joiner, null, true);
+    }
+
+    @Override
+    public <VT, VR> Stream<K, VR> leftJoin(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                           Named named) {
+        return Joins.streamTable(this, table, joiner, named, true);
+    }
+
+    @Override
+    public Table<K, V> toTable() {
+        return Joins.toTable(this, null);
+    }
+
+    @Override
+    public Table<K, V> toTable(dev.tributary.dsl.state.Materialized<K, V> materialized) {
+        return Joins.toTable(this, Objects.requireNonNull(materialized, "materialized"));
     }
 }

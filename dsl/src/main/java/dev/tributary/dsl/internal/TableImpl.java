@@ -29,6 +29,18 @@ public final class TableImpl<K, V> implements Table<K, V> {
         this.valueSchema = valueSchema;
     }
 
+    PlanGraph graph() {
+        return graph;
+    }
+
+    String nodeName() {
+        return node;
+    }
+
+    Schema<K> keySchema() {
+        return keySchema;
+    }
+
     @Override
     public Table<K, V> filter(Predicate<? super K, ? super V> predicate) {
         return filter(predicate, null);

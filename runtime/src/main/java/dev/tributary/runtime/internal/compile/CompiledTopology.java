@@ -55,10 +55,14 @@ public final class CompiledTopology {
         return context;
     }
 
-    /** Whether records must be taken in time order across inputs: the topology has time windows. */
+    /**
+     * Whether records must be taken in time order across inputs: the topology has windows, or joins a
+     * stream with a table (a record meets the table as its updates up to the record's time left it).
+     */
     public boolean timeOrdered() {
         return topology.nodes().stream().anyMatch(node -> node instanceof dev.tributary.dsl.plan.WindowAggregateNode
-                || node instanceof dev.tributary.dsl.plan.SessionAggregateNode);
+                || node instanceof dev.tributary.dsl.plan.SessionAggregateNode
+                || node instanceof dev.tributary.dsl.plan.StreamTableJoinNode);
     }
 
     public List<SourceSpec> sources() {

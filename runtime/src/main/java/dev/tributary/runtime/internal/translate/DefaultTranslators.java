@@ -28,6 +28,7 @@ public final class DefaultTranslators {
                 .register(new WindowAggregateTranslator())
                 .register(new SessionAggregateTranslator())
                 .register(new MaterializeTranslator())
+                .register(new StreamTableJoinTranslator())
                 .register(new TableFilterTranslator())
                 .register(new TableMapValuesTranslator())
                 .register(new ToStreamTranslator())

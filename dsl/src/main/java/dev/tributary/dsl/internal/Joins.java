@@ -1,0 +1,102 @@
+package dev.tributary.dsl.internal;
+
+import dev.tributary.dsl.Named;
+import dev.tributary.dsl.Stream;
+import dev.tributary.dsl.Table;
+import dev.tributary.dsl.TopologyException;
+import dev.tributary.dsl.ValueJoiner;
+import dev.tributary.dsl.plan.MaterializeNode;
+import dev.tributary.dsl.plan.RepartitionNode;
+import dev.tributary.dsl.plan.Schemas;
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.dsl.plan.StreamTableJoinNode;
+import dev.tributary.dsl.state.Materialized;
+import java.util.Arrays;
+import java.util.Objects;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.schema.SchemaInfo;
+
+/** Builds joins and {@code toTable} for {@link StreamImpl}: the checks that both sides meet, then the nodes. */
+@SuppressWarnings({"unchecked", "rawtypes"})
+final class Joins {
+    private Joins() {
+    }
+
+    static <K, V, VT, VR> Stream<K, VR> streamTable(StreamImpl<K, V> stream, Table<K, VT> table,
+                                                    ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
+                                                    Named named, boolean left) {
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(joiner, "joiner");
+        PlanGraph graph = stream.graph();
+        String kind = left ? "left-join" : "join";
+        String name = graph.name(named, kind);
+        if (!(table instanceof TableImpl<?, ?> other) || other.graph() != graph) {
+            throw new TopologyException(kind + " '" + name + "': the table belongs to another StreamBuilder");
+        }
+        if (other.storeName() == null) {
+            throw new TopologyException(kind + " '" + name + "': the table (node '" + other.nodeName()
+                    + "') has no store of its own, as a filter or mapValues of a table has not; join with the table"
+                    + " it comes from, or keep it in a store with toStream().toTable(Materialized.as(...))");
+        }
+        Schema<K> keys = stream.keySchema() != null ? stream.keySchema() : (Schema<K>) other.keySchema();
+        requireSameKeys(kind, name, keys, other.keySchema());
+        String parent = repartitionIfRekeyed(stream, keys, stream.valueSchema(), kind, name);
+        graph.add(new StreamTableJoinNode(name, parent, other.storeName(), (ValueJoiner) joiner, left));
+        return new StreamImpl<>(graph, name, keys, null, false);
+    }
+
+    static <K, V> Table<K, V> toTable(StreamImpl<K, V> stream, Materialized<K, V> materialized) {
+        PlanGraph graph = stream.graph();
+        String name = graph.name((String) null, "to-table");
+        if (materialized == null && (stream.keySchema() == null || stream.valueSchema() == null)) {
+            throw new TopologyException("to-table '" + name + "': the stream's " + (stream.keySchema() == null ? "key"
+                    : "value") + " schema is unknown after node '" + stream.nodeName() + "'; call toTable(Materialized"
+                    + ".with(keySchema, valueSchema)) or set it on the stream first");
+        }
+        MaterializedInternal<K, V> options = new MaterializedInternal<>(materialized != null ? materialized
+                : Materialized.with(stream.keySchema(), stream.valueSchema()));
+        Schema<K> keys = options.keySchema() != null ? options.keySchema() : stream.keySchema();
+        Schema<V> values = options.valueSchema() != null ? options.valueSchema() : stream.valueSchema();
+        if (keys == null || values == null) {
+            throw new TopologyException("to-table '" + name + "': the stream's " + (keys == null ? "key" : "value")
+                    + " schema is unknown after node '" + stream.nodeName() + "'; pass it with Materialized."
+                    + (keys == null ? "withKeySchema" : "withValueSchema") + "(...)");
+        }
+        String parent = repartitionIfRekeyed(stream, keys, values, "to-table", name);
+        StoreSpec store = new StoreSpec(options.storeName() != null ? options.storeName() : name + "-store", keys,
+                values, options.storeType(), options.cachingEnabled(), options.loggingEnabled());
+        graph.addStore(store);
+        graph.add(new MaterializeNode(name, parent, store));
+        return new TableImpl<>(graph, name, store.name(), keys, values);
+    }
+
+    /** After a key change a keyed operator reads through a repartition topic keyed by the new key. */
+    private static String repartitionIfRekeyed(StreamImpl<?, ?> stream, Schema<?> keys, Schema<?> values, String kind,
+                                               String name) {
+        if (!stream.keyChanged()) {
+            return stream.nodeName();
+        }
+        if (values == null) {
+            throw new TopologyException(kind + " '" + name + "' reads through a repartition topic, because node '"
+                    + stream.nodeName() + "' changed the key, and the stream's value schema is unknown there: call"
+                    + " withValueSchema(...) on the stream first");
+        }
+        String repartition = stream.graph().name((String) null, "repartition");
+        stream.graph().add(new RepartitionNode(repartition, stream.nodeName(), keys, values));
+        return repartition;
+    }
+
+    /** Both sides must encode a key to the same bytes, or the same key would land in two key groups. */
+    private static void requireSameKeys(String kind, String name, Schema<?> left, Schema<?> right) {
+        if (left == null || right == null) {
+            return;
+        }
+        SchemaInfo a = left.getSchemaInfo();
+        SchemaInfo b = right.getSchemaInfo();
+        if (a.getType() != b.getType() || !Arrays.equals(a.getSchema(), b.getSchema())) {
+            throw new TopologyException(kind + " '" + name + "': the sides' key schemas differ (" + Schemas.describe(left)
+                    + " against " + Schemas.describe(right) + "); a key must encode to the same bytes on both sides"
+                    + " to meet in one key group: map the stream's key to the table's key type first");
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package dev.tributary.runtime;
+
+import static dev.tributary.runtime.PulsarTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.dsl.Table;
+import dev.tributary.dsl.Topology;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stream-table joins on the broker: orders (four partitions) left-joined with customers (one
+ * partition), with customer updates and deletions between batches of orders.
+ */
+@ExtendWith(PulsarExtension.class)
+class JoinsIT {
+    private static final long BASE = 1_700_000_000_000L;
+    private static final int CUSTOMERS = 10_000;
+
+    @TempDir
+    Path stateRoot;
+
+    /** A message: its key, value (null deletes) and event time. */
+    private record Row(String key, String value, long time) {
+    }
+
+    /** Customer rows and orders, batch by batch, each later in event time than the one before. */
+    private static final class Script {
+        final List<List<Row>> customerBatches = new ArrayList<>();
+        final List<List<Row>> orderBatches = new ArrayList<>();
+        final Map<String, String> expected = new HashMap<>();
+
+        Script(int batches, int ordersPerBatch, int changesPerBatch, long seed) {
+            Random random = new Random(seed);
+            Map<String, String> rows = new HashMap<>();
+            long time = BASE;
+            for (int batch = 0; batch < batches; batch++) {
+                List<Row> changes = new ArrayList<>();
+                int count = batch == 0 ? CUSTOMERS : changesPerBatch;
+                for (int i = 0; i < count; i++) {
+                    String customer = "c" + (batch == 0 ? i : random.nextInt(CUSTOMERS));
+                    // After the first batch, one change in four deletes the customer.
+                    String row = batch > 0 && random.nextInt(4) == 0 ? null : customer + "-v" + batch;
+                    changes.add(new Row(customer, row, time++));
+                    rows.put(customer, row);
+                }
+                List<Row> orders = new ArrayList<>();
+                for (int i = 0; i < ordersPerBatch; i++) {
+                    String customer = "c" + random.nextInt(CUSTOMERS);
+                    String order = "o" + batch + "-" + i;
+                    orders.add(new Row(customer, order, time++));
+                    expected.put(order, order + "/" + rows.get(customer));
+                }
+                customerBatches.add(changes);
+                orderBatches.add(orders);
+            }
+        }
+    }
+
+    private static Topology enrichment(String orders, String customers, String output) {
+        StreamBuilder builder = new StreamBuilder();
+        Table<String, String> table = builder.table(customers, Schema.STRING);
+        builder.stream(orders, Schema.STRING).leftJoin(table, (order, row) -> order + "/" + row)
+                .to(output, Schema.STRING);
+        return builder.build();
+    }
+
+    private Configuration settings(EmbeddedPulsar pulsar, String app, String instance) {
+        // Waiting up to a second for an input with nothing buffered keeps the time order across the two
+        // topics through the catch-up of a backlog.
+        return config(pulsar, app).with(RuntimeOptions.STATE_DIR, stateRoot.resolve(instance).toString())
+                .with(RuntimeOptions.INSTANCE_ID, instance).with(RuntimeOptions.KEY_GROUPS, 16)
+                .with("input.partition.max-wait", "1s");
+    }
+
+    /**
+     * Unbatched, so that every message is routed by its own key (a batch goes where its first key goes)
+     * and each partition keeps the order of the list.
+     */
+    private static void publish(PulsarClient client, String topic, List<Row> messages) throws Exception {
+        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).enableBatching(false)
+                .blockIfQueueFull(true).maxPendingMessages(2_000).create()) {
+            Sends sends = new Sends();
+            for (Row message : messages) {
+                // A null value is a tombstone: it deletes the customer.
+                sends.add(producer.newMessage().key(message.key).eventTime(message.time).value(message.value)
+                        .sendAsync());
+            }
+            sends.awaitAll(Duration.ofSeconds(120));
+        }
+    }
+
+    private static Map<String, String> results(PulsarClient client, String topic, int expected) throws Exception {
+        Map<String, String> byOrder = new HashMap<>();
+        int received = 0;
+        try (Consumer<String> consumer = client.newConsumer(Schema.STRING).topic(topic).subscriptionName(unique("check"))
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).receiverQueueSize(2_000).subscribe()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline) {
+                Message<String> message = consumer.receive(received < expected ? 1_000 : 2_000, TimeUnit.MILLISECONDS);
+                if (message == null) {
+                    if (received >= expected) {
+                        break;
+                    }
+                    continue;
+                }
+                received++;
+                String value = message.getValue();
+                assertTrue(byOrder.put(value.substring(0, value.indexOf('/')), value) == null,
+                        "one result per order in a run without crashes: " + value);
+                consumer.acknowledgeAsync(message);
+            }
+        }
+        return byOrder;
+    }
+
+    /** Names how many results differ, and the first few, rather than print both maps whole. */
+    private static void assertExact(Map<String, String> expected, Map<String, String> actual, String what) {
+        List<String> wrong = new ArrayList<>();
+        expected.forEach((order, value) -> {
+            if (!value.equals(actual.get(order))) {
+                wrong.add(order + ": expected " + value + ", got " + actual.get(order));
+            }
+        });
+        assertTrue(wrong.isEmpty(), what + ": " + wrong.size() + " of " + expected.size() + " wrong, e.g. "
+                + wrong.subList(0, Math.min(5, wrong.size())));
+        assertEquals(expected.size(), actual.size(), what + ": no result for an order never sent");
+    }
+
+    @Test
+    void aHundredThousandOrdersMeetTheirCustomersAsTheyWereAcrossDifferentPartitionCounts(EmbeddedPulsar pulsar)
+            throws Exception {
+        String orders = unique("orders");
+        String customers = unique("customers");
+        String output = unique("enriched");
+        pulsar.admin().topics().createPartitionedTopic(orders, 4);
+        pulsar.admin().topics().createNonPartitionedTopic(customers);
+        Script script = new Script(10, 10_000, 2_000, 1);
+        try (PulsarClient client = pulsar.newClient()) {
+            // The whole script is a backlog: the job reads both topics in time order.
+            for (int batch = 0; batch < script.orderBatches.size(); batch++) {
+                publish(client, customers, script.customerBatches.get(batch));
+                publish(client, orders, script.orderBatches.get(batch));
+            }
+            long total = script.customerBatches.stream().mapToLong(List::size).sum() + script.expected.size();
+            long began = System.nanoTime();
+            try (JobRunner job = new JobRunner(enrichment(orders, customers, output), settings(pulsar, unique("join"),
+                    "one")).start()) {
+                await("every record processed", Duration.ofSeconds(240), () -> job.processedRecords() >= total);
+                System.out.printf("joins: %d records (%d orders) in %d ms%n", total, script.expected.size(),
+                        (System.nanoTime() - began) / 1_000_000);
+            }
+            assertExact(script.expected, results(client, output, script.expected.size()),
+                    "every order enriched with its customer as it was");
+        }
+    }
+
+    @Test
+    void twoInstancesEnrichTheirKeyGroupsExactlyWithUpdatesBetweenBatches(EmbeddedPulsar pulsar) throws Exception {
+        String orders = unique("orders");
+        String customers = unique("customers");
+        String output = unique("enriched");
+        String app = unique("join2");
+        pulsar.admin().topics().createPartitionedTopic(orders, 4);
+        pulsar.admin().topics().createNonPartitionedTopic(customers);
+        Script script = new Script(4, 5_000, 2_000, 2);
+        Topology topology = enrichment(orders, customers, output);
+        try (PulsarClient client = pulsar.newClient();
+             JobRunner one = new JobRunner(topology, settings(pulsar, app, "one")).start();
+             JobRunner two = new JobRunner(topology, settings(pulsar, app, "two")).start()) {
+            await("the key groups to split", Duration.ofSeconds(60),
+                    () -> one.ownedKeyGroups() == 8 && two.ownedKeyGroups() == 8);
+            long published = 0;
+            for (int batch = 0; batch < script.orderBatches.size(); batch++) {
+                for (List<Row> part : List.of(script.customerBatches.get(batch), script.orderBatches.get(batch))) {
+                    publish(client, part == script.customerBatches.get(batch) ? customers : orders, part);
+                    long upTo = published += part.size();
+                    await("batch " + batch + " processed", Duration.ofSeconds(60),
+                            () -> one.processedRecords() + two.processedRecords() >= upTo);
+                }
+            }
+            assertTrue(one.processedRecords() > 0 && two.processedRecords() > 0, "both instances took part");
+            assertExact(script.expected, results(client, output, script.expected.size()),
+                    "each instance enriched its key groups' orders exactly");
+        }
+    }
+}
