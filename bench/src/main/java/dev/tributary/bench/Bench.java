@@ -30,7 +30,7 @@ import org.apache.pulsar.client.api.Schema;
  * and CPU time per record.
  *
  * <pre>
- * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B7,B8] [--records N]
+ * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8] [--records N]
  *     [--set job.setting=value ...]
  * </pre>
  */
@@ -91,7 +91,7 @@ public final class Bench {
         }
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;
-        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B7", "B8"));
+        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B7", "B8"));
         Configuration settings = Configuration.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--records")) {
@@ -107,7 +107,7 @@ public final class Bench {
                 }
                 settings = settings.with(key, setting.substring(key.length() + 1));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
-                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B7,B8]"
+                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8]"
                         + " [--records N] [--set job.setting=value ...]");
                 System.exit(2);
             }
@@ -149,6 +149,9 @@ public final class Bench {
             }
             if (scenarios.contains("B4")) {
                 report(results, WindowedCounts.scenario(this, pulsar, records, work));
+            }
+            if (scenarios.contains("B5")) {
+                report(results, StreamTableJoins.scenario(this, pulsar, records, work));
             }
             if (scenarios.contains("B7")) {
                 report(results, restore());
@@ -211,6 +214,15 @@ public final class Bench {
     /** @param beforeClose looks at the job after the timed run, before it closes (untimed) */
     Result tributary(String scenario, String variant, Topology topology, Configuration extra,
                              java.util.function.Consumer<JobRunner> beforeClose) throws Exception {
+        return tributary(scenario, variant, topology, extra, 0, records, beforeClose);
+    }
+
+    /**
+     * @param untimed how many records the job processes before the clock starts (a table it loads first)
+     * @param timed how many records are timed after those
+     */
+    Result tributary(String scenario, String variant, Topology topology, Configuration extra, long untimed,
+                     long timed, java.util.function.Consumer<JobRunner> beforeClose) throws Exception {
         String app = "bench-" + (++sequence);
         Configuration config = Configuration.empty()
                 .with(RuntimeOptions.APPLICATION_ID, app)
@@ -222,8 +234,16 @@ public final class Bench {
         String thread = "tributary-" + app;
         Cpu cpu = new Cpu(name -> name.startsWith(thread) || name.startsWith("pulsar-client"));
         JobRunner job = new JobRunner(topology, config).start();
+        while (job.processedRecords() < untimed) {
+            if (job.failure().isPresent()) {
+                throw new IllegalStateException("the job failed", job.failure().get());
+            }
+            Thread.sleep(1);
+        }
+        cpu.sample();
+        long cpuBefore = cpu.nanos();
         long began = System.nanoTime();
-        while (job.processedRecords() < records) {
+        while (job.processedRecords() < untimed + timed) {
             if (job.failure().isPresent()) {
                 throw new IllegalStateException("the job failed", job.failure().get());
             }
@@ -237,10 +257,11 @@ public final class Bench {
             Thread.sleep(1);
         }
         long nanos = System.nanoTime() - began;
-        long cpuNanos = cpu.nanos();
+        cpu.sample();
+        long cpuNanos = cpu.nanos() - cpuBefore;
         beforeClose.accept(job);
         job.close();
-        return new Result(scenario, variant, false, records, nanos, cpuNanos);
+        return new Result(scenario, variant, false, timed, nanos, cpuNanos);
     }
 
     static Result baseline(Result result) {

@@ -30,7 +30,7 @@ public final class TimeOrder {
             if (input.isClosed()) {
                 continue;
             }
-            if (!input.peek()) {
+            if (!input.peek(nowNanos)) {
                 if (waitFor == null && input.worthWaitingFor(nowNanos, maxWaitNanos)) {
                     waitFor = input;
                 }

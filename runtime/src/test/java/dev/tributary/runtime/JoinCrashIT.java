@@ -1,0 +1,124 @@
+package dev.tributary.runtime;
+
+import static dev.tributary.runtime.PulsarTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A stream-table join in a JVM of its own is killed with {@code kill -9} while it enriches a backlog
+ * of orders, and restarted on the same state directory: no order is lost (some may be joined twice,
+ * at-least-once), and every one still meets its customer, so the table survived the crash.
+ */
+@ExtendWith(PulsarExtension.class)
+class JoinCrashIT {
+    private static final long BASE = 1_700_000_000_000L;
+    private static final int CUSTOMERS = 1_000;
+    private static final int ORDERS = 30_000;
+
+    private static Process launch(EmbeddedPulsar pulsar, String app, String orders, String customers, String output,
+                                  Path state, Path log) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, JoinJobMain.class.getName(),
+                pulsar.serviceUrl(), pulsar.httpUrl(), app, orders, customers, output, state.toString());
+        builder.redirectErrorStream(true);
+        builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return builder.start();
+    }
+
+    @Test
+    void aKillMidJoinLosesNoOrderAndTheTableSurvives(EmbeddedPulsar pulsar, @TempDir Path state) throws Exception {
+        String orders = unique("jcrash-orders");
+        String customers = unique("jcrash-customers");
+        String output = unique("jcrash-out");
+        String app = unique("jcrash");
+        pulsar.admin().topics().createPartitionedTopic(orders, 2);
+        createTopic(pulsar, customers);
+        Path log = state.resolve("job.log");
+        Map<String, String> results = new ConcurrentHashMap<>();
+        AtomicLong outputs = new AtomicLong();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        try (PulsarClient client = pulsar.newClient();
+             Consumer<String> reader = client.newConsumer(Schema.STRING).topic(output).subscriptionName("verifier")
+                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
+            Thread collector = new Thread(() -> {
+                while (reading.get()) {
+                    try {
+                        Message<String> message = reader.receive(100, TimeUnit.MILLISECONDS);
+                        if (message != null) {
+                            String value = message.getValue();
+                            results.put(value.substring(0, value.indexOf('/')), value);
+                            outputs.incrementAndGet();
+                            reader.acknowledgeAsync(message);
+                        }
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            collector.start();
+            long time = BASE;
+            try (Producer<String> rows = client.newProducer(Schema.STRING).topic(customers).create();
+                 Producer<String> placed = client.newProducer(Schema.STRING).topic(orders).enableBatching(false)
+                         .blockIfQueueFull(true).create()) {
+                Sends sends = new Sends();
+                for (int i = 0; i < CUSTOMERS; i++) {
+                    sends.add(rows.newMessage().key("c" + i).value("row" + i).eventTime(time++).sendAsync());
+                }
+                rows.flush();
+                sends.awaitAll(Duration.ofSeconds(60));
+                for (int i = 0; i < ORDERS; i++) {
+                    sends.add(placed.newMessage().key("c" + (i % CUSTOMERS)).value("o" + i).eventTime(time++)
+                            .sendAsync());
+                }
+                sends.awaitAll(Duration.ofSeconds(120));
+            }
+            Process job = launch(pulsar, app, orders, customers, output, state.resolve("state"), log);
+            await("a third of the orders joined", Duration.ofSeconds(120), () -> outputs.get() >= ORDERS / 3);
+            CrashIT.kill9(job);
+            System.out.println("JoinCrashIT killed the job after " + outputs.get() + " results");
+            job = launch(pulsar, app, orders, customers, output, state.resolve("state"), log);
+            try {
+                await("every order joined", Duration.ofSeconds(120), () -> results.size() >= ORDERS);
+            } finally {
+                job.destroy();
+                assertTrue(job.waitFor(60, TimeUnit.SECONDS));
+                reading.set(false);
+                collector.join(5_000);
+            }
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < ORDERS; i++) {
+                String expected = "o" + i + "/row" + (i % CUSTOMERS);
+                if (!expected.equals(results.get("o" + i))) {
+                    wrong.add(expected + " but " + results.get("o" + i));
+                }
+            }
+            assertTrue(wrong.isEmpty(), wrong.size() + " orders not joined with their customer, e.g. "
+                    + wrong.subList(0, Math.min(5, wrong.size())));
+            assertEquals(ORDERS, results.size());
+            System.out.println("JoinCrashIT: " + (outputs.get() - ORDERS) + " result(s) written twice (at-least-once)");
+        }
+    }
+}
