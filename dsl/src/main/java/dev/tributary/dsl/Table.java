@@ -67,4 +67,43 @@ public interface Table<K, V> {
      * @return the store's name, or null for a table derived by filter or mapValues
      */
     String storeName();
+
+    /**
+     * Joins with another table keyed alike: the joined table holds, for each key both tables hold, the
+     * joiner's result, and changes on every update of either side (a key one side loses is deleted).
+     * Both tables must have stores of their own; the joined table has none (keep it with
+     * {@code toStream().toTable(...)}).
+     *
+     * @param other the right table
+     * @param joiner combines this table's value and the other's
+     * @param <VO> the other table's value type
+     * @param <VR> the joined value type
+     * @return the joined table
+     * @throws TopologyException if either table has no store or the key schemas differ
+     */
+    <VO, VR> Table<K, VR> join(Table<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    /**
+     * Like {@link #join(Table, ValueJoiner)}, for every key this table holds: the other value is null
+     * where the other table has none.
+     *
+     * @param other the right table
+     * @param joiner combines this table's value and the other's (possibly null)
+     * @param <VO> the other table's value type
+     * @param <VR> the joined value type
+     * @return the joined table
+     */
+    <VO, VR> Table<K, VR> leftJoin(Table<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    /**
+     * Like {@link #join(Table, ValueJoiner)}, for every key either table holds: the missing side's
+     * value is null.
+     *
+     * @param other the right table
+     * @param joiner combines this table's value and the other's (either possibly null)
+     * @param <VO> the other table's value type
+     * @param <VR> the joined value type
+     * @return the joined table
+     */
+    <VO, VR> Table<K, VR> outerJoin(Table<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
 }

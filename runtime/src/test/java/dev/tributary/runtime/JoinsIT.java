@@ -205,4 +205,65 @@ class JoinsIT {
                     "each instance enriched its key groups' orders exactly");
         }
     }
+
+    @Test
+    void tableTableJoinsAreExactAfterUpdatesAndDeletionsOnBothSides(EmbeddedPulsar pulsar) throws Exception {
+        String left = unique("left");
+        String right = unique("right");
+        String output = unique("tables");
+        pulsar.admin().topics().createPartitionedTopic(left, 4);
+        pulsar.admin().topics().createNonPartitionedTopic(right);
+        StreamBuilder builder = new StreamBuilder();
+        Table<String, String> l = builder.table(left, Schema.STRING);
+        Table<String, String> r = builder.table(right, Schema.STRING);
+        l.join(r, (a, b) -> a + "+" + b).toStream().to(output + "-inner", Schema.STRING);
+        l.leftJoin(r, (a, b) -> a + "+" + b).toStream().to(output + "-left", Schema.STRING);
+        l.outerJoin(r, (a, b) -> a + "+" + b).toStream().to(output + "-outer", Schema.STRING);
+        Random random = new Random(9);
+        List<Row> lefts = new ArrayList<>();
+        List<Row> rights = new ArrayList<>();
+        Map<String, String> finalLeft = new HashMap<>();
+        Map<String, String> finalRight = new HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            String key = "k" + random.nextInt(2_000);
+            String value = random.nextInt(5) == 0 ? null : "v" + i;
+            boolean onLeft = random.nextBoolean();
+            (onLeft ? lefts : rights).add(new Row(key, value, BASE + i));
+            (onLeft ? finalLeft : finalRight).put(key, value);
+        }
+        try (PulsarClient client = pulsar.newClient()) {
+            publish(client, left, lefts);
+            publish(client, right, rights);
+            try (JobRunner job = new JobRunner(builder.build(), settings(pulsar, unique("tables"), "one")).start()) {
+                await("every update processed", Duration.ofSeconds(120), () -> job.processedRecords() >= 20_000);
+            }
+            java.util.Set<String> keys = new java.util.HashSet<>(finalLeft.keySet());
+            keys.addAll(finalRight.keySet());
+            for (String kind : List.of("inner", "left", "outer")) {
+                Map<String, String> expected = new HashMap<>();
+                for (String key : keys) {
+                    String a = finalLeft.get(key);
+                    String b = finalRight.get(key);
+                    boolean holds = kind.equals("inner") ? a != null && b != null
+                            : kind.equals("left") ? a != null : a != null || b != null;
+                    if (holds) {
+                        expected.put(key, a + "+" + b);
+                    }
+                }
+                Map<String, String> table = new HashMap<>();
+                try (org.apache.pulsar.client.api.Reader<String> reader = client.newReader(Schema.STRING)
+                        .topic(output + "-" + kind).startMessageId(org.apache.pulsar.client.api.MessageId.earliest)
+                        .create()) {
+                    while (reader.hasMessageAvailable()) {
+                        Message<String> change = reader.readNext(10, TimeUnit.SECONDS);
+                        if (change == null) {
+                            break;
+                        }
+                        table.compute(change.getKey(), (k, v) -> change.getValue());
+                    }
+                }
+                assertExact(expected, table, kind + " join's final table");
+            }
+        }
+    }
 }

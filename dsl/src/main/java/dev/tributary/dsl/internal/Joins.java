@@ -10,8 +10,10 @@ import dev.tributary.dsl.plan.RepartitionNode;
 import dev.tributary.dsl.plan.Schemas;
 import dev.tributary.dsl.plan.StoreSpec;
 import dev.tributary.dsl.plan.StreamTableJoinNode;
+import dev.tributary.dsl.plan.TableTableJoinNode;
 import dev.tributary.dsl.state.Materialized;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.common.schema.SchemaInfo;
@@ -43,6 +45,34 @@ final class Joins {
         String parent = repartitionIfRekeyed(stream, keys, stream.valueSchema(), kind, name);
         graph.add(new StreamTableJoinNode(name, parent, other.storeName(), (ValueJoiner) joiner, left));
         return new StreamImpl<>(graph, name, keys, null, false);
+    }
+
+    static <K, V, VO, VR> Table<K, VR> tableTable(TableImpl<K, V> left, Table<K, VO> right,
+                                                  ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                                  TableTableJoinNode.Kind kind) {
+        Objects.requireNonNull(right, "other table");
+        Objects.requireNonNull(joiner, "joiner");
+        PlanGraph graph = left.graph();
+        String what = "table-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-join";
+        String name = graph.name((String) null, what);
+        if (!(right instanceof TableImpl<?, ?> other) || other.graph() != graph) {
+            throw new TopologyException(what + " '" + name + "': the other table belongs to another StreamBuilder");
+        }
+        for (TableImpl<?, ?> side : List.of(left, other)) {
+            if (side.storeName() == null) {
+                throw new TopologyException(what + " '" + name + "': the table of node '" + side.nodeName()
+                        + "' has no store of its own, as a filter or mapValues of a table has not; join with the"
+                        + " table it comes from, or keep it in a store with toStream().toTable(Materialized.as(...))");
+            }
+        }
+        requireSameKeys(what, name, left.keySchema(), other.keySchema());
+        ValueJoiner<Object, Object, Object> join = (ValueJoiner) joiner;
+        String leftSide = name + "-left";
+        String rightSide = name + "-right";
+        graph.add(new TableTableJoinNode(leftSide, left.nodeName(), other.storeName(), join, true, kind));
+        graph.add(new TableTableJoinNode(rightSide, other.nodeName(), left.storeName(), join, false, kind));
+        graph.add(new dev.tributary.dsl.plan.MergeNode(name, List.of(leftSide, rightSide)));
+        return new TableImpl<>(graph, name, null, left.keySchema(), null);
     }
 
     static <K, V> Table<K, V> toTable(StreamImpl<K, V> stream, Materialized<K, V> materialized) {

@@ -84,4 +84,22 @@ public final class TableImpl<K, V> implements Table<K, V> {
     public String storeName() {
         return storeName;
     }
+
+    @Override
+    public <VO, VR> Table<K, VR> join(Table<K, VO> other, dev.tributary.dsl.ValueJoiner<? super V, ? super VO,
+            ? extends VR> joiner) {
+        return Joins.tableTable(this, other, joiner, dev.tributary.dsl.plan.TableTableJoinNode.Kind.INNER);
+    }
+
+    @Override
+    public <VO, VR> Table<K, VR> leftJoin(Table<K, VO> other, dev.tributary.dsl.ValueJoiner<? super V, ? super VO,
+            ? extends VR> joiner) {
+        return Joins.tableTable(this, other, joiner, dev.tributary.dsl.plan.TableTableJoinNode.Kind.LEFT);
+    }
+
+    @Override
+    public <VO, VR> Table<K, VR> outerJoin(Table<K, VO> other, dev.tributary.dsl.ValueJoiner<? super V, ? super VO,
+            ? extends VR> joiner) {
+        return Joins.tableTable(this, other, joiner, dev.tributary.dsl.plan.TableTableJoinNode.Kind.OUTER);
+    }
 }

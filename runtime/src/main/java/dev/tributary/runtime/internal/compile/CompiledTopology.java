@@ -56,13 +56,14 @@ public final class CompiledTopology {
     }
 
     /**
-     * Whether records must be taken in time order across inputs: the topology has windows, or joins a
-     * stream with a table (a record meets the table as its updates up to the record's time left it).
+     * Whether records must be taken in time order across inputs: the topology has windows, or joins
+     * (a record meets the other side as its updates up to the record's time left it).
      */
     public boolean timeOrdered() {
         return topology.nodes().stream().anyMatch(node -> node instanceof dev.tributary.dsl.plan.WindowAggregateNode
                 || node instanceof dev.tributary.dsl.plan.SessionAggregateNode
-                || node instanceof dev.tributary.dsl.plan.StreamTableJoinNode);
+                || node instanceof dev.tributary.dsl.plan.StreamTableJoinNode
+                || node instanceof dev.tributary.dsl.plan.TableTableJoinNode);
     }
 
     public List<SourceSpec> sources() {

@@ -29,6 +29,7 @@ public final class DefaultTranslators {
                 .register(new SessionAggregateTranslator())
                 .register(new MaterializeTranslator())
                 .register(new StreamTableJoinTranslator())
+                .register(new TableTableJoinTranslator())
                 .register(new TableFilterTranslator())
                 .register(new TableMapValuesTranslator())
                 .register(new ToStreamTranslator())
