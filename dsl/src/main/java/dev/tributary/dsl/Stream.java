@@ -434,4 +434,36 @@ public interface Stream<K, V> {
      * @return the table
      */
     Table<K, V> toTable(dev.tributary.dsl.state.Materialized<K, V> materialized);
+
+    /**
+     * Joins each record with a global table's row under the key the mapper computes from the record;
+     * a record with no row there gives nothing. The global table is complete when the job starts
+     * processing and follows its topic while it runs, independently of the records' times.
+     *
+     * @param table the global table
+     * @param keyMapper computes the global table's key from the record's key and value
+     * @param joiner combines the record's value and the row
+     * @param <GK> the global table's key type
+     * @param <GV> the global table's value type
+     * @param <VR> the result type
+     * @return the stream of joined records, keyed as the input
+     */
+    <GK, GV, VR> Stream<K, VR> join(GlobalTable<GK, GV> table, KeyValueMapper<? super K, ? super V, ? extends GK> keyMapper,
+                                    ValueJoiner<? super V, ? super GV, ? extends VR> joiner);
+
+    /**
+     * Like {@link #join(GlobalTable, KeyValueMapper, ValueJoiner)}, but a record with no row (or whose
+     * mapper gives null) is joined with null, so every record gives one result.
+     *
+     * @param table the global table
+     * @param keyMapper computes the global table's key from the record's key and value
+     * @param joiner combines the record's value and the row (null when there is none)
+     * @param <GK> the global table's key type
+     * @param <GV> the global table's value type
+     * @param <VR> the result type
+     * @return the stream of joined records, one per input record
+     */
+    <GK, GV, VR> Stream<K, VR> leftJoin(GlobalTable<GK, GV> table,
+                                        KeyValueMapper<? super K, ? super V, ? extends GK> keyMapper,
+                                        ValueJoiner<? super V, ? super GV, ? extends VR> joiner);
 }

@@ -182,6 +182,46 @@ public final class StreamBuilder {
     }
 
     /**
+     * Reads a topic as a global table, held whole by every instance (see {@link GlobalTable}); keyed by
+     * strings.
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param valueSchema its values' schema
+     * @param <V> the value type
+     * @return the global table
+     */
+    public <V> GlobalTable<String, V> globalTable(String topic, Schema<V> valueSchema) {
+        return globalTable(topic, Consumed.with(valueSchema));
+    }
+
+    /**
+     * Reads a topic as a global table, held whole by every instance (see {@link GlobalTable}).
+     *
+     * @param topic the topic, in any form Pulsar accepts
+     * @param consumed the key and value schemas
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the global table
+     */
+    public <K, V> GlobalTable<K, V> globalTable(String topic, Consumed<K, V> consumed) {
+        Objects.requireNonNull(topic, "topic");
+        ConsumedInternal<K, V> options = new ConsumedInternal<>(Objects.requireNonNull(consumed, "consumed"));
+        String name = graph.name((String) null, "global-table");
+        graph.add(new dev.tributary.dsl.plan.GlobalTableNode(name, topic, options.keySchema(), options.valueSchema()));
+        return new GlobalTable<>() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String topic() {
+                return topic;
+            }
+        };
+    }
+
+    /**
      * Adds a store for processors to use; name the store and give both schemas.
      *
      * @param materialized the store's name, schemas and options

@@ -128,7 +128,8 @@ public final class JobRunner implements AutoCloseable {
         }
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE),
-                config.get(RuntimeOptions.IDLE_ADVANCE).toMillis());
+                config.get(RuntimeOptions.IDLE_ADVANCE).toMillis(),
+                dev.tributary.runtime.internal.global.GlobalTables.of(topology));
         CompiledTopology compiled = new TopologyCompiler(DefaultTranslators.registry()).compile(topology, context);
         if (config.get(RuntimeOptions.HTTP_ENABLED)) {
             // Up before the restore, so that readiness says "restoring" rather than nothing at all.

@@ -266,4 +266,80 @@ class JoinsIT {
             }
         }
     }
+
+    @Test
+    void aGlobalTableIsWholeOnThreeInstancesAndItsUpdatesReachEveryOne(EmbeddedPulsar pulsar) throws Exception {
+        String products = unique("products");
+        String orders = unique("gorders");
+        String output = unique("priced");
+        String app = unique("global");
+        pulsar.admin().topics().createNonPartitionedTopic(products);
+        pulsar.admin().topics().createPartitionedTopic(orders, 4);
+        StreamBuilder builder = new StreamBuilder();
+        var table = builder.globalTable(products, Schema.STRING);
+        // Orders keyed by order id: the product key comes from the value, so any instance may need any row.
+        builder.stream(orders, Schema.STRING).leftJoin(table, (id, order) -> order, (order, row) -> order + "=" + row)
+                .to(output, Schema.STRING);
+        Topology topology = builder.build();
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            rows.add(new Row("p" + i, "p" + i + "-v1", BASE + i));
+        }
+        Random random = new Random(4);
+        try (PulsarClient client = pulsar.newClient()) {
+            publish(client, products, rows);
+            try (JobRunner one = new JobRunner(topology, settings(pulsar, app, "one")).start();
+                 JobRunner two = new JobRunner(topology, settings(pulsar, app, "two")).start();
+                 JobRunner three = new JobRunner(topology, settings(pulsar, app, "three")).start()) {
+                List<JobRunner> jobs = List.of(one, two, three);
+                await("the key groups to split three ways", Duration.ofSeconds(60),
+                        () -> jobs.stream().allMatch(job -> job.ownedKeyGroups() > 0)
+                                && jobs.stream().mapToLong(JobRunner::ownedKeyGroups).sum() == 16);
+                Map<String, String> expected = new HashMap<>();
+                long published = 0;
+                for (int version = 1; version <= 2; version++) {
+                    if (version == 2) {
+                        List<Row> updates = new ArrayList<>();
+                        for (int i = 0; i < 1_000; i++) {
+                            updates.add(new Row("p" + i, "p" + i + "-v2", BASE + 10_000 + i));
+                        }
+                        publish(client, products, updates);
+                        await("every instance to apply the updates", Duration.ofSeconds(60),
+                                () -> readersCaughtUp(pulsar, products, 3));
+                    }
+                    long[] before = jobs.stream().mapToLong(JobRunner::processedRecords).toArray();
+                    List<Row> batch = new ArrayList<>();
+                    for (int i = 0; i < 3_000; i++) {
+                        String product = "p" + random.nextInt(1_000);
+                        String id = "o" + version + "-" + i;
+                        batch.add(new Row(id, product, BASE + 20_000 * version + i));
+                        expected.put(id, product + "=" + product + "-v" + version);
+                    }
+                    publish(client, orders, batch);
+                    long upTo = published += batch.size();
+                    await("batch " + version + " processed", Duration.ofSeconds(60),
+                            () -> jobs.stream().mapToLong(JobRunner::processedRecords).sum() >= upTo);
+                    for (int j = 0; j < jobs.size(); j++) {
+                        assertTrue(jobs.get(j).processedRecords() > before[j], "instance " + j + " took part");
+                    }
+                }
+                Map<String, String> results = new HashMap<>();
+                for (Message<String> message : readAll(client, output, Schema.STRING, expected.size(),
+                        Duration.ofSeconds(60))) {
+                    results.put(message.getKey(), message.getValue());
+                }
+                assertExact(expected, results, "every order priced with the row as every instance held it");
+            }
+        }
+    }
+
+    /** Whether the topic has that many readers and none has anything left to read. */
+    private static boolean readersCaughtUp(EmbeddedPulsar pulsar, String topic, int readers) {
+        try {
+            var subscriptions = pulsar.admin().topics().getStats(topic).getSubscriptions().values();
+            return subscriptions.size() >= readers && subscriptions.stream().allMatch(s -> s.getMsgBacklog() == 0);
+        } catch (Exception e) {
+            return false;
+        }
+    }
 }

@@ -75,6 +75,25 @@ final class Joins {
         return new TableImpl<>(graph, name, null, left.keySchema(), null);
     }
 
+    static <K, V, GK, GV, VR> Stream<K, VR> global(StreamImpl<K, V> stream, dev.tributary.dsl.GlobalTable<GK, GV> table,
+                                                   dev.tributary.dsl.KeyValueMapper<? super K, ? super V, ? extends GK>
+                                                           keyMapper,
+                                                   ValueJoiner<? super V, ? super GV, ? extends VR> joiner, boolean left) {
+        Objects.requireNonNull(table, "global table");
+        Objects.requireNonNull(keyMapper, "key mapper");
+        Objects.requireNonNull(joiner, "joiner");
+        PlanGraph graph = stream.graph();
+        String name = graph.name((String) null, left ? "global-left-join" : "global-join");
+        if (!graph.has(table.name())) {
+            throw new TopologyException("join '" + name + "': global table '" + table.name()
+                    + "' belongs to another StreamBuilder");
+        }
+        // No repartition: every instance holds the whole global table, whatever the record's key.
+        graph.add(new dev.tributary.dsl.plan.GlobalJoinNode(name, stream.nodeName(), table.name(),
+                (dev.tributary.dsl.KeyValueMapper) keyMapper, (ValueJoiner) joiner, left));
+        return new StreamImpl<>(graph, name, stream.keySchema(), null, stream.keyChanged());
+    }
+
     static <K, V> Table<K, V> toTable(StreamImpl<K, V> stream, Materialized<K, V> materialized) {
         PlanGraph graph = stream.graph();
         String name = graph.name((String) null, "to-table");

@@ -53,6 +53,11 @@ public final class PlanGraph {
         nodes.add(node);
     }
 
+    /** Whether this graph holds a node of that name. */
+    public boolean has(String node) {
+        return nodes.stream().anyMatch(n -> n.name().equals(node));
+    }
+
     public void addStore(StoreSpec store) {
         for (StoreSpec existing : stores) {
             if (existing.name().equals(store.name())) {

@@ -415,4 +415,18 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     public Table<K, V> toTable(dev.tributary.dsl.state.Materialized<K, V> materialized) {
         return Joins.toTable(this, Objects.requireNonNull(materialized, "materialized"));
     }
+
+    @Override
+    public <GK, GV, VR> Stream<K, VR> join(dev.tributary.dsl.GlobalTable<GK, GV> table,
+                                           KeyValueMapper<? super K, ? super V, ? extends GK> keyMapper,
+                                           ValueJoiner<? super V, ? super GV, ? extends VR> joiner) {
+        return Joins.global(this, table, keyMapper, joiner, false);
+    }
+
+    @Override
+    public <GK, GV, VR> Stream<K, VR> leftJoin(dev.tributary.dsl.GlobalTable<GK, GV> table,
+                                               KeyValueMapper<? super K, ? super V, ? extends GK> keyMapper,
+                                               ValueJoiner<? super V, ? super GV, ? extends VR> joiner) {
+        return Joins.global(this, table, keyMapper, joiner, true);
+    }
 }

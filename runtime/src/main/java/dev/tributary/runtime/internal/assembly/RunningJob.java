@@ -58,12 +58,13 @@ public final class RunningJob {
     private final StreamTask task;
     private final Thread thread;
     private final BacklogPoller backlog;
+    private final dev.tributary.runtime.internal.global.GlobalTables globals;
     private final long restoredRecords;
 
     private RunningJob(String applicationId, PulsarConnections connections, Membership membership,
                        StateDirectory stateDirectory, boolean holdsStateMemory, PulsarRecordCollector collector,
                        ConnectorRuntime connectors, StreamTask task, Thread thread, BacklogPoller backlog,
-                       long restoredRecords) {
+                       long restoredRecords, dev.tributary.runtime.internal.global.GlobalTables globals) {
         this.applicationId = applicationId;
         this.connections = connections;
         this.membership = membership;
@@ -75,6 +76,7 @@ public final class RunningJob {
         this.thread = thread;
         this.backlog = backlog;
         this.restoredRecords = restoredRecords;
+        this.globals = globals;
     }
 
     /**
@@ -145,6 +147,9 @@ public final class RunningJob {
                     errors, keyGroups, compiled::forwardTopic, metrics, TaskSettings.from(config, compiled.timeOrdered()), producers,
                     applicationId, deadLetterTopic == null ? null
                     : TopicNames.normalize(deadLetterTopic, RuntimeOptions.DEAD_LETTER_TOPIC.key()));
+            // Whole before any record that joins them is processed.
+            compiled.context().globals().start(connections.client(), applicationId,
+                    config.get(RuntimeOptions.OPERATION_TIMEOUT));
             claimAndRestore(task, applicationId);
             long restored = changelog == null ? 0 : changelog.restoredSoFar();
             connectors.openSources(connections, producers, keyGroups, compiled.context().internalNamespace());
@@ -158,7 +163,7 @@ public final class RunningJob {
                 LOG.info("  source '{}' reads {} ({})", source.name(), source.topics(), source.subscriptionType());
             }
             return new RunningJob(applicationId, connections, membership, stateDirectory, holdsStateMemory, collector,
-                    connectors, task, thread, backlog, restored);
+                    connectors, task, thread, backlog, restored, compiled.context().globals());
         } catch (RuntimeException e) {
             if (connectors != null) {
                 connectors.abandon(collector != null);
@@ -172,6 +177,7 @@ public final class RunningJob {
             if (taskState != null) {
                 taskState.close();
             }
+            compiled.context().globals().close();
             membership.close();
             releaseState(stateDirectory, holdsStateMemory);
             connections.close();
@@ -214,6 +220,7 @@ public final class RunningJob {
             task.abort();
         }
         backlog.close();
+        globals.close();
         membership.close();
         connections.close();
         releaseState(stateDirectory, holdsStateMemory);

@@ -30,6 +30,8 @@ public final class DefaultTranslators {
                 .register(new MaterializeTranslator())
                 .register(new StreamTableJoinTranslator())
                 .register(new TableTableJoinTranslator())
+                .register(new GlobalTableTranslator())
+                .register(new GlobalJoinTranslator())
                 .register(new TableFilterTranslator())
                 .register(new TableMapValuesTranslator())
                 .register(new ToStreamTranslator())

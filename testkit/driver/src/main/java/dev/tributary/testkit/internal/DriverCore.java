@@ -60,7 +60,8 @@ public final class DriverCore implements RecordCollector {
         this.lateTopic = config.contains(RuntimeOptions.LATE_TOPIC)
                 ? TopicNames.normalize(config.get(RuntimeOptions.LATE_TOPIC), RuntimeOptions.LATE_TOPIC.key()) : null;
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE),
-                config.get(RuntimeOptions.IDLE_ADVANCE).toMillis());
+                config.get(RuntimeOptions.IDLE_ADVANCE).toMillis(),
+                dev.tributary.runtime.internal.global.GlobalTables.of(topology));
         Translators translators = DefaultTranslators.registry().register(new ProcessTranslator(() -> wallClock));
         this.compiled = new TopologyCompiler(translators).compile(topology, context);
         TaskState state = new TaskState(topology.stores(), keyGroups, keyGroups.all(),
@@ -75,7 +76,7 @@ public final class DriverCore implements RecordCollector {
     }
 
     public void checkInput(String topic) {
-        if (task.sourceOfTopic(topic) == null) {
+        if (task.sourceOfTopic(topic) == null && compiled.context().globals().ofTopic(topic, t -> TopicNames.normalize(t, "global table")) == null) {
             Set<String> read = new TreeSet<>();
             compiled.sources().stream().filter(s -> !s.internal()).forEach(s -> read.addAll(s.topics()));
             throw new IllegalArgumentException("no source of the topology reads topic '" + topic + "'; it reads " + read);
@@ -84,6 +85,12 @@ public final class DriverCore implements RecordCollector {
 
     /** Decodes with the source's schemas, as a consumer would, processes the record, then commits. */
     public void pipe(String topic, byte[] keyBytes, byte[] valueBytes, long timestamp, Map<String, String> properties) {
+        var global = compiled.context().globals().ofTopic(topic, t -> TopicNames.normalize(t, "global table"));
+        if (global != null) {
+            // A running job's global table follows its topic on a thread of its own; here, at once.
+            global.apply(keyBytes, global.decode(valueBytes));
+            return;
+        }
         deliver(topic, keyBytes, valueBytes, timestamp, properties);
         task.flushState();
     }
