@@ -106,4 +106,17 @@ public interface Table<K, V> {
      * @return the joined table
      */
     <VO, VR> Table<K, VR> outerJoin(Table<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    /**
+     * Re-groups the table by a new key, to aggregate its rows per group (see {@link GroupedTable}).
+     *
+     * @param selector gives each row's new key and value
+     * @param grouped the new key's and value's schemas, and the repartition node's name
+     * @param <KR> the new key type
+     * @param <VR> the new value type
+     * @return the grouped table
+     * @throws TopologyException if a schema is unknown
+     */
+    <KR, VR> GroupedTable<KR, VR> groupBy(KeyValueMapper<? super K, ? super V, KeyValue<KR, VR>> selector,
+                                          Grouped<KR, VR> grouped);
 }

@@ -102,4 +102,32 @@ public final class TableImpl<K, V> implements Table<K, V> {
             ? extends VR> joiner) {
         return Joins.tableTable(this, other, joiner, dev.tributary.dsl.plan.TableTableJoinNode.Kind.OUTER);
     }
+
+    @Override
+    public <KR, VR> dev.tributary.dsl.GroupedTable<KR, VR> groupBy(
+            dev.tributary.dsl.KeyValueMapper<? super K, ? super V, dev.tributary.dsl.KeyValue<KR, VR>> selector,
+            dev.tributary.dsl.Grouped<KR, VR> grouped) {
+        Objects.requireNonNull(selector, "selector");
+        GroupedInternal<KR, VR> options = new GroupedInternal<>(Objects.requireNonNull(grouped, "grouped"));
+        String name = graph.name((String) null, "table-group-by");
+        if (options.keySchema() == null || options.valueSchema() == null) {
+            throw new dev.tributary.dsl.TopologyException("table-group-by '" + name + "': the new key's and value's"
+                    + " schemas go through a repartition topic; pass both with Grouped.with(keySchema, valueSchema)");
+        }
+        if (keySchema == null || valueSchema == null) {
+            throw new dev.tributary.dsl.TopologyException("table-group-by '" + name + "': it keeps each row's last"
+                    + " value to take it out of its old group, and the table's " + (keySchema == null ? "key" : "value")
+                    + " schema is unknown after node '" + node + "'; group the table it comes from");
+        }
+        // Each row's last value, by the table's key, to take out of its old group when it changes.
+        dev.tributary.dsl.plan.StoreSpec previous = new dev.tributary.dsl.plan.StoreSpec(name + "-previous", keySchema,
+                valueSchema, dev.tributary.dsl.state.StoreType.ROCKSDB, false, true);
+        graph.addStore(previous);
+        graph.add(new dev.tributary.dsl.plan.TableGroupByNode(name, node, previous,
+                (dev.tributary.dsl.KeyValueMapper) selector));
+        String repartition = graph.name(options.name(), "repartition");
+        graph.add(new dev.tributary.dsl.plan.RepartitionNode(repartition, name, options.keySchema(),
+                options.valueSchema()));
+        return new GroupedTableImpl<>(graph, repartition, options.keySchema(), options.valueSchema());
+    }
 }

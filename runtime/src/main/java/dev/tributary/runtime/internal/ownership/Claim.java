@@ -20,6 +20,8 @@ import org.apache.pulsar.client.api.PulsarClient;
 final class Claim {
     final BitSet groups;
     final List<SourceSpec> specs;
+    /** When the claim began: one the broker leaves unanswered is given up after a while (see PendingClaims). */
+    final long startedNanos = System.nanoTime();
     private final List<CompletableFuture<Consumer<Object>>> consumers = new ArrayList<>();
 
     Claim(PulsarClient client, BitSet groups, List<SourceSpec> specs, String subscription, String consumerPrefix,

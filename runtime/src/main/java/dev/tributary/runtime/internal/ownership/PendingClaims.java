@@ -16,11 +16,17 @@ import org.slf4j.LoggerFactory;
  * The key groups this instance wants but does not hold yet: those waiting for their next claim (the
  * ranges are still another instance's, or the last try failed) and the claims under way. Wanted key
  * groups are claimed one per claim, so each becomes ready on its own; a refused claim is tried again
- * every 250 ms.
+ * every 250 ms, and one left unanswered for 5 s is given up and tried again.
  */
 final class PendingClaims {
     private static final Logger LOG = LoggerFactory.getLogger(PendingClaims.class);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * A claim still unanswered after this is given up and tried again. Seen on a partitioned input: a
+     * subscription refused on some partitions (the ranges were still the other instance's) was never
+     * answered at all, and the key group stayed unclaimed after the other had let it go.
+     */
+    static final long UNANSWERED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final PulsarClient client;
     private final List<SourceSpec> ranged;
@@ -92,6 +98,13 @@ final class PendingClaims {
         List<Claim> accepted = new ArrayList<>();
         for (Claim claim : new ArrayList<>(underWay)) {
             if (!claim.done()) {
+                if (System.nanoTime() - claim.startedNanos > UNANSWERED_NANOS) {
+                    LOG.warn("Instance '{}': the claim of key groups {} was not answered in {} s; trying again",
+                            instanceId, claim.groups, TimeUnit.NANOSECONDS.toSeconds(UNANSWERED_NANOS));
+                    underWay.remove(claim);
+                    claim.close();
+                    wanted.or(claim.groups);
+                }
                 continue;
             }
             underWay.remove(claim);

@@ -32,6 +32,8 @@ public final class DefaultTranslators {
                 .register(new TableTableJoinTranslator())
                 .register(new GlobalTableTranslator())
                 .register(new GlobalJoinTranslator())
+                .register(new TableGroupByTranslator())
+                .register(new TableAggregateTranslator())
                 .register(new TableFilterTranslator())
                 .register(new TableMapValuesTranslator())
                 .register(new ToStreamTranslator())
