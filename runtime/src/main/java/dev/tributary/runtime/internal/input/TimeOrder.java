@@ -31,7 +31,11 @@ public final class TimeOrder {
                 continue;
             }
             if (!input.peek(nowNanos)) {
-                if (waitFor == null && input.worthWaitingFor(nowNanos, maxWaitNanos)) {
+                // Every empty input's wait starts now, not once the one before it has expired: waited for one
+                // after another, a task with many (key groups claimed one by one, each with a consumer per
+                // partition) stalled for minutes on partitions that had nothing yet.
+                boolean worth = input.worthWaitingFor(nowNanos, maxWaitNanos);
+                if (waitFor == null && worth) {
                     waitFor = input;
                 }
                 continue;
