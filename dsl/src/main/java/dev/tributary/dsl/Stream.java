@@ -11,10 +11,12 @@ import org.apache.pulsar.client.api.Schema;
  * <p>Operations that keep the key type keep the stream's key schema, and those that keep the value
  * type keep its value schema, so {@link #to(String)} can write them without naming schemas.
  *
+ * <p>The joins are in {@link StreamJoins}.
+ *
  * @param <K> the key type
  * @param <V> the value type
  */
-public interface Stream<K, V> {
+public interface Stream<K, V> extends StreamJoins<K, V> {
 
     /**
      * Keeps the records that match a predicate.
@@ -362,62 +364,6 @@ public interface Stream<K, V> {
                                     String... storeNames);
 
     /**
-     * Joins each record with its key's current value in a table: the record's value and the table's
-     * go through the joiner, and a record whose key the table does not hold gives nothing. The table
-     * side only updates its store; it never emits here. Both sides are keyed alike, so a key's records
-     * and its table row are in the same key group, whatever the partition counts of their topics. If
-     * an operator upstream changed the key, records go through a repartition topic keyed by the new key
-     * first (with the table's key schema when the stream's is unknown).
-     *
-     * @param table a table with a store of its own (from {@link StreamBuilder#table}, {@link #toTable}
-     *     or an aggregation)
-     * @param joiner combines the record's value and the table's
-     * @param <VT> the table's value type
-     * @param <VR> the result type
-     * @return the stream of joined records, keyed as the input
-     * @throws TopologyException if the table has no store or the sides' key schemas differ
-     */
-    <VT, VR> Stream<K, VR> join(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
-
-    /**
-     * Joins each record with its key's current value in a table, in a named node.
-     *
-     * @param table a table with a store of its own
-     * @param joiner combines the record's value and the table's
-     * @param named the node name
-     * @param <VT> the table's value type
-     * @param <VR> the result type
-     * @return the stream of joined records
-     */
-    <VT, VR> Stream<K, VR> join(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
-                                Named named);
-
-    /**
-     * Like {@link #join(Table, ValueJoiner)}, but a record whose key the table does not hold (never
-     * had, or deleted) is joined with null, so every record gives one result.
-     *
-     * @param table a table with a store of its own
-     * @param joiner combines the record's value and the table's (null when the table has none)
-     * @param <VT> the table's value type
-     * @param <VR> the result type
-     * @return the stream of joined records, one per input record
-     */
-    <VT, VR> Stream<K, VR> leftJoin(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner);
-
-    /**
-     * A left join with a table, in a named node.
-     *
-     * @param table a table with a store of its own
-     * @param joiner combines the record's value and the table's (null when the table has none)
-     * @param named the node name
-     * @param <VT> the table's value type
-     * @param <VR> the result type
-     * @return the stream of joined records
-     */
-    <VT, VR> Stream<K, VR> leftJoin(Table<K, VT> table, ValueJoiner<? super V, ? super VT, ? extends VR> joiner,
-                                    Named named);
-
-    /**
      * Reads the stream as a table: the latest value per key, kept in a store of its own and logged; a
      * record with a null value deletes its key. If an operator upstream changed the key, records go
      * through a repartition topic keyed by the new key first.
@@ -434,36 +380,4 @@ public interface Stream<K, V> {
      * @return the table
      */
     Table<K, V> toTable(dev.tributary.dsl.state.Materialized<K, V> materialized);
-
-    /**
-     * Joins each record with a global table's row under the key the mapper computes from the record;
-     * a record with no row there gives nothing. The global table is complete when the job starts
-     * processing and follows its topic while it runs, independently of the records' times.
-     *
-     * @param table the global table
-     * @param keyMapper computes the global table's key from the record's key and value
-     * @param joiner combines the record's value and the row
-     * @param <GK> the global table's key type
-     * @param <GV> the global table's value type
-     * @param <VR> the result type
-     * @return the stream of joined records, keyed as the input
-     */
-    <GK, GV, VR> Stream<K, VR> join(GlobalTable<GK, GV> table, KeyValueMapper<? super K, ? super V, ? extends GK> keyMapper,
-                                    ValueJoiner<? super V, ? super GV, ? extends VR> joiner);
-
-    /**
-     * Like {@link #join(GlobalTable, KeyValueMapper, ValueJoiner)}, but a record with no row (or whose
-     * mapper gives null) is joined with null, so every record gives one result.
-     *
-     * @param table the global table
-     * @param keyMapper computes the global table's key from the record's key and value
-     * @param joiner combines the record's value and the row (null when there is none)
-     * @param <GK> the global table's key type
-     * @param <GV> the global table's value type
-     * @param <VR> the result type
-     * @return the stream of joined records, one per input record
-     */
-    <GK, GV, VR> Stream<K, VR> leftJoin(GlobalTable<GK, GV> table,
-                                        KeyValueMapper<? super K, ? super V, ? extends GK> keyMapper,
-                                        ValueJoiner<? super V, ? super GV, ? extends VR> joiner);
 }

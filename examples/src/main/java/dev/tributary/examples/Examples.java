@@ -71,7 +71,7 @@ public final class Examples {
     static {
         for (ExampleJob job : List.of(new WordCountExample(), new UserTotalsExample(), new ClickEnrichmentExample(),
                 new RebatchExample(), new WindowedCountExample(), new UserSessionsExample(),
-                new OrderEnrichmentExample())) {
+                new OrderEnrichmentExample(), new AdAttributionExample())) {
             JOBS.put(job.name(), job);
         }
     }
@@ -79,7 +79,7 @@ public final class Examples {
     /** The examples' own options, on top of the job settings every launcher takes (see {@link CommandLine}). */
     static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
             "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
-            "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap", "orders", "customers");
+            "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap", "orders", "customers", "impressions", "clicks");
 
     private final PrintStream out;
     private final PrintStream err;

@@ -259,6 +259,69 @@ class LauncherIT {
         assertEquals(Examples.OK, result(launched).exitCode(), result(launched).stderr());
     }
 
+    @Test
+    void adAttributionJoinsAClickToItsImpressionOnlyWithinTheWindowBeforeIt(EmbeddedPulsar pulsar) throws Exception {
+        String impressions = TestTopics.unique("aa-impressions");
+        String clicks = TestTopics.unique("aa-clicks");
+        String output = clicks + "-out";
+        pulsar.admin().topics().createNonPartitionedTopic(impressions);
+        pulsar.admin().topics().createPartitionedTopic(clicks, 3);
+        var impressionSchema = Schema.JSON(dev.tributary.examples.attribution.Impression.class);
+        var clickSchema = Schema.JSON(dev.tributary.examples.attribution.Click.class);
+        Launched launched = start("ad-attribution", "--service-url", pulsar.serviceUrl(), "--admin-url",
+                pulsar.httpUrl(), "--impressions", impressions, "--clicks", clicks, "--output", output,
+                "--application-id", TestTopics.unique("aa"), "--set", "http.port=0",
+                "--state-dir", temp.resolve("aa-state").toString());
+        try (PulsarClient client = pulsar.newClient();
+             Producer<dev.tributary.examples.attribution.Impression> shown = client.newProducer(impressionSchema)
+                     .topic(impressions).enableBatching(false).create();
+             Producer<dev.tributary.examples.attribution.Click> clicked = client.newProducer(clickSchema)
+                     .topic(clicks).enableBatching(false).create()) {
+            Await.until("the job to subscribe", Duration.ofSeconds(60), () -> subscribed(pulsar, impressions));
+            long minute = 60_000;
+            long time = System.currentTimeMillis() - 60 * minute;
+            for (String id : List.of("i1", "i2", "i3")) {
+                shown.newMessage().key(id).value(new dev.tributary.examples.attribution.Impression(id, "ad-" + id, "spring"))
+                        .eventTime(time).send();
+            }
+            // 9 minutes after: attributed; 11 minutes after: too late; a click of an impression never shown.
+            clicked.newMessage().key("i1").value(new dev.tributary.examples.attribution.Click("k1", "i1"))
+                    .eventTime(time + 9 * minute).send();
+            clicked.newMessage().key("i2").value(new dev.tributary.examples.attribution.Click("k2", "i2"))
+                    .eventTime(time + 11 * minute).send();
+            clicked.newMessage().key("i9").value(new dev.tributary.examples.attribution.Click("k9", "i9"))
+                    .eventTime(time + 11 * minute).send();
+            clicked.newMessage().key("i3").value(new dev.tributary.examples.attribution.Click("k3", "i3"))
+                    .eventTime(time + 11 * minute).send();
+            shown.newMessage().key("i3").value(new dev.tributary.examples.attribution.Impression("i3", "ad-i3", "summer"))
+                    .eventTime(time + 10 * minute + 30_000).send();
+            Await.until("every click processed", Duration.ofSeconds(60), () -> {
+                try {
+                    return pulsar.admin().topics().getPartitionedStats(clicks, false).getSubscriptions().values()
+                            .stream().allMatch(s -> s.getMsgBacklog() == 0)
+                            && pulsar.admin().topics().getStats(impressions).getSubscriptions().values().stream()
+                            .allMatch(s -> s.getMsgBacklog() == 0);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            java.util.Set<String> attributed = new java.util.TreeSet<>();
+            for (var message : TestTopics.readAll(client, output, Schema.BYTES, 3, Duration.ofSeconds(30))) {
+                var value = json.readTree(message.getValue());
+                assertEquals(value.get("impressionId").asText(), message.getKey(), "keyed by impression id");
+                attributed.add(value.get("clickId").asText() + " " + value.get("adId").asText() + " "
+                        + value.get("campaign").asText());
+            }
+            // k3 meets both i3 impressions: the first shown 11 minutes before it is too old, the second is not.
+            assertEquals(java.util.Set.of("k1 ad-i1 spring", "k3 ad-i3 summer"), attributed);
+        } finally {
+            launched.process().destroy();
+            assertTrue(launched.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
+        }
+        assertEquals(Examples.OK, result(launched).exitCode(), result(launched).stderr());
+    }
+
     private static boolean subscribed(EmbeddedPulsar pulsar, String topic) {
         try {
             return pulsar.admin().topics().getStats(topic).getSubscriptions().values().stream()

@@ -94,6 +94,60 @@ final class Joins {
         return new StreamImpl<>(graph, name, stream.keySchema(), null, stream.keyChanged());
     }
 
+    static <K, V, VO, VR> Stream<K, VR> streamStream(StreamImpl<K, V> left, Stream<K, VO> right,
+                                                     ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                                     dev.tributary.dsl.JoinWindows windows,
+                                                     dev.tributary.dsl.StreamJoined<K, V, VO> joined,
+                                                     TableTableJoinNode.Kind kind) {
+        Objects.requireNonNull(right, "other stream");
+        Objects.requireNonNull(joiner, "joiner");
+        Objects.requireNonNull(windows, "join windows");
+        PlanGraph graph = left.graph();
+        String what = "stream-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-join";
+        String name = graph.name(joined == null ? null : joined.name(), what);
+        if (!(right instanceof StreamImpl<?, ?> other) || other.graph() != graph) {
+            throw new TopologyException(what + " '" + name + "': the other stream belongs to another StreamBuilder");
+        }
+        StreamImpl<K, VO> that = (StreamImpl<K, VO>) other;
+        Schema<K> keys = joined != null && joined.keySchema() != null ? joined.keySchema()
+                : left.keySchema() != null ? left.keySchema() : that.keySchema();
+        if (joined == null || joined.keySchema() == null) {
+            requireSameKeys(what, name, left.keySchema(), that.keySchema());
+        }
+        Schema<V> values = joined != null && joined.valueSchema() != null ? joined.valueSchema() : left.valueSchema();
+        Schema<VO> otherValues = joined != null && joined.otherValueSchema() != null ? joined.otherValueSchema()
+                : that.valueSchema();
+        if (keys == null || values == null || otherValues == null) {
+            String missing = keys == null ? "key schema" : values == null ? "value schema of this stream (after node '"
+                    + left.nodeName() + "')" : "value schema of the other stream (after node '" + that.nodeName() + "')";
+            throw new TopologyException(what + " '" + name + "' keeps both sides' records in window stores, and the "
+                    + missing + " is unknown: pass the schemas with StreamJoined.with(keySchema, valueSchema,"
+                    + " otherValueSchema)");
+        }
+        long before = windows.before().toMillis();
+        long after = windows.after().toMillis();
+        long grace = windows.grace().toMillis();
+        String leftParent = repartitionIfRekeyed(left, keys, values, what, name);
+        String rightParent = repartitionIfRekeyed(that, keys, otherValues, what, name);
+        dev.tributary.dsl.plan.WindowSpec leftWindows = dev.tributary.dsl.plan.WindowSpec.join(before, after, grace);
+        dev.tributary.dsl.plan.WindowSpec rightWindows = dev.tributary.dsl.plan.WindowSpec.join(after, before, grace);
+        StoreSpec leftStore = new StoreSpec(name + "-this-store", keys, values, dev.tributary.dsl.state.StoreType.ROCKSDB,
+                false, true, leftWindows);
+        StoreSpec rightStore = new StoreSpec(name + "-other-store", keys, otherValues,
+                dev.tributary.dsl.state.StoreType.ROCKSDB, false, true, rightWindows);
+        graph.addStore(leftStore);
+        graph.addStore(rightStore);
+        ValueJoiner<Object, Object, Object> join = (ValueJoiner) joiner;
+        String leftSide = name + "-this";
+        String rightSide = name + "-other";
+        graph.add(new dev.tributary.dsl.plan.StreamStreamJoinNode(leftSide, leftParent, name, leftStore, rightStore, join,
+                true, kind, before, after, grace));
+        graph.add(new dev.tributary.dsl.plan.StreamStreamJoinNode(rightSide, rightParent, name, rightStore, leftStore, join,
+                false, kind, before, after, grace));
+        graph.add(new dev.tributary.dsl.plan.MergeNode(name, List.of(leftSide, rightSide)));
+        return new StreamImpl<>(graph, name, keys, null, false);
+    }
+
     static <K, V> Table<K, V> toTable(StreamImpl<K, V> stream, Materialized<K, V> materialized) {
         PlanGraph graph = stream.graph();
         String name = graph.name((String) null, "to-table");

@@ -4,12 +4,14 @@ import dev.tributary.dsl.BranchedStream;
 import dev.tributary.dsl.ForeachAction;
 import dev.tributary.dsl.Grouped;
 import dev.tributary.dsl.GroupedStream;
+import dev.tributary.dsl.JoinWindows;
 import dev.tributary.dsl.KeyValue;
 import dev.tributary.dsl.KeyValueMapper;
 import dev.tributary.dsl.Named;
 import dev.tributary.dsl.Predicate;
 import dev.tributary.dsl.Produced;
 import dev.tributary.dsl.Stream;
+import dev.tributary.dsl.StreamJoined;
 import dev.tributary.dsl.Table;
 import dev.tributary.dsl.ValueJoiner;
 import dev.tributary.dsl.TopicNameExtractor;
@@ -28,6 +30,7 @@ import dev.tributary.dsl.plan.ProcessNode;
 import dev.tributary.dsl.plan.RepartitionNode;
 import dev.tributary.dsl.plan.SelectKeyNode;
 import dev.tributary.dsl.plan.SinkNode;
+import dev.tributary.dsl.plan.TableTableJoinNode;
 import dev.tributary.dsl.processor.ProcessorSupplier;
 import java.util.List;
 import java.util.Objects;
@@ -428,5 +431,47 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
                                                KeyValueMapper<? super K, ? super V, ? extends GK> keyMapper,
                                                ValueJoiner<? super V, ? super GV, ? extends VR> joiner) {
         return Joins.global(this, table, keyMapper, joiner, true);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> join(Stream<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                       JoinWindows windows) {
+        return Joins.streamStream(this, other, joiner, windows, null, TableTableJoinNode.Kind.INNER);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> join(Stream<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                       JoinWindows windows,
+                                       StreamJoined<K, V, VO> joined) {
+        return Joins.streamStream(this, other, joiner, windows, Objects.requireNonNull(joined, "joined"),
+                TableTableJoinNode.Kind.INNER);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> leftJoin(Stream<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                           JoinWindows windows) {
+        return Joins.streamStream(this, other, joiner, windows, null, TableTableJoinNode.Kind.LEFT);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> leftJoin(Stream<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                           JoinWindows windows,
+                                           StreamJoined<K, V, VO> joined) {
+        return Joins.streamStream(this, other, joiner, windows, Objects.requireNonNull(joined, "joined"),
+                TableTableJoinNode.Kind.LEFT);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> outerJoin(Stream<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                            JoinWindows windows) {
+        return Joins.streamStream(this, other, joiner, windows, null, TableTableJoinNode.Kind.OUTER);
+    }
+
+    @Override
+    public <VO, VR> Stream<K, VR> outerJoin(Stream<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner,
+                                            JoinWindows windows,
+                                            StreamJoined<K, V, VO> joined) {
+        return Joins.streamStream(this, other, joiner, windows, Objects.requireNonNull(joined, "joined"),
+                TableTableJoinNode.Kind.OUTER);
     }
 }

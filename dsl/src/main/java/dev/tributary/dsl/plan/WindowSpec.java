@@ -21,7 +21,9 @@ public record WindowSpec(long sizeMs, long advanceMs, long graceMs, long retenti
         /** Sliding windows: one window ending at each record, and one starting just after it. */
         SLIDING,
         /** Session windows: a key's bursts of activity. */
-        SESSION
+        SESSION,
+        /** The records of one side of a stream-stream join, kept by their time. */
+        JOIN
     }
 
     /**
@@ -58,6 +60,20 @@ public record WindowSpec(long sizeMs, long advanceMs, long graceMs, long retenti
      */
     public static WindowSpec sliding(long timeDifferenceMs, long graceMs, long retentionMs) {
         return new WindowSpec(timeDifferenceMs + 1, timeDifferenceMs + 1, graceMs, retentionMs, Kind.SLIDING);
+    }
+
+    /**
+     * The window store of one side of a stream-stream join: records are kept by their own time, for as
+     * long as a record of the other side inside the grace could still meet them.
+     *
+     * @param beforeMs how far before a left record a right record may be
+     * @param afterMs how far after a left record a right record may be
+     * @param graceMs how long after a window's end records still join
+     * @return the spec
+     */
+    public static WindowSpec join(long beforeMs, long afterMs, long graceMs) {
+        long size = beforeMs + afterMs + 1;
+        return new WindowSpec(size, size, graceMs, size + graceMs, Kind.JOIN);
     }
 
     /**
@@ -104,6 +120,7 @@ public record WindowSpec(long sizeMs, long advanceMs, long graceMs, long retenti
             case SESSION -> "sessions, gap " + sizeMs + " ms, grace " + graceMs + " ms, retention " + retentionMs + " ms";
             case SLIDING -> "sliding, time difference " + timeDifferenceMs() + " ms, grace " + graceMs
                     + " ms, retention " + retentionMs + " ms";
+            case JOIN -> "join, time span " + sizeMs + " ms, grace " + graceMs + " ms";
             case TIME -> (sizeMs == advanceMs ? "tumbling " + sizeMs + " ms" : "hopping " + sizeMs + " ms by "
                     + advanceMs + " ms") + ", grace " + graceMs + " ms, retention " + retentionMs + " ms";
         };

@@ -63,7 +63,8 @@ public final class CompiledTopology {
         return topology.nodes().stream().anyMatch(node -> node instanceof dev.tributary.dsl.plan.WindowAggregateNode
                 || node instanceof dev.tributary.dsl.plan.SessionAggregateNode
                 || node instanceof dev.tributary.dsl.plan.StreamTableJoinNode
-                || node instanceof dev.tributary.dsl.plan.TableTableJoinNode);
+                || node instanceof dev.tributary.dsl.plan.TableTableJoinNode
+                || node instanceof dev.tributary.dsl.plan.StreamStreamJoinNode);
     }
 
     public List<SourceSpec> sources() {

@@ -31,6 +31,7 @@ public final class TaskState implements AutoCloseable {
     private volatile IntFunction<String> whereIs = group -> "does not run in this task";
 
     private final List<Runnable> afterFlush = new ArrayList<>();
+    private final Map<String, Object> sharedObjects = new java.util.HashMap<>();
     private final Map<String, TypedWindowStore<Object, Object>> windowViews = new java.util.HashMap<>();
     private final List<java.util.function.LongConsumer> wallClockHooks = new ArrayList<>();
     /** Bumped each time a key group starts running here, so operators know to reload what they keep of it. */
@@ -77,6 +78,15 @@ public final class TaskState implements AutoCloseable {
         }
     }
 
+    /**
+     * What the operators of one task share under a name, made by the first to ask: the two sides of a
+     * stream-stream join keep one stream time per key group.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T shared(String name, java.util.function.Supplier<T> make) {
+        return (T) sharedObjects.computeIfAbsent(name, ignored -> make.get());
+    }
+
     public TypedStore<Object, Object> store(String name) {
         Entry entry = stores.get(name);
         if (entry == null) {
@@ -84,8 +94,12 @@ public final class TaskState implements AutoCloseable {
         }
         if (entry.spec.windows() != null) {
             WindowSpec.Kind kind = entry.spec.windows().kind();
-            throw new IllegalArgumentException("store '" + name + "' is a " + (kind == WindowSpec.Kind.SESSION
-                    ? "session" : kind == WindowSpec.Kind.SLIDING ? "sliding-window" : "window")
+            throw new IllegalArgumentException("store '" + name + "' is a " + (switch (kind) {
+                        case SESSION -> "session";
+                        case SLIDING -> "sliding-window";
+                        case JOIN -> "stream-join";
+                        case TIME -> "window";
+                    })
                     + " store, not a key-value store" + (kind == WindowSpec.Kind.TIME
                     ? "; read it as a window store (getWindowStore)" : ""));
         }
@@ -110,8 +124,11 @@ public final class TaskState implements AutoCloseable {
         Entry entry = entry(name);
         if (entry.spec.windows() == null || entry.spec.windows().kind() != WindowSpec.Kind.TIME) {
             throw new IllegalArgumentException("store '" + name + "' is not a store of fixed-size windows"
-                    + (entry.spec.windows() == null ? " (it is a key-value store)" : entry.spec.windows().session()
-                    ? " (it holds sessions)" : " (it holds sliding windows)"));
+                    + (entry.spec.windows() == null ? " (it is a key-value store)" : switch (entry.spec.windows().kind()) {
+                        case SESSION -> " (it holds sessions)";
+                        case SLIDING -> " (it holds sliding windows)";
+                        default -> " (it holds a stream join's records)";
+                    }));
         }
         TypedWindowStore<Object, Object> view = windowViews.get(name);
         if (view == null) {

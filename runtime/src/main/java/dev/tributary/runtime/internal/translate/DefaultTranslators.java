@@ -30,6 +30,7 @@ public final class DefaultTranslators {
                 .register(new MaterializeTranslator())
                 .register(new StreamTableJoinTranslator())
                 .register(new TableTableJoinTranslator())
+                .register(new StreamStreamJoinTranslator())
                 .register(new GlobalTableTranslator())
                 .register(new GlobalJoinTranslator())
                 .register(new TableGroupByTranslator())

@@ -12,15 +12,12 @@ import dev.tributary.state.KeyGroupedStore;
 import dev.tributary.state.RecordCache;
 import dev.tributary.state.StoreAccess;
 import dev.tributary.state.WindowKeys;
-import java.nio.ByteBuffer;
-import java.util.BitSet;
 import org.apache.pulsar.client.api.Schema;
 
 /**
  * What time and session windows share, per task. Per key group it keeps the stream time (the largest
- * record time seen), how far windows were emitted as closed, and how far they were expired; these
- * marks are logged with the key group's windows after each commit's writes, last, so that a restart,
- * a restore or a new owner continues them and a window closed before never reopens.
+ * record time seen) and how far windows were emitted as closed, in {@link KeyGroupTimes}, and how far
+ * they were expired.
  *
  * <p>Each window has a time in the store's time index (its start, or a session's end). It closes when
  * stream time reaches that time plus {@code closeDelay}; final results are read back through the
@@ -28,7 +25,7 @@ import org.apache.pulsar.client.api.Schema;
  * {@code retention}, and are deleted from the store and, by tombstones, from its changelog.
  */
 abstract class WindowedAggregation implements Processor {
-    private static final long NONE = -1;
+    private static final int CLOSED = 0;
 
     protected final String name;
     protected final EmitStrategy.Kind emit;
@@ -38,24 +35,15 @@ abstract class WindowedAggregation implements Processor {
     protected final KeyGroupedStore bytes;
     protected final Processor next;
     private final KeyGroups keyGroups;
-    private final TaskState state;
     private final StoreAccess logged;
-    private final long idleAdvanceMs;
+    private final KeyGroupTimes times;
     private final long closeDelayMs;
     private final long retentionMs;
     /** How far stream time must move before closed windows are looked for again. */
     private final long closeStepMs;
 
-    protected final long[] streamTime;
-    private final long[] closedUpTo;
+    /** How far windows were expired, per key group: not logged, a restart looks again from the start. */
     private final long[] expiredUpTo;
-    private final long[] lastRecordWallClock;
-    private final int[] loadedEpoch;
-    private final BitSet loaded = new BitSet();
-    private final BitSet dirty = new BitSet();
-    private long nextIdleCheck;
-    /** The latest wall-clock time the task loop (or the test driver's virtual clock) reported. */
-    private long wallNow = System.currentTimeMillis();
 
     @SuppressWarnings("unchecked")
     WindowedAggregation(String name, StoreSpec store, EmitStrategy.Kind emit, TaskState state, Processor next,
@@ -65,31 +53,28 @@ abstract class WindowedAggregation implements Processor {
         this.keySchema = (Schema<Object>) store.keySchema();
         this.valueSchema = (Schema<Object>) store.valueSchema();
         this.keyGroups = state.keyGroups();
-        this.state = state;
         this.access = state.access(store.name());
         this.logged = state.logged(store.name());
         this.bytes = state.bytes(store.name());
         this.next = next;
-        this.idleAdvanceMs = idleAdvanceMs;
         this.closeDelayMs = closeDelayMs;
         this.retentionMs = retentionMs;
         this.closeStepMs = Math.max(1, closeStepMs);
-        int groups = keyGroups.count();
-        this.streamTime = new long[groups];
-        this.closedUpTo = new long[groups];
-        this.expiredUpTo = new long[groups];
-        this.lastRecordWallClock = new long[groups];
-        this.loadedEpoch = new int[groups];
+        this.expiredUpTo = new long[keyGroups.count()];
+        this.times = new KeyGroupTimes(state, logged, 1, idleAdvanceMs);
+        times.hooks(this::beforeLog, group -> {
+            if (emit == EmitStrategy.Kind.ON_WINDOW_CLOSE) {
+                emitClosed(group);
+            }
+        });
         RecordCache cache = state.cache(store.name());
         if (emit == EmitStrategy.Kind.ON_COMMIT && cache != null) {
             cache.onFlush((group, key, value) -> {
                 if (value != null && WindowKeys.isEntry(key)) {
-                    emitWindow(key, value, Math.max(0, streamTime[group]));
+                    emitWindow(key, value, Math.max(0, times.streamTime(group)));
                 }
             });
         }
-        state.afterFlush(this::afterFlush);
-        state.onWallClock(this::wallClock);
     }
 
     @Override
@@ -107,15 +92,13 @@ abstract class WindowedAggregation implements Processor {
             throw new ProcessingException(name, e, false);
         }
         int group = keyGroups.ofKeyBytes(key);
-        load(group);
-        long now = Math.max(streamTime[group], record.timestamp());
+        if (times.load(group)) {
+            expiredUpTo[group] = KeyGroupTimes.NONE;
+        }
+        long now = Math.max(times.streamTime(group), record.timestamp());
         // Throws, before anything is written, for a record all of whose windows have closed.
         checkNotLate(record.timestamp(), now);
-        if (now != streamTime[group]) {
-            streamTime[group] = now;
-            dirty.set(group);
-        }
-        lastRecordWallClock[group] = wallNow;
+        times.observe(group, record.timestamp());
         update(record, key, group, now);
         if (emit == EmitStrategy.Kind.ON_WINDOW_CLOSE) {
             emitClosed(group);
@@ -154,37 +137,16 @@ abstract class WindowedAggregation implements Processor {
         return updated;
     }
 
-    /** Reads a key group's marks the first time it is used since it started running here. */
-    private void load(int group) {
-        int epoch = state.ownEpoch(group);
-        if (loaded.get(group) && loadedEpoch[group] == epoch) {
-            return;
-        }
-        byte[] marks = logged.get(group, WindowKeys.marks());
-        if (marks != null && marks.length >= 16) {
-            ByteBuffer buffer = ByteBuffer.wrap(marks);
-            streamTime[group] = buffer.getLong();
-            closedUpTo[group] = buffer.getLong();
-        } else {
-            streamTime[group] = NONE;
-            closedUpTo[group] = NONE;
-        }
-        expiredUpTo[group] = NONE;
-        lastRecordWallClock[group] = wallNow;
-        loadedEpoch[group] = epoch;
-        loaded.set(group);
-        dirty.clear(group);
-    }
-
     /** Emits the final result of every window closed since the last time, in time order. */
     private void emitClosed(int group) {
-        long upTo = streamTime[group] - closeDelayMs;
-        if (upTo < 0 || upTo < nextToClose(closedUpTo[group])) {
+        long upTo = times.streamTime(group) - closeDelayMs;
+        long closedUpTo = times.mark(CLOSED, group);
+        if (upTo < 0 || upTo < nextToClose(closedUpTo)) {
             return;
         }
         // Windows still in the record cache are not in the time index yet.
         access.flush();
-        try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(closedUpTo[group] + 1), null)) {
+        try (BytesIterator index = bytes.range(group, WindowKeys.indexFrom(closedUpTo + 1), null)) {
             while (index.hasNext()) {
                 byte[] indexKey = index.next().key();
                 if (indexKey[0] != WindowKeys.INDEX || WindowKeys.indexStart(indexKey) > upTo) {
@@ -197,30 +159,20 @@ abstract class WindowedAggregation implements Processor {
                 }
             }
         }
-        closedUpTo[group] = upTo;
-        dirty.set(group);
+        times.setMark(CLOSED, group, upTo);
     }
 
-    /** After the commit's writes: expire old windows, then log the marks, last, so they never run ahead. */
-    private void afterFlush() {
-        BitSet owned = state.owned();
-        for (int group = dirty.nextSetBit(0); group >= 0; group = dirty.nextSetBit(group + 1)) {
-            if (!owned.get(group)) {
-                continue;
-            }
-            expire(group);
-            ByteBuffer marks = ByteBuffer.allocate(16).putLong(streamTime[group]).putLong(closedUpTo[group]);
-            logged.put(group, WindowKeys.marks(), marks.array());
-        }
-        dirty.clear();
+    /** After the commit's writes: old windows expire before the marks are logged, so the marks never run ahead. */
+    private void beforeLog(int group) {
+        expire(group);
     }
 
     /** Deletes the windows past retention, with a tombstone each in the changelog. */
     private void expire(int group) {
-        long cutoff = streamTime[group] - retentionMs;
+        long cutoff = times.streamTime(group) - retentionMs;
         if (emit == EmitStrategy.Kind.ON_WINDOW_CLOSE) {
             // A window is emitted before it may go.
-            cutoff = Math.min(cutoff, closedUpTo[group]);
+            cutoff = Math.min(cutoff, times.mark(CLOSED, group));
         }
         // As with closing: no index time between the last cutoff and the next one that may hold windows.
         if (cutoff < 0 || cutoff < nextToClose(expiredUpTo[group])) {
@@ -236,32 +188,5 @@ abstract class WindowedAggregation implements Processor {
             }
         }
         expiredUpTo[group] = cutoff;
-    }
-
-    /**
-     * With windows.idle.advance, a key group that received nothing for that long follows the wall
-     * clock, that far behind, so that its windows close.
-     */
-    private void wallClock(long now) {
-        wallNow = now;
-        if (idleAdvanceMs <= 0 || now < nextIdleCheck) {
-            return;
-        }
-        nextIdleCheck = now + Math.min(1000, idleAdvanceMs);
-        BitSet owned = state.owned();
-        for (int group = loaded.nextSetBit(0); group >= 0; group = loaded.nextSetBit(group + 1)) {
-            if (!owned.get(group) || loadedEpoch[group] != state.ownEpoch(group) || streamTime[group] < 0
-                    || now - lastRecordWallClock[group] < idleAdvanceMs) {
-                continue;
-            }
-            long advanced = now - idleAdvanceMs;
-            if (advanced > streamTime[group]) {
-                streamTime[group] = advanced;
-                dirty.set(group);
-                if (emit == EmitStrategy.Kind.ON_WINDOW_CLOSE) {
-                    emitClosed(group);
-                }
-            }
-        }
     }
 }
