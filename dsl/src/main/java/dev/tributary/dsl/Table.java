@@ -108,6 +108,43 @@ public interface Table<K, V> {
     <VO, VR> Table<K, VR> outerJoin(Table<K, VO> other, ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
 
     /**
+     * Joins with a table keyed by something else, on the key the extractor computes from each value of
+     * this table (a foreign key, as an order's customer id): the joined table holds, for each key of
+     * this table whose foreign key the other table holds, the joiner's result, keyed by this table's
+     * key. It changes when this table's value changes (and its foreign key with it) and when the other
+     * table's row for the foreign key changes. The two tables need not be keyed alike: a change travels
+     * to the foreign key's key group through an internal subscription topic, and the answer comes back
+     * through a response topic; an answer to a value that has changed since, or was deleted, is dropped,
+     * so a stale row never overwrites a newer result. Both tables need stores of their own.
+     *
+     * @param other the table holding the rows the foreign keys point at
+     * @param foreignKeyExtractor computes the other table's key from a value of this table (null: no row)
+     * @param joiner combines this table's value and the other's
+     * @param <KO> the other table's key type
+     * @param <VO> the other table's value type
+     * @param <VR> the joined value type
+     * @return the joined table, keyed by this table's key
+     * @throws TopologyException if either table has no store
+     */
+    <KO, VO, VR> Table<K, VR> join(Table<KO, VO> other, ValueMapper<? super V, ? extends KO> foreignKeyExtractor,
+                                   ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    /**
+     * Like {@link #join(Table, ValueMapper, ValueJoiner)}, for every key of this table: the other
+     * value is null where the foreign key is null or the other table holds no row for it.
+     *
+     * @param other the table holding the rows the foreign keys point at
+     * @param foreignKeyExtractor computes the other table's key from a value of this table
+     * @param joiner combines this table's value and the other's (possibly null)
+     * @param <KO> the other table's key type
+     * @param <VO> the other table's value type
+     * @param <VR> the joined value type
+     * @return the joined table, keyed by this table's key
+     */
+    <KO, VO, VR> Table<K, VR> leftJoin(Table<KO, VO> other, ValueMapper<? super V, ? extends KO> foreignKeyExtractor,
+                                       ValueJoiner<? super V, ? super VO, ? extends VR> joiner);
+
+    /**
      * Re-groups the table by a new key, to aggregate its rows per group (see {@link GroupedTable}).
      *
      * @param selector gives each row's new key and value

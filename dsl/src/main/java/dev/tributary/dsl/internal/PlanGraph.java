@@ -58,6 +58,11 @@ public final class PlanGraph {
         return nodes.stream().anyMatch(n -> n.name().equals(node));
     }
 
+    /** The store of that name, or null. */
+    public StoreSpec store(String name) {
+        return stores.stream().filter(store -> store.name().equals(name)).findFirst().orElse(null);
+    }
+
     public void addStore(StoreSpec store) {
         for (StoreSpec existing : stores) {
             if (existing.name().equals(store.name())) {

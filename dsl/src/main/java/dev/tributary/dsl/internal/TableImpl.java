@@ -104,6 +104,19 @@ public final class TableImpl<K, V> implements Table<K, V> {
     }
 
     @Override
+    public <KO, VO, VR> Table<K, VR> join(Table<KO, VO> other, ValueMapper<? super V, ? extends KO> foreignKeyExtractor,
+                                          dev.tributary.dsl.ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return ForeignKeyJoins.join(this, other, foreignKeyExtractor, joiner, false);
+    }
+
+    @Override
+    public <KO, VO, VR> Table<K, VR> leftJoin(Table<KO, VO> other,
+                                              ValueMapper<? super V, ? extends KO> foreignKeyExtractor,
+                                              dev.tributary.dsl.ValueJoiner<? super V, ? super VO, ? extends VR> joiner) {
+        return ForeignKeyJoins.join(this, other, foreignKeyExtractor, joiner, true);
+    }
+
+    @Override
     public <KR, VR> dev.tributary.dsl.GroupedTable<KR, VR> groupBy(
             dev.tributary.dsl.KeyValueMapper<? super K, ? super V, dev.tributary.dsl.KeyValue<KR, VR>> selector,
             dev.tributary.dsl.Grouped<KR, VR> grouped) {

@@ -64,7 +64,8 @@ public final class CompiledTopology {
                 || node instanceof dev.tributary.dsl.plan.SessionAggregateNode
                 || node instanceof dev.tributary.dsl.plan.StreamTableJoinNode
                 || node instanceof dev.tributary.dsl.plan.TableTableJoinNode
-                || node instanceof dev.tributary.dsl.plan.StreamStreamJoinNode);
+                || node instanceof dev.tributary.dsl.plan.StreamStreamJoinNode
+                || node instanceof dev.tributary.dsl.plan.ForeignKeyJoinNode);
     }
 
     public List<SourceSpec> sources() {

@@ -31,6 +31,7 @@ public final class DefaultTranslators {
                 .register(new StreamTableJoinTranslator())
                 .register(new TableTableJoinTranslator())
                 .register(new StreamStreamJoinTranslator())
+                .register(new ForeignKeyJoinTranslator())
                 .register(new GlobalTableTranslator())
                 .register(new GlobalJoinTranslator())
                 .register(new TableGroupByTranslator())
