@@ -336,6 +336,42 @@ class JoinsIT {
     }
 
     @Test
+    void aGlobalTableMessageItsSchemaCannotDecodeIsSkippedCountedAndTheRestIsRead(EmbeddedPulsar pulsar)
+            throws Exception {
+        String prices = unique("prices");
+        String orders = unique("porders");
+        String output = unique("pout");
+        pulsar.admin().topics().createNonPartitionedTopic(prices);
+        pulsar.admin().topics().createNonPartitionedTopic(orders);
+        StreamBuilder builder = new StreamBuilder();
+        var table = builder.globalTable(prices, dev.tributary.dsl.Consumed.with(Schema.STRING, Schema.INT64));
+        builder.stream(orders, Schema.STRING).leftJoin(table, (id, product) -> product, (product, price) -> product
+                + "=" + price).to(output, Schema.STRING);
+        try (PulsarClient client = pulsar.newClient()) {
+            try (Producer<Long> good = client.newProducer(Schema.INT64).topic(prices).create();
+                 Producer<byte[]> bad = client.newProducer(Schema.BYTES).topic(prices).create()) {
+                good.newMessage().key("apple").value(3L).send();
+                // Three bytes are no INT64: the row keeps its value.
+                bad.newMessage().key("pear").value(new byte[] {1, 2, 3}).send();
+                good.newMessage().key("plum").value(5L).send();
+            }
+            try (JobRunner job = new JobRunner(builder.build(), settings(pulsar, unique("gbad"), "one")).start()) {
+                publish(client, orders, List.of(new Row("o1", "apple", BASE), new Row("o2", "pear", BASE + 1),
+                        new Row("o3", "plum", BASE + 2)));
+                List<String> priced = new ArrayList<>();
+                for (Message<String> message : readAll(client, output, Schema.STRING, 3, Duration.ofSeconds(60))) {
+                    priced.add(message.getValue());
+                }
+                priced.sort(null);
+                assertEquals(List.of("apple=3", "pear=null", "plum=5"), priced);
+                double skipped = job.meterRegistry().find(dev.tributary.runtime.internal.metrics.TaskMetrics
+                        .GLOBAL_TABLE_SKIPPED).counters().stream().mapToDouble(c -> c.count()).sum();
+                assertEquals(1.0, skipped, "the message that cannot be decoded is counted");
+            }
+        }
+    }
+
+    @Test
     void aGlobalTableIsWholeOnThreeInstancesAndItsUpdatesReachEveryOne(EmbeddedPulsar pulsar) throws Exception {
         String products = unique("products");
         String orders = unique("gorders");

@@ -149,7 +149,7 @@ public final class RunningJob {
                     : TopicNames.normalize(deadLetterTopic, RuntimeOptions.DEAD_LETTER_TOPIC.key()));
             // Whole before any record that joins them is processed.
             compiled.context().globals().start(connections.client(), applicationId,
-                    config.get(RuntimeOptions.OPERATION_TIMEOUT));
+                    config.get(RuntimeOptions.OPERATION_TIMEOUT), metrics);
             claimAndRestore(task, applicationId);
             long restored = changelog == null ? 0 : changelog.restoredSoFar();
             connectors.openSources(connections, producers, keyGroups, compiled.context().internalNamespace());

@@ -40,6 +40,7 @@ public final class GlobalTables implements AutoCloseable {
         final Map<ByteBuffer, Object> rows = new ConcurrentHashMap<>();
         Reader<Object> reader;
         Thread follower;
+        io.micrometer.core.instrument.Counter skipped;
 
         Table(GlobalTableNode node) {
             this.node = node;
@@ -126,9 +127,11 @@ public final class GlobalTables implements AutoCloseable {
      * @throws JobStartException if a topic cannot be read within the timeout
      */
     @SuppressWarnings("unchecked")
-    public void start(PulsarClient client, String applicationId, Duration timeout) {
+    public void start(PulsarClient client, String applicationId, Duration timeout,
+                      dev.tributary.runtime.internal.metrics.TaskMetrics metrics) {
         for (Table table : tables.values()) {
             String topic = table.topic();
+            table.skipped = metrics.globalTableSkipped(table.node.name(), topic);
             long began = System.nanoTime();
             try {
                 table.reader = client.newReader((Schema<Object>) table.node.valueSchema()).topic(topic)
@@ -139,7 +142,7 @@ public final class GlobalTables implements AutoCloseable {
                     if (message == null) {
                         break;
                     }
-                    table.apply(message.getKeyBytes(), message.getValue());
+                    applyOrSkip(table, message);
                 }
             } catch (Exception e) {
                 close();
@@ -160,17 +163,31 @@ public final class GlobalTables implements AutoCloseable {
             try {
                 Message<Object> message = table.reader.readNext(500, TimeUnit.MILLISECONDS);
                 if (message != null) {
-                    table.apply(message.getKeyBytes(), message.getValue());
+                    applyOrSkip(table, message);
                 }
             } catch (Exception e) {
                 if (closing) {
                     return;
                 }
-                // A message its schema cannot decode is skipped, never silently: the table keeps the row it had.
-                LOG.warn("Global table '{}' skipped a message of '{}': {}", table.node.name(), table.topic(),
+                LOG.warn("Global table '{}' could not read '{}', trying again: {}", table.node.name(), table.topic(),
                         PulsarErrors.reason(e));
             }
         }
+    }
+
+    /** A message its schema cannot decode is skipped, never silently: counted, logged, and the row keeps its value. */
+    private static void applyOrSkip(Table table, Message<Object> message) {
+        Object value;
+        try {
+            value = message.getValue();
+        } catch (RuntimeException e) {
+            table.skipped.increment();
+            LOG.warn("Global table '{}' skipped message {} of '{}' (key '{}'): its value cannot be decoded with the"
+                    + " table's schema: {}", table.node.name(), message.getMessageId(), table.topic(), message.getKey(),
+                    PulsarErrors.reason(e));
+            return;
+        }
+        table.apply(message.getKeyBytes(), value);
     }
 
     @Override

@@ -44,6 +44,7 @@ public final class TaskMetrics {
     public static final String LEASES_LOST = "tributary.leases.lost";
     public static final String INSTANCES = "tributary.instances";
     public static final String LATE_RECORDS = "tributary.late.records";
+    public static final String GLOBAL_TABLE_SKIPPED = "tributary.global.table.skipped";
     public static final String LATENESS = "tributary.late.records.lateness";
 
     private final MeterRegistry registry;
@@ -67,6 +68,12 @@ public final class TaskMetrics {
         this.latency = Timer.builder(LATENCY).tags(common)
                 .description("From an input record's publish time to the end of its processing, sampled 1 in 16")
                 .register(registry);
+    }
+
+    /** Messages of a global table's topic its schema could not decode: skipped, the row keeps its previous value. */
+    public Counter globalTableSkipped(String table, String topic) {
+        return Counter.builder(GLOBAL_TABLE_SKIPPED).tags(common.and("table", table, "topic", topic))
+                .description("Global-table messages skipped because their value could not be decoded").register(registry);
     }
 
     /** Counts the records of a source; the count is read from the task's own field when scraped. */
