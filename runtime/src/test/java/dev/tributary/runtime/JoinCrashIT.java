@@ -39,10 +39,15 @@ class JoinCrashIT {
 
     private static Process launch(EmbeddedPulsar pulsar, String app, String orders, String customers, String output,
                                   Path state, Path log) throws Exception {
+        return launch(pulsar, app, orders, customers, output, state, log, "stream-table");
+    }
+
+    private static Process launch(EmbeddedPulsar pulsar, String app, String orders, String other, String output,
+                                  Path state, Path log, String kind) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, JoinJobMain.class.getName(),
-                pulsar.serviceUrl(), pulsar.httpUrl(), app, orders, customers, output, state.toString());
+                pulsar.serviceUrl(), pulsar.httpUrl(), app, orders, other, output, state.toString(), kind);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder.start();
@@ -119,6 +124,102 @@ class JoinCrashIT {
                     + wrong.subList(0, Math.min(5, wrong.size())));
             assertEquals(ORDERS, results.size());
             System.out.println("JoinCrashIT: " + (outputs.get() - ORDERS) + " result(s) written twice (at-least-once)");
+        }
+    }
+
+    /**
+     * The windowed left join of orders with payments: two orders in three are paid 500 ms after they were
+     * placed. After a kill and a restart, every order has its one result (paid, or with null once its
+     * window closed), never both: the stores and their matched flags survive through the changelogs.
+     */
+    @Test
+    void aKillMidStreamStreamJoinLosesNoResultAndEmitsNoSpuriousOne(EmbeddedPulsar pulsar, @TempDir Path state)
+            throws Exception {
+        String orders = unique("sscrash-orders");
+        String payments = unique("sscrash-payments");
+        String output = unique("sscrash-out");
+        String app = unique("sscrash");
+        int count = 20_000;
+        int keys = 1_000;
+        pulsar.admin().topics().createPartitionedTopic(orders, 2);
+        createTopic(pulsar, payments);
+        Path log = state.resolve("job.log");
+        Map<String, String> results = new ConcurrentHashMap<>();
+        List<String> conflicts = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong outputs = new AtomicLong();
+        AtomicBoolean reading = new AtomicBoolean(true);
+        try (PulsarClient client = pulsar.newClient();
+             Consumer<String> reader = client.newConsumer(Schema.STRING).topic(output).subscriptionName("verifier")
+                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
+            Thread collector = new Thread(() -> {
+                while (reading.get()) {
+                    try {
+                        Message<String> message = reader.receive(100, TimeUnit.MILLISECONDS);
+                        if (message != null) {
+                            String value = message.getValue();
+                            String previous = results.put(value.substring(0, value.indexOf('/')), value);
+                            if (previous != null && !previous.equals(value)) {
+                                conflicts.add(previous + " then " + value);
+                            }
+                            outputs.incrementAndGet();
+                            reader.acknowledgeAsync(message);
+                        }
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            collector.start();
+            try (Producer<String> placed = client.newProducer(Schema.STRING).topic(orders).enableBatching(false)
+                         .blockIfQueueFull(true).create();
+                 Producer<String> paid = client.newProducer(Schema.STRING).topic(payments).enableBatching(false)
+                         .blockIfQueueFull(true).create()) {
+                Sends sends = new Sends();
+                // In time order on both topics: order i at BASE + 10 i, its payment 500 ms later (50 orders on).
+                for (int i = 0; i < count + 50; i++) {
+                    if (i < count) {
+                        sends.add(placed.newMessage().key("c" + (i % keys)).value("o" + i).eventTime(BASE + 10L * i)
+                                .sendAsync());
+                    }
+                    int payFor = i - 50;
+                    if (payFor >= 0 && payFor % 3 != 0) {
+                        sends.add(paid.newMessage().key("c" + (payFor % keys)).value("p" + payFor)
+                                .eventTime(BASE + 10L * payFor + 500).sendAsync());
+                    }
+                }
+                // One order per key far later closes every window; its own stays open.
+                for (int k = 0; k < keys; k++) {
+                    sends.add(placed.newMessage().key("c" + k).value("end" + k).eventTime(BASE + 10L * count + 60_000)
+                            .sendAsync());
+                }
+                sends.awaitAll(Duration.ofSeconds(120));
+            }
+            Process job = launch(pulsar, app, orders, payments, output, state.resolve("state"), log, "stream-stream");
+            await("a third of the orders joined", Duration.ofSeconds(120), () -> outputs.get() >= count / 3);
+            CrashIT.kill9(job);
+            System.out.println("JoinCrashIT killed the stream-stream join after " + outputs.get() + " results");
+            job = launch(pulsar, app, orders, payments, output, state.resolve("state"), log, "stream-stream");
+            try {
+                await("every order's result", Duration.ofSeconds(120), () -> results.size() >= count);
+            } finally {
+                job.destroy();
+                assertTrue(job.waitFor(60, TimeUnit.SECONDS));
+                reading.set(false);
+                collector.join(5_000);
+            }
+            List<String> wrong = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String expected = "o" + i + "/" + (i % 3 == 0 ? "null" : "p" + i);
+                if (!expected.equals(results.get("o" + i))) {
+                    wrong.add(expected + " but " + results.get("o" + i));
+                }
+            }
+            assertTrue(wrong.isEmpty(), wrong.size() + " orders with a wrong result, e.g. "
+                    + wrong.subList(0, Math.min(5, wrong.size())));
+            assertTrue(conflicts.isEmpty(), "an order with two different results: " + conflicts.subList(0,
+                    Math.min(5, conflicts.size())));
+            assertEquals(count, results.size(), "no result for an order never placed");
+            System.out.println("JoinCrashIT: " + (outputs.get() - count) + " stream-stream result(s) written twice");
         }
     }
 }
