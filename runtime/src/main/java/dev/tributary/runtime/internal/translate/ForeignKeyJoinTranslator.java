@@ -78,7 +78,8 @@ public final class ForeignKeyJoinTranslator implements NodeTranslator<ForeignKey
                 if (record.value() == null) {
                     next.process(record);
                 } else if (extract(name, spec, record.value()) == null) {
-                    next.process(record.withValue(spec.left() ? join(name, spec, record.value(), null) : null));
+                    next.process(record.withValue(spec.left() ? Joiners.join(name, spec.joiner(), record.value(), null)
+                            : null));
                 }
             };
             case RESPOND -> {
@@ -140,7 +141,7 @@ public final class ForeignKeyJoinTranslator implements NodeTranslator<ForeignKey
                     if (row == null && !spec.left()) {
                         next.process(record.withValue(null));
                     } else {
-                        next.process(record.withValue(join(name, spec, current, row)));
+                        next.process(record.withValue(Joiners.join(name, spec.joiner(), current, row)));
                     }
                 };
             }
@@ -156,14 +157,6 @@ public final class ForeignKeyJoinTranslator implements NodeTranslator<ForeignKey
     private static Object extract(String node, ForeignKeyJoinNode.Spec spec, Object value) {
         try {
             return spec.extractor().apply(value);
-        } catch (RuntimeException e) {
-            throw new ProcessingException(node, e);
-        }
-    }
-
-    private static Object join(String node, ForeignKeyJoinNode.Spec spec, Object left, Object right) {
-        try {
-            return spec.joiner().apply(left, right);
         } catch (RuntimeException e) {
             throw new ProcessingException(node, e);
         }

@@ -28,19 +28,17 @@ public final class GlobalJoinTranslator implements NodeTranslator<GlobalJoinNode
                 throw ProcessingException.invalid(node.name(), "a record without a value cannot be joined with global"
                         + " table '" + node.globalTable() + "'");
             }
-            Object key;
-            Object joined;
+            Object row;
             try {
-                key = keyMapper.apply(record.key(), record.value());
-                Object row = key == null ? null : table.get(key);
-                if (row == null && !node.left()) {
-                    return;
-                }
-                joined = joiner.apply(record.value(), row);
+                Object key = keyMapper.apply(record.key(), record.value());
+                row = key == null ? null : table.get(key);
             } catch (RuntimeException e) {
                 throw new ProcessingException(node.name(), e);
             }
-            next.process(record.withValue(joined));
+            if (row == null && !node.left()) {
+                return;
+            }
+            next.process(record.withValue(Joiners.join(node.name(), joiner, record.value(), row)));
         };
     }
 }

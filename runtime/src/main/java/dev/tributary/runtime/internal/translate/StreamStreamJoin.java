@@ -198,7 +198,8 @@ final class StreamStreamJoin {
                 byte[] otherValue = new byte[buffer.getInt()];
                 buffer.get(otherValue);
                 Object decoded = other.valueSchema.decode(otherValue);
-                Object joined = join(side, side.isLeft ? record.value() : decoded, side.isLeft ? decoded : record.value());
+                Object joined = Joiners.join(side.node, joiner, side.isLeft ? record.value() : decoded,
+                        side.isLeft ? decoded : record.value());
                 next.process(record.withValue(joined).withTimestamp(Math.max(time, otherTime)));
                 matched = true;
                 if ((flags & MATCHED) == 0 && other.emitsUnmatched) {
@@ -211,14 +212,6 @@ final class StreamStreamJoin {
             }
         }
         return matched;
-    }
-
-    private Object join(Side side, Object leftValue, Object rightValue) {
-        try {
-            return joiner.apply(leftValue, rightValue);
-        } catch (RuntimeException e) {
-            throw new ProcessingException(side.node, e);
-        }
     }
 
     private static byte[] append(byte[] held, boolean matched, byte[] value) {
@@ -274,7 +267,7 @@ final class StreamStreamJoin {
                 key = keySchema.decode(WindowKeys.keyOf(entry));
             }
             Object decoded = side.valueSchema.decode(value);
-            Object joined = join(side, side.isLeft ? decoded : null, side.isLeft ? null : decoded);
+            Object joined = Joiners.join(side.node, joiner, side.isLeft ? decoded : null, side.isLeft ? null : decoded);
             next.process(new Record<>(key, joined, time, java.util.Map.of()));
         }
     }

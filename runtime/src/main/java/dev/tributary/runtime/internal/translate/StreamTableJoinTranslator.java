@@ -37,13 +37,7 @@ public final class StreamTableJoinTranslator implements NodeTranslator<StreamTab
             if (row == null && !node.left()) {
                 return;
             }
-            Object joined;
-            try {
-                joined = joiner.apply(record.value(), row);
-            } catch (RuntimeException e) {
-                throw new ProcessingException(node.name(), e);
-            }
-            next.process(record.withValue(joined));
+            next.process(record.withValue(Joiners.join(node.name(), joiner, record.value(), row)));
         };
     }
 }

@@ -34,15 +34,20 @@ public final class TableAggregateTranslator implements NodeTranslator<TableAggre
                         + ", change " + change);
             }
             Object updated;
+            // The key is encoded and hashed once for the read and the write.
+            byte[] keyBytes;
+            int keyGroup;
             try {
-                Object current = store.get(record.key());
+                keyBytes = store.encodeKey(record.key());
+                keyGroup = store.keyGroup(keyBytes);
+                Object current = store.get(keyGroup, keyBytes);
                 Object base = current != null ? current : initializer.apply();
                 updated = change.equals("subtract") ? subtractor.apply(record.key(), record.value(), base)
                         : adder.apply(record.key(), record.value(), base);
             } catch (RuntimeException e) {
                 throw new ProcessingException(node.name(), e);
             }
-            store.put(record.key(), updated);
+            store.put(keyGroup, keyBytes, updated);
             if (emitAtOnce) {
                 next.process(new dev.tributary.dsl.processor.Record<>(record.key(), updated, record.timestamp(),
                         java.util.Map.of()));

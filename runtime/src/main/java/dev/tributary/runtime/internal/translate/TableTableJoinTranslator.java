@@ -38,15 +38,7 @@ public final class TableTableJoinTranslator implements NodeTranslator<TableTable
                 case LEFT -> left != null;
                 case OUTER -> left != null || right != null;
             };
-            Object joined = null;
-            if (holds) {
-                try {
-                    joined = joiner.apply(left, right);
-                } catch (RuntimeException e) {
-                    throw new ProcessingException(node.name(), e);
-                }
-            }
-            next.process(record.withValue(joined));
+            next.process(record.withValue(holds ? Joiners.join(node.name(), joiner, left, right) : null));
         };
     }
 }
