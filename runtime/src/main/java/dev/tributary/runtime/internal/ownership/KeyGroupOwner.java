@@ -122,6 +122,15 @@ public final class KeyGroupOwner {
         }
         Claim claim = pending.claimNow(target);
         claim.await(settings.operationTimeout());
+        if (!claim.done()) {
+            // A broker slow to answer is waited for, as the claims of a running job are, rather than a reason to exit.
+            claim.close();
+            LOG.warn("Instance '{}': the broker did not answer the subscriptions claiming its {} key groups within"
+                    + " pulsar.operation.timeout ({}); the job starts and claims them again in the background", instanceId,
+                    target.cardinality(), settings.operationTimeout());
+            pending.want(target, false);
+            return publish();
+        }
         Throwable error = claim.error();
         if (error != null) {
             claim.close();
