@@ -53,6 +53,49 @@ class JoinCrashIT {
         return builder.start();
     }
 
+    /** Reads the output on a thread of its own: the latest result per order, and orders given two different ones. */
+    private static final class Results implements AutoCloseable {
+        final Map<String, String> byOrder = new ConcurrentHashMap<>();
+        final List<String> conflicts = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong outputs = new AtomicLong();
+        private final AtomicBoolean reading = new AtomicBoolean(true);
+        private final Consumer<String> reader;
+        private final Thread thread;
+
+        Results(PulsarClient client, String output) throws Exception {
+            reader = client.newConsumer(Schema.STRING).topic(output).subscriptionName("verifier")
+                    .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+            thread = new Thread(this::read);
+            thread.start();
+        }
+
+        private void read() {
+            while (reading.get()) {
+                try {
+                    Message<String> message = reader.receive(100, TimeUnit.MILLISECONDS);
+                    if (message != null) {
+                        String value = message.getValue();
+                        String previous = byOrder.put(value.substring(0, value.indexOf('/')), value);
+                        if (previous != null && !previous.equals(value)) {
+                            conflicts.add(previous + " then " + value);
+                        }
+                        outputs.incrementAndGet();
+                        reader.acknowledgeAsync(message);
+                    }
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            reading.set(false);
+            thread.join(5_000);
+            reader.close();
+        }
+    }
+
     @Test
     void aKillMidJoinLosesNoOrderAndTheTableSurvives(EmbeddedPulsar pulsar, @TempDir Path state) throws Exception {
         String orders = unique("jcrash-orders");
@@ -62,28 +105,10 @@ class JoinCrashIT {
         pulsar.admin().topics().createPartitionedTopic(orders, 2);
         createTopic(pulsar, customers);
         Path log = state.resolve("job.log");
-        Map<String, String> results = new ConcurrentHashMap<>();
-        AtomicLong outputs = new AtomicLong();
-        AtomicBoolean reading = new AtomicBoolean(true);
         try (PulsarClient client = pulsar.newClient();
-             Consumer<String> reader = client.newConsumer(Schema.STRING).topic(output).subscriptionName("verifier")
-                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
-            Thread collector = new Thread(() -> {
-                while (reading.get()) {
-                    try {
-                        Message<String> message = reader.receive(100, TimeUnit.MILLISECONDS);
-                        if (message != null) {
-                            String value = message.getValue();
-                            results.put(value.substring(0, value.indexOf('/')), value);
-                            outputs.incrementAndGet();
-                            reader.acknowledgeAsync(message);
-                        }
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            collector.start();
+             Results collected = new Results(client, output)) {
+            Map<String, String> results = collected.byOrder;
+            AtomicLong outputs = collected.outputs;
             long time = BASE;
             try (Producer<String> rows = client.newProducer(Schema.STRING).topic(customers).create();
                  Producer<String> placed = client.newProducer(Schema.STRING).topic(orders).enableBatching(false)
@@ -110,8 +135,6 @@ class JoinCrashIT {
             } finally {
                 job.destroy();
                 assertTrue(job.waitFor(60, TimeUnit.SECONDS));
-                reading.set(false);
-                collector.join(5_000);
             }
             List<String> wrong = new ArrayList<>();
             for (int i = 0; i < ORDERS; i++) {
@@ -144,32 +167,11 @@ class JoinCrashIT {
         pulsar.admin().topics().createPartitionedTopic(orders, 2);
         createTopic(pulsar, payments);
         Path log = state.resolve("job.log");
-        Map<String, String> results = new ConcurrentHashMap<>();
-        List<String> conflicts = java.util.Collections.synchronizedList(new ArrayList<>());
-        AtomicLong outputs = new AtomicLong();
-        AtomicBoolean reading = new AtomicBoolean(true);
         try (PulsarClient client = pulsar.newClient();
-             Consumer<String> reader = client.newConsumer(Schema.STRING).topic(output).subscriptionName("verifier")
-                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
-            Thread collector = new Thread(() -> {
-                while (reading.get()) {
-                    try {
-                        Message<String> message = reader.receive(100, TimeUnit.MILLISECONDS);
-                        if (message != null) {
-                            String value = message.getValue();
-                            String previous = results.put(value.substring(0, value.indexOf('/')), value);
-                            if (previous != null && !previous.equals(value)) {
-                                conflicts.add(previous + " then " + value);
-                            }
-                            outputs.incrementAndGet();
-                            reader.acknowledgeAsync(message);
-                        }
-                    } catch (Exception e) {
-                        return;
-                    }
-                }
-            });
-            collector.start();
+             Results collected = new Results(client, output)) {
+            Map<String, String> results = collected.byOrder;
+            List<String> conflicts = collected.conflicts;
+            AtomicLong outputs = collected.outputs;
             try (Producer<String> placed = client.newProducer(Schema.STRING).topic(orders).enableBatching(false)
                          .blockIfQueueFull(true).create();
                  Producer<String> paid = client.newProducer(Schema.STRING).topic(payments).enableBatching(false)
@@ -204,8 +206,6 @@ class JoinCrashIT {
             } finally {
                 job.destroy();
                 assertTrue(job.waitFor(60, TimeUnit.SECONDS));
-                reading.set(false);
-                collector.join(5_000);
             }
             List<String> wrong = new ArrayList<>();
             for (int i = 0; i < count; i++) {

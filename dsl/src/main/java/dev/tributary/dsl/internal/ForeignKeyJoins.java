@@ -37,13 +37,7 @@ final class ForeignKeyJoins {
         if (!(right instanceof TableImpl<?, ?> other) || other.graph() != graph) {
             throw new TopologyException(what + " '" + name + "': the other table belongs to another StreamBuilder");
         }
-        for (TableImpl<?, ?> side : List.of(left, other)) {
-            if (side.storeName() == null) {
-                throw new TopologyException(what + " '" + name + "': the table of node '" + side.nodeName()
-                        + "' has no store of its own, as a filter or mapValues of a table has not; join with the"
-                        + " table it comes from, or keep it in a store with toStream().toTable(Materialized.as(...))");
-            }
-        }
+        Joins.requireStores(what, name, left, other);
         StoreSpec leftStore = graph.store(left.storeName());
         StoreSpec rightStore = graph.store(other.storeName());
         // The subscriptions are keyed by the right key's bytes: they must be the right table's, to meet its rows.

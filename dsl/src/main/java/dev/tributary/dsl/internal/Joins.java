@@ -58,13 +58,7 @@ final class Joins {
         if (!(right instanceof TableImpl<?, ?> other) || other.graph() != graph) {
             throw new TopologyException(what + " '" + name + "': the other table belongs to another StreamBuilder");
         }
-        for (TableImpl<?, ?> side : List.of(left, other)) {
-            if (side.storeName() == null) {
-                throw new TopologyException(what + " '" + name + "': the table of node '" + side.nodeName()
-                        + "' has no store of its own, as a filter or mapValues of a table has not; join with the"
-                        + " table it comes from, or keep it in a store with toStream().toTable(Materialized.as(...))");
-            }
-        }
+        requireStores(what, name, left, other);
         requireSameKeys(what, name, left.keySchema(), other.keySchema());
         ValueJoiner<Object, Object, Object> join = (ValueJoiner) joiner;
         String leftSide = name + "-left";
@@ -187,6 +181,17 @@ final class Joins {
         String repartition = stream.graph().name((String) null, "repartition");
         stream.graph().add(new RepartitionNode(repartition, stream.nodeName(), keys, values));
         return repartition;
+    }
+
+    /** A table join reads both tables' stores: a table from filter or mapValues has none. */
+    static void requireStores(String what, String name, TableImpl<?, ?>... sides) {
+        for (TableImpl<?, ?> side : sides) {
+            if (side.storeName() == null) {
+                throw new TopologyException(what + " '" + name + "': the table of node '" + side.nodeName()
+                        + "' has no store of its own, as a filter or mapValues of a table has not; join with the"
+                        + " table it comes from, or keep it in a store with toStream().toTable(Materialized.as(...))");
+            }
+        }
     }
 
     /** Both sides must encode a key to the same bytes, or the same key would land in two key groups. */
