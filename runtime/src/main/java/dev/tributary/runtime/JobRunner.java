@@ -89,6 +89,15 @@ public final class JobRunner implements AutoCloseable {
             config.get(option);
         }
         this.applicationId = config.get(RuntimeOptions.APPLICATION_ID);
+        if (config.get(RuntimeOptions.PROCESSING_GUARANTEE) == ProcessingGuarantee.EXACTLY_ONCE
+                && config.get(RuntimeOptions.TRANSACTION_TIMEOUT).compareTo(
+                        config.get(RuntimeOptions.COMMIT_INTERVAL).multipliedBy(3)) < 0) {
+            // A commit's transaction opens with its first write, up to commit.interval before the commit.
+            throw new dev.tributary.dsl.config.ConfigException(RuntimeOptions.TRANSACTION_TIMEOUT.key(),
+                    "transaction.timeout (" + config.get(RuntimeOptions.TRANSACTION_TIMEOUT) + ") must be at least three"
+                            + " times commit.interval (" + config.get(RuntimeOptions.COMMIT_INTERVAL) + ") under"
+                            + " exactly-once, or the broker aborts transactions before they commit");
+        }
         this.errors = ErrorHandling.from(config, nodeNames());
         ConnectorRuntime.checkSettings(topology, config);
         this.metrics = new TaskMetrics(Objects.requireNonNull(registry, "registry"), applicationId);
@@ -211,6 +220,10 @@ public final class JobRunner implements AutoCloseable {
         List<String> sinksDown = now == JobState.RUNNING ? running.unavailableSinks() : List.of();
         if (!sinksDown.isEmpty()) {
             return new OpsServer.Health(false, String.join("; ", sinksDown));
+        }
+        String waiting = now == JobState.RUNNING ? running.task().waitingFor() : null;
+        if (waiting != null) {
+            return new OpsServer.Health(false, "waiting for " + waiting);
         }
         if (now == JobState.RUNNING && pendingKeyGroups() > 0) {
             return new OpsServer.Health(false, "claiming or restoring " + pendingKeyGroups() + " key group(s)");

@@ -69,6 +69,21 @@ public final class RuntimeOptions {
             .check(d -> !d.isNegative() && !d.isZero(), "must be positive")
             .description("How often outputs are flushed and processed input acknowledged.");
 
+    /** At-least-once or exactly-once. */
+    public static final ConfigOption<ProcessingGuarantee> PROCESSING_GUARANTEE = ConfigOption.key("processing.guarantee")
+            .enumType(ProcessingGuarantee.class).defaultValue(ProcessingGuarantee.AT_LEAST_ONCE)
+            .description("at-least-once, or exactly-once: every commit is one Pulsar transaction holding its outputs,"
+                    + " changelog writes, dead letters and input acknowledgements (the broker needs"
+                    + " transactionCoordinatorEnabled=true and acknowledgmentAtBatchIndexLevelEnabled=true).");
+
+    /** How long a commit's transaction may stay open. */
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOption.key("transaction.timeout")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .check(d -> d.toMillis() >= 1000, "must be at least 1s")
+            .description("Under exactly-once: how long a commit's transaction may stay open before the broker aborts"
+                    + " it. It must exceed commit.interval plus the time a commit takes; it also bounds how long the"
+                    + " records of an instance that died mid-commit are held back from their new owner.");
+
     /** Commit early once this many records were processed since the last commit. */
     public static final ConfigOption<Integer> COMMIT_MAX_RECORDS = ConfigOption.key("commit.max.records").intType()
             .defaultValue(20_000)
@@ -316,7 +331,8 @@ public final class RuntimeOptions {
     /** Every option, for documentation and validation. */
     public static List<ConfigOption<?>> all() {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
-                TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS, KEY_GROUPS,
+                TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS,
+                PROCESSING_GUARANTEE, TRANSACTION_TIMEOUT, KEY_GROUPS,
                 INSTANCE_ID, MEMBERSHIP_INTERVAL, STANDBY_REPLICAS, STANDBY_INTERVAL,
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS, BATCH_LINGER,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,

@@ -11,7 +11,8 @@ import org.apache.pulsar.client.api.Schema;
 /**
  * A stateful job for crash tests, run in a JVM of its own: copies every record to an echo topic and
  * counts records per key into a counts topic. Runs until killed, or stopped with SIGTERM.
- * Arguments: service URL, admin URL, application id, input, echo topic, counts topic, state directory.
+ * Arguments: service URL, admin URL, application id, input, echo topic, counts topic, state directory,
+ * and optionally the processing guarantee ({@code exactly-once}).
  */
 public final class CountJobMain {
     private CountJobMain() {
@@ -33,6 +34,10 @@ public final class CountJobMain {
                 .with(RuntimeOptions.APPLICATION_ID, args[2])
                 .with(RuntimeOptions.STATE_DIR, args[6])
                 .with(RuntimeOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+        if (args.length > 7) {
+            config = config.with(RuntimeOptions.PROCESSING_GUARANTEE,
+                    ProcessingGuarantee.valueOf(args[7].toUpperCase(java.util.Locale.ROOT).replace('-', '_')));
+        }
         JobRunner job = new JobRunner(topology(args[3], args[4], args[5]), config).start();
         Runtime.getRuntime().addShutdownHook(new Thread(job::close));
         System.out.println("RUNNING");

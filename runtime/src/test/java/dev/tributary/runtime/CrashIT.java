@@ -90,10 +90,15 @@ class CrashIT {
 
     static Process launch(EmbeddedPulsar pulsar, String app, String input, String echo, String counts, Path stateDir,
                           Path log) throws Exception {
+        return launch(pulsar, app, input, echo, counts, stateDir, log, "at-least-once");
+    }
+
+    static Process launch(EmbeddedPulsar pulsar, String app, String input, String echo, String counts, Path stateDir,
+                          Path log, String guarantee) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, CountJobMain.class.getName(),
-                pulsar.serviceUrl(), pulsar.httpUrl(), app, input, echo, counts, stateDir.toString());
+                pulsar.serviceUrl(), pulsar.httpUrl(), app, input, echo, counts, stateDir.toString(), guarantee);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder.start();
@@ -242,6 +247,65 @@ class CrashIT {
                 }
             }
             assertEquals(0, FaultHandlingIT.backlogQuietly(pulsar, inputTopic, app));
+        }
+    }
+
+    @Test
+    void anExactlyOnceJobKilledThreeTimesHasNoDuplicateAndNoGap(EmbeddedPulsar pulsar, @TempDir Path stateDir)
+            throws Exception {
+        int keys = 500;
+        int perKey = 60;
+        String input = unique("eo-crash-in");
+        String echo = unique("eo-crash-echo");
+        String counts = unique("eo-crash-counts");
+        String app = unique("eo-crash");
+        createTopic(pulsar, input);
+        createTopic(pulsar, echo);
+        Path log = Files.createDirectories(Path.of("target", "crash-logs")).resolve(app + ".log");
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<Long> killPoints = List.of(3_000L + random.nextInt(5_000), 11_000L + random.nextInt(5_000),
+                19_000L + random.nextInt(5_000));
+        System.out.println("CrashIT exactly-once seed " + seed + ", kill points " + killPoints + ", job log "
+                + log.toAbsolutePath());
+        try (PulsarClient client = pulsar.newClient();
+             EchoCollector collector = new EchoCollector(client, echo)) {
+            try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true)
+                    .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
+                Sends sends = new Sends();
+                for (int i = 0; i < keys * perKey; i++) {
+                    sends.add(producer.newMessage().key("k" + (i % keys)).value(Integer.toString(i / keys)).sendAsync());
+                }
+                producer.flush();
+                sends.awaitAll(Duration.ofSeconds(60));
+            }
+            for (long point : killPoints) {
+                Process job = launch(pulsar, app, input, echo, counts, stateDir, log, "exactly-once");
+                try {
+                    await("progress to " + point + " echoed records (job log " + log.toAbsolutePath() + ")",
+                            Duration.ofSeconds(90), () -> {
+                                if (!job.isAlive()) {
+                                    fail("the job exited by itself with " + job.exitValue() + "; see "
+                                            + log.toAbsolutePath());
+                                }
+                                return collector.total.get() >= point;
+                            });
+                } catch (AssertionError e) {
+                    job.destroyForcibly();
+                    throw e;
+                }
+                kill9(job);
+                System.out.println("CrashIT exactly-once killed the job at " + collector.total.get() + " echoed records");
+            }
+            Process last = launch(pulsar, app, input, echo, counts, stateDir, log, "exactly-once");
+            try {
+                System.out.println("CrashIT exactly-once: " + ExactOutputs.check(client, echo, counts, keys, perKey,
+                        Duration.ofSeconds(120)));
+                assertEquals(keys * perKey, collector.total.get(), "the collector saw each echo once");
+            } finally {
+                last.destroy();
+                assertTrue(last.waitFor(60, TimeUnit.SECONDS), "the last job stopped on SIGTERM");
+            }
         }
     }
 }

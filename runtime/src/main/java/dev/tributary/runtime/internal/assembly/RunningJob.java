@@ -24,6 +24,8 @@ import dev.tributary.runtime.internal.ownership.KeyGroupOwner;
 import dev.tributary.runtime.internal.ownership.Membership;
 import dev.tributary.runtime.internal.ownership.OwnershipSettings;
 import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.Transactions;
+import dev.tributary.runtime.ProcessingGuarantee;
 import dev.tributary.runtime.internal.pulsar.PulsarConnections;
 import dev.tributary.runtime.internal.state.SharedStateMemory;
 import dev.tributary.runtime.internal.state.TaskState;
@@ -100,18 +102,28 @@ public final class RunningJob {
         PulsarChangelog changelog = null;
         PulsarRecordCollector collector = null;
         ConnectorRuntime connectors = null;
-        Producers producers = new Producers(connections.client(), config.get(RuntimeOptions.SEND_TIMEOUT));
+        boolean exactlyOnce = config.get(RuntimeOptions.PROCESSING_GUARANTEE) == ProcessingGuarantee.EXACTLY_ONCE;
+        Producers producers = null;
         try {
             membership.join(config.get(RuntimeOptions.OPERATION_TIMEOUT));
             List<StoreSpec> stores = topology.stores();
             if (!stores.isEmpty()) {
                 stateDirectory = StateDirectory.lock(Path.of(config.get(RuntimeOptions.STATE_DIR), applicationId));
+            }
+            Transactions transactions = exactlyOnce ? new Transactions(connections.client(),
+                    config.get(RuntimeOptions.TRANSACTION_TIMEOUT), config.get(RuntimeOptions.OPERATION_TIMEOUT),
+                    stateDirectory == null ? null : stateDirectory.root().resolve("last-transaction")) : null;
+            producers = new Producers(connections.client(), config.get(RuntimeOptions.SEND_TIMEOUT), transactions);
+            if (!stores.isEmpty()) {
                 StateMemory memory = SharedStateMemory.acquire(config.get(RuntimeOptions.ROCKSDB_BLOCK_CACHE_BYTES),
                         config.get(RuntimeOptions.ROCKSDB_WRITE_BUFFER_BYTES));
                 holdsStateMemory = true;
                 changelog = new PulsarChangelog(producers, connections.admin(), compiled.context(), stores,
                         config.get(RuntimeOptions.OPERATION_TIMEOUT));
                 changelog.instance(instanceId);
+                if (exactlyOnce) {
+                    changelog.exactlyOnce();
+                }
                 changelog.prepareTopics();
                 changelog.loadCheckpoints(stateDirectory);
                 StateDirectory directory = stateDirectory;
@@ -119,7 +131,7 @@ public final class RunningJob {
                         ? Stores.inMemory(spec.name())
                         : Stores.rocksDb(spec.name(), directory.storeDirectory(spec.name()).resolve("rocksdb"), memory),
                         changelog, config.get(RuntimeOptions.CACHE_MAX_RECORDS),
-                        config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE);
+                        config.get(RuntimeOptions.TABLE_EMIT) == TableEmit.ON_UPDATE, exactlyOnce);
                 metrics.restored(changelog, PulsarChangelog::restoredSoFar);
             } else {
                 taskState = new TaskState(List.of(), keyGroups, new BitSet(), spec -> null, null, 1, false);
@@ -150,9 +162,13 @@ public final class RunningJob {
             // Whole before any record that joins them is processed.
             compiled.context().globals().start(connections.client(), applicationId,
                     config.get(RuntimeOptions.OPERATION_TIMEOUT), metrics);
+            if (transactions != null) {
+                // Its pending acknowledgements would hold our input back until the broker's timeout.
+                transactions.abortLeftOver();
+            }
             claimAndRestore(task, applicationId);
             long restored = changelog == null ? 0 : changelog.restoredSoFar();
-            connectors.openSources(connections, producers, keyGroups, compiled.context().internalNamespace());
+            connectors.openSources(connections, producers.withoutTransactions(), keyGroups, compiled.context().internalNamespace());
             List<String> inputTopics = compiled.sources().stream().flatMap(source -> source.topics().stream()).toList();
             BacklogPoller backlog = BacklogPoller.start(connections.admin(), inputTopics, applicationId, metrics,
                     config.get(RuntimeOptions.BACKLOG_INTERVAL));

@@ -20,6 +20,7 @@ import org.apache.pulsar.client.api.Reader;
  * and writes one batch per step.
  */
 public final class GroupRestore implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GroupRestore.class);
     /** Where a restore reports what it did. */
     interface Progress {
         /** Records written into local state. */
@@ -35,15 +36,18 @@ public final class GroupRestore implements AutoCloseable {
         final KeyGroupedStore bytes;
         final CompletableFuture<Reader<byte[]>> opening;
         final MessageIdAdv covered;
+        /** Under exactly-once, this claim's marker: the restore ends only once it has read it. */
+        final CompletableFuture<MessageId> marker;
         MessageId last;
         boolean done;
 
         Part(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
-                     MessageIdAdv covered) {
+                     MessageIdAdv covered, CompletableFuture<MessageId> marker) {
             this.store = store;
             this.bytes = bytes;
             this.opening = opening;
             this.covered = covered;
+            this.marker = marker;
         }
     }
 
@@ -97,14 +101,27 @@ public final class GroupRestore implements AutoCloseable {
                 while (read < budget) {
                     Message<byte[]> message = reader.readNext(0, TimeUnit.MILLISECONDS);
                     if (message == null) {
-                        if (reader.hasMessageAvailable()) {
+                        if (part.marker != null && part.marker.isCompletedExceptionally()) {
+                            part.marker.join();
+                        }
+                        if (part.marker != null || reader.hasMessageAvailable()) {
+                            // Under exactly-once the end is the marker, which an open transaction holds back.
                             waiting = true;
+                            warnIfHeldBack(part);
                             break;
                         }
                         part.done = true;
                         break;
                     }
                     read++;
+                    if (java.util.Arrays.equals(message.getKeyBytes(), PulsarChangelog.MARKER_KEY)) {
+                        if (part.marker != null && part.marker.isDone() && !part.marker.isCompletedExceptionally()
+                                && sameEntry(message.getMessageId(), part.marker.join())) {
+                            part.done = true;
+                            break;
+                        }
+                        continue;
+                    }
                     if (part.covered != null && !after((MessageIdAdv) message.getMessageId(), part.covered)) {
                         continue;
                     }
@@ -146,6 +163,31 @@ public final class GroupRestore implements AutoCloseable {
         for (Part part : parts) {
             part.opening.thenAccept(Reader::closeAsync);
         }
+    }
+
+    private long heldBackSince;
+    private boolean warned;
+
+    /** An open transaction of the previous owner holds the restore back: said once, after a while. */
+    private void warnIfHeldBack(Part part) {
+        if (part.marker == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (heldBackSince == 0) {
+            heldBackSince = now;
+        } else if (!warned && now - heldBackSince > TimeUnit.SECONDS.toNanos(5)) {
+            warned = true;
+            LOG.warn("Restore of store '{}' key group {} waits for a transaction of the key group's previous owner"
+                    + " to end (at most transaction.timeout): its outcome decides the restored state", part.store.name(),
+                    group);
+        }
+    }
+
+    private static boolean sameEntry(MessageId read, MessageId written) {
+        MessageIdAdv a = (MessageIdAdv) read;
+        MessageIdAdv b = (MessageIdAdv) written;
+        return a.getLedgerId() == b.getLedgerId() && a.getEntryId() == b.getEntryId();
     }
 
     /** Whether a message comes after a position in one partition (partition indexes may differ in form). */

@@ -75,6 +75,38 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     };
     private String producerPrefix = "tributary";
     private int epoch;
+    /** Exactly-once: writes belong to the task's transactions, and positions count only once it commits. */
+    private boolean transactional;
+    /** Positions a flush reached, under exactly-once, until the transaction commits. */
+    private final Map<String, Map<Integer, byte[]>> staged = new HashMap<>();
+    /** Under exactly-once, per store and key group, the claim marker written after the fence. */
+    private final Map<String, CompletableFuture<MessageId>[]> markers = new HashMap<>();
+
+    /**
+     * The key of the claim markers a new owner writes under exactly-once: fixed bytes that no encoded
+     * key of a store shares (a digest), so compaction keeps one marker per partition and no user entry.
+     */
+    static final byte[] MARKER_KEY = markerKey();
+
+    private static byte[] markerKey() {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest("tributary changelog claim marker".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.Arrays.copyOf(digest, 20);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Under exactly-once: writes go into the task's transactions, the positions a flush reaches count
+     * only after {@link #commitPositions()}, and each claim writes a marker after its fence that the
+     * restore must read before it ends: the read cannot pass an open transaction of the previous owner,
+     * so the restore includes whatever that transaction commits, or waits until it aborts.
+     */
+    public void exactlyOnce() {
+        this.transactional = true;
+    }
 
     public PulsarChangelog(Producers producers, PulsarAdmin admin, CompileContext context, List<StoreSpec> stores,
                            Duration timeout) {
@@ -171,7 +203,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                         // and broker entries, not bytes, are what costs.
                         .batchingMaxPublishDelay(100, TimeUnit.MILLISECONDS)
                         .batchingMaxMessages(10_000)
-                        .sendTimeout((int) timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .sendTimeout(producerFactory.sendTimeoutMillis(timeout), TimeUnit.MILLISECONDS)
                         .createAsync()
                         .thenAccept(producer -> byGroup[g] = producer));
             }
@@ -182,6 +214,20 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             closeProducers(groups);
             throw new JobStartException("cannot open the changelog producers of key groups " + groups + ": "
                     + PulsarErrors.reason(e), e);
+        }
+        if (transactional) {
+            for (StoreSpec store : logged) {
+                CompletableFuture<MessageId>[] byGroup = markers.computeIfAbsent(store.name(),
+                        name -> new CompletableFuture[count]);
+                Producer<byte[]>[] producersOfStore = producers.get(store.name());
+                for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
+                    // Outside any transaction: it is this claim's own point in the log.
+                    byGroup[group] = producersOfStore[group].newMessage().keyBytes(MARKER_KEY)
+                            .value((producerPrefix + "-" + claim).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .sendAsync();
+                    producersOfStore[group].flushAsync();
+                }
+            }
         }
     }
 
@@ -199,6 +245,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     byGroup[group] = null;
                 }
                 sends[group] = null;
+                CompletableFuture<MessageId>[] markersOfStore = markers.get(store.name());
+                if (markersOfStore != null) {
+                    markersOfStore[group] = null;
+                }
             }
         }
     }
@@ -212,7 +262,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     + ", which this instance does not own");
         }
         unflushed.set(keyGroup);
-        CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(key).value(value).sendAsync();
+        CompletableFuture<MessageId> sent = producerFactory.message(producer).keyBytes(key).value(value).sendAsync();
         sent.whenComplete((id, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
@@ -226,7 +276,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
      * uncommitted, their local state cannot be trusted and is rebuilt in full.
      */
     public BitSet unflushed() {
-        return (BitSet) unflushed.clone();
+        // Under exactly-once the local files only ever hold committed writes.
+        return transactional ? new BitSet() : (BitSet) unflushed.clone();
     }
 
     /** Waits until every write so far is durable and records the position each key group reached. */
@@ -251,7 +302,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                 }
                 try {
                     MessageId id = last.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    positions.get(store.name()).put(group, id.toByteArray());
+                    (transactional ? staged.computeIfAbsent(store.name(), name -> new HashMap<>())
+                            : positions.get(store.name())).put(group, id.toByteArray());
                 } catch (Exception e) {
                     if (PulsarErrors.unwrap(e) instanceof PulsarClientException.ProducerFencedException) {
                         fenced.set(group);
@@ -270,6 +322,17 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             throw new OutputException("cannot write the changelog: " + PulsarErrors.reason(error), error);
         }
         unflushed.clear();
+    }
+
+    /** Under exactly-once, after the transaction committed: the positions its flush reached count. */
+    public void commitPositions() {
+        staged.forEach((store, reached) -> positions.get(store).putAll(reached));
+        staged.clear();
+    }
+
+    /** Under exactly-once, after the transaction aborted: its writes are not in the changelog. */
+    public void discardPositions() {
+        staged.clear();
     }
 
     /** The changelog refused this instance's writes: another instance owns those key groups now. */
@@ -315,7 +378,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     .topic(context.changelogTopic(store.name()) + "-partition-" + group)
                     .startMessageId(start).startMessageIdInclusive().readCompacted(true)
                     .receiverQueueSize(RESTORE_QUEUE).createAsync();
-            parts.add(new GroupRestore.Part(store, bytes, reader, from));
+            CompletableFuture<MessageId>[] markersOfStore = markers.get(store.name());
+            // A claimed key group under exactly-once has a marker; a standby copy has none.
+            parts.add(new GroupRestore.Part(store, bytes, reader, from,
+                    markersOfStore == null ? null : markersOfStore[group]));
         }
         return new GroupRestore(group, parts, progress);
     }

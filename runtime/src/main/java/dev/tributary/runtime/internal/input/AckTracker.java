@@ -9,6 +9,7 @@ import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.client.api.transaction.Transaction;
 
 /**
  * Remembers what a consumer delivered and is done with since the last commit, and acknowledges it
@@ -24,16 +25,18 @@ abstract class AckTracker {
 
         CompletableFuture<Void> cumulative(MessageId upTo);
 
-        static Acknowledger of(Consumer<?> consumer) {
+        /** @param transaction the transaction the acknowledgements belong to, or null for plain ones */
+        static Acknowledger of(Consumer<?> consumer, Transaction transaction) {
             return new Acknowledger() {
                 @Override
                 public CompletableFuture<Void> each(List<MessageId> ids) {
-                    return consumer.acknowledgeAsync(ids);
+                    return transaction == null ? consumer.acknowledgeAsync(ids) : consumer.acknowledgeAsync(ids, transaction);
                 }
 
                 @Override
                 public CompletableFuture<Void> cumulative(MessageId upTo) {
-                    return consumer.acknowledgeCumulativeAsync(upTo);
+                    return transaction == null ? consumer.acknowledgeCumulativeAsync(upTo)
+                            : consumer.acknowledgeCumulativeAsync(upTo, transaction);
                 }
             };
         }

@@ -28,7 +28,6 @@ public final class Input {
     private final Consumer<Object> consumer;
     private final Processor processor;
     private final AckTracker acks;
-    private final AckTracker.Acknowledger acknowledger;
     /** Messages received from this source by any of its consumers; read racily by the metrics scrape. */
     private final long[] received;
     /** Key groups this consumer holds the ranges of, or null for a consumer without ranges. */
@@ -64,7 +63,6 @@ public final class Input {
         this.consumer = consumer;
         this.processor = processor;
         this.acks = AckTracker.forType(source.subscriptionType());
-        this.acknowledger = AckTracker.Acknowledger.of(consumer);
         this.keySchema = source.keySchema();
         this.stringKeys = keySchema.getSchemaInfo() != null && keySchema.getSchemaInfo().getType() == SchemaType.STRING;
     }
@@ -207,12 +205,16 @@ public final class Input {
         acks.clear();
     }
 
-    /** Sends the acknowledgements of everything resolved since the last commit; nothing for a closed input. */
-    public CompletableFuture<Void> commitAcks() {
+    /**
+     * Sends the acknowledgements of everything resolved since the last commit; nothing for a closed input.
+     *
+     * @param transaction the commit's transaction under exactly-once, or null
+     */
+    public CompletableFuture<Void> commitAcks(org.apache.pulsar.client.api.transaction.Transaction transaction) {
         if (closed) {
             return CompletableFuture.completedFuture(null);
         }
-        return acks.commit(acknowledger, unresolved > 0);
+        return acks.commit(AckTracker.Acknowledger.of(consumer, transaction), unresolved > 0);
     }
 
     /** Whether the broker dropped this consumer since it subscribed: its ranges may have gone to another instance. */

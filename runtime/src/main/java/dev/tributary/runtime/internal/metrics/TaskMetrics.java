@@ -42,6 +42,10 @@ public final class TaskMetrics {
     public static final String KEY_GROUPS_STANDBY = "tributary.key.groups.standby";
     public static final String HANDOVERS = "tributary.handovers";
     public static final String LEASES_LOST = "tributary.leases.lost";
+    /** Transactions aborted under exactly-once, by why. */
+    public static final String TRANSACTIONS_ABORTED = "tributary.transactions.aborted";
+    /** Time a task waited for the broker to open a transaction it could not open at once. */
+    public static final String TRANSACTION_WAITS = "tributary.transactions.unavailable";
     public static final String INSTANCES = "tributary.instances";
     public static final String LATE_RECORDS = "tributary.late.records";
     public static final String GLOBAL_TABLE_SKIPPED = "tributary.global.table.skipped";
@@ -187,6 +191,16 @@ public final class TaskMetrics {
     /** The broker dropped the instance's hold on its key groups (a pause, a network split); it re-claimed them. */
     public void leaseLost() {
         counter(LEASES_LOST, null, null).increment();
+    }
+
+    /** Under exactly-once, a commit's transaction was aborted; its input comes again. */
+    public void transactionAborted(String reason) {
+        counter(TRANSACTIONS_ABORTED, null, reason).increment();
+    }
+
+    /** Under exactly-once, the broker could not open a transaction; the task waits and tries again. */
+    public void transactionUnavailable() {
+        counter(TRANSACTION_WAITS, null, null).increment();
     }
 
     /** Records held in memory behind failing keys, now. */

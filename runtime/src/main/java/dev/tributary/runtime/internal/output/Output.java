@@ -26,9 +26,12 @@ final class Output {
     /** Records written; read racily by the metrics scrape. */
     long written;
 
+    private final dev.tributary.runtime.internal.pulsar.Producers producers;
+
     Output(String topic, SinkTarget target, Producer<Object> producer, int maxBatchRecords,
-           Queue<OutputFailure> failures) {
+           Queue<OutputFailure> failures, dev.tributary.runtime.internal.pulsar.Producers producers) {
         this.topic = topic;
+        this.producers = producers;
         this.sink = target.node();
         this.keySchema = target.keySchema();
         this.stringKeys = keySchema.getSchemaInfo() != null && keySchema.getSchemaInfo().getType() == SchemaType.STRING;
@@ -43,10 +46,11 @@ final class Output {
     /** @param origin the input the record derives from, or null if none (a table update at commit, a punctuation) */
     void write(Record<Object, Object> record, WriteOrigin origin) {
         written++;
-        TypedMessageBuilder<Object> message;
+        // Outside the encoding errors below: an unavailable transaction is not the record's fault.
+        TypedMessageBuilder<Object> message = producers.message(sender.producer());
         byte[] keyBytes = null;
         try {
-            message = sender.producer().newMessage().value(record.value());
+            message.value(record.value());
             Object key = record.key();
             if (key != null) {
                 if (stringKeys) {

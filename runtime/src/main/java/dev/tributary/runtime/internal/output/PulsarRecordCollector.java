@@ -188,7 +188,7 @@ public final class PulsarRecordCollector implements RecordCollector {
                 builder = producers.to(topic, target.valueSchema()).enableBatching(true);
         }
         try {
-            Output output = new Output(topic, target, builder.create(), maxBatchRecords, failures);
+            Output output = new Output(topic, target, builder.create(), maxBatchRecords, failures, producers);
             metrics.recordsOut(target.node(), topic, output, o -> o.written);
             return output;
         } catch (Exception e) {

@@ -4,6 +4,7 @@ import dev.tributary.dsl.config.ConfigException;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.runtime.ProcessingGuarantee;
 import dev.tributary.dsl.config.Secret;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
@@ -45,7 +47,10 @@ public final class PulsarConnections implements AutoCloseable {
         String trustCerts = trustCerts(config);
         boolean hostnameVerification = config.get(RuntimeOptions.TLS_HOSTNAME_VERIFICATION);
         boolean allowInsecure = config.get(RuntimeOptions.TLS_ALLOW_INSECURE);
-        PulsarClient client = newClient(config);
+        boolean transactions = config.get(RuntimeOptions.PROCESSING_GUARANTEE) == ProcessingGuarantee.EXACTLY_ONCE;
+        // A client with transactions asks the coordinator at once: it is built once the admin API has
+        // answered and the broker is known to have one, so that each of those failures says so plainly.
+        PulsarClient client = transactions ? null : newClient(config, false);
         PulsarAdmin admin;
         try {
             admin = PulsarAdmin.builder().serviceHttpUrl(adminUrl)
@@ -58,6 +63,13 @@ public final class PulsarConnections implements AutoCloseable {
                     .allowTlsInsecureConnection(allowInsecure)
                     .build();
             admin.clusters().getClusters();
+            if (transactions) {
+                checkTransactions(admin, adminUrl, serviceUrl);
+                client = newClient(config, true);
+            }
+        } catch (JobStartException e) {
+            closeQuietly(client);
+            throw e;
         } catch (PulsarAdminException.NotAuthorizedException e) {
             closeQuietly(client);
             throw new JobStartException("the broker refused the job's credentials at " + adminUrl + " ("
@@ -100,6 +112,57 @@ public final class PulsarConnections implements AutoCloseable {
      * @throws JobStartException if the service URL is not valid
      */
     public static PulsarClient newClient(Configuration config) {
+        return newClient(config, false);
+    }
+
+    /**
+     * Whether the broker runs the transaction coordinator and acknowledges batch messages one by one
+     * (a commit acknowledges part of a batch when the rest belongs to the next commit); one line naming
+     * the broker settings otherwise.
+     */
+    private static void checkTransactions(PulsarAdmin admin, String adminUrl, String serviceUrl) {
+        String fix = "; set transactionCoordinatorEnabled=true, systemTopicEnabled=true and"
+                + " acknowledgmentAtBatchIndexLevelEnabled=true in the broker's configuration (broker.conf, or"
+                + " standalone.conf) and restart it, or run with processing.guarantee=at-least-once";
+        java.util.Map<String, String> settings = null;
+        try {
+            settings = admin.brokers().getRuntimeConfigurations();
+        } catch (PulsarAdminException e) {
+            // Not every role may read the broker's settings; the coordinator's topic tells the main one.
+        }
+        if (settings != null) {
+            List<String> off = new java.util.ArrayList<>();
+            for (String key : List.of("transactionCoordinatorEnabled", "acknowledgmentAtBatchIndexLevelEnabled")) {
+                if (!"true".equalsIgnoreCase(settings.getOrDefault(key, "false"))) {
+                    off.add(key + "=" + settings.getOrDefault(key, "false"));
+                }
+            }
+            if (!off.isEmpty()) {
+                throw new JobStartException("processing.guarantee=exactly-once needs Pulsar transactions, but the broker"
+                        + " at " + adminUrl + " has " + String.join(" and ", off) + fix, null);
+            }
+            return;
+        }
+        int partitions;
+        try {
+            partitions = admin.topics().getPartitionedTopicMetadata(
+                    "persistent://pulsar/system/transaction_coordinator_assign").partitions;
+        } catch (PulsarAdminException e) {
+            partitions = 0;
+        }
+        if (partitions == 0) {
+            throw new JobStartException("processing.guarantee=exactly-once needs Pulsar transactions, but the broker"
+                    + " at " + serviceUrl + " runs no transaction coordinator" + fix, null);
+        }
+    }
+
+    /**
+     * A client with the job's connection and security settings.
+     *
+     * @param transactions whether it opens transactions; it then reaches the broker's coordinator at once
+     * @throws JobStartException if the service URL is not valid, or the coordinator does not answer
+     */
+    public static PulsarClient newClient(Configuration config, boolean transactions) {
         String serviceUrl = config.get(RuntimeOptions.SERVICE_URL);
         int millis = (int) Math.min(Integer.MAX_VALUE, config.get(RuntimeOptions.OPERATION_TIMEOUT).toMillis());
         String trustCerts = trustCerts(config);
@@ -115,8 +178,13 @@ public final class PulsarConnections implements AutoCloseable {
                     .tlsTrustCertsFilePath(trustCerts)
                     .enableTlsHostnameVerification(config.get(RuntimeOptions.TLS_HOSTNAME_VERIFICATION))
                     .allowTlsInsecureConnection(config.get(RuntimeOptions.TLS_ALLOW_INSECURE))
+                    .enableTransaction(transactions)
                     .build();
         } catch (PulsarClientException | RuntimeException e) {
+            if (transactions) {
+                throw new JobStartException("cannot reach the transaction coordinator of the broker at " + serviceUrl
+                        + " (processing.guarantee=exactly-once): " + PulsarErrors.reason(e), e);
+            }
             throw new JobStartException("invalid Pulsar service URL '" + serviceUrl + "' (pulsar.service.url): "
                     + PulsarErrors.reason(e), e);
         }
@@ -228,6 +296,9 @@ public final class PulsarConnections implements AutoCloseable {
     }
 
     private static void closeQuietly(PulsarClient client) {
+        if (client == null) {
+            return;
+        }
         try {
             client.close();
         } catch (PulsarClientException ignored) {

@@ -10,6 +10,7 @@ import dev.tributary.state.RecordCache;
 import dev.tributary.state.StoreAccess;
 import dev.tributary.state.TypedStore;
 import dev.tributary.state.TypedWindowStore;
+import dev.tributary.state.UncommittedWrites;
 import dev.tributary.state.WindowKeys;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -31,6 +32,8 @@ public final class TaskState implements AutoCloseable {
     private volatile IntFunction<String> whereIs = group -> "does not run in this task";
 
     private final List<Runnable> afterFlush = new ArrayList<>();
+    /** Under exactly-once, each store's writes since the last commit. */
+    private final List<UncommittedWrites> uncommitted = new ArrayList<>();
     private final Map<String, Object> sharedObjects = new java.util.HashMap<>();
     private final Map<String, TypedWindowStore<Object, Object>> windowViews = new java.util.HashMap<>();
     private final List<java.util.function.LongConsumer> wallClockHooks = new ArrayList<>();
@@ -46,9 +49,18 @@ public final class TaskState implements AutoCloseable {
      * @param open creates the bytes store of a spec
      * @param changelog where logged stores write, or null for none
      */
-    @SuppressWarnings("unchecked")
     public TaskState(List<StoreSpec> specs, KeyGroups keyGroups, BitSet owned, Function<StoreSpec, KeyGroupedStore> open,
                      ChangelogWriter changelog, int cacheMaxRecords, boolean emitOnUpdate) {
+        this(specs, keyGroups, owned, open, changelog, cacheMaxRecords, emitOnUpdate, false);
+    }
+
+    /**
+     * @param holdUntilCommit whether writes reach the local stores only at {@link #commitWrites()}
+     *     (exactly-once: the local files never hold a write of an aborted transaction)
+     */
+    @SuppressWarnings("unchecked")
+    public TaskState(List<StoreSpec> specs, KeyGroups keyGroups, BitSet owned, Function<StoreSpec, KeyGroupedStore> open,
+                     ChangelogWriter changelog, int cacheMaxRecords, boolean emitOnUpdate, boolean holdUntilCommit) {
         this.keyGroups = keyGroups;
         this.owned = (BitSet) owned.clone();
         this.emitOnUpdate = emitOnUpdate;
@@ -56,6 +68,11 @@ public final class TaskState implements AutoCloseable {
         try {
             for (StoreSpec spec : specs) {
                 KeyGroupedStore opened = open.apply(spec);
+                if (holdUntilCommit) {
+                    UncommittedWrites held = new UncommittedWrites(opened);
+                    uncommitted.add(held);
+                    opened = held;
+                }
                 KeyGroupedStore bytes = spec.windows() != null ? WindowKeys.indexed(opened) : opened;
                 for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
                     bytes.openKeyGroup(group);
@@ -265,13 +282,22 @@ public final class TaskState implements AutoCloseable {
         owned.andNot(groups);
     }
 
-    /** Forgets cached writes not yet written out: the records that made them will be processed again. */
+    /**
+     * Forgets cached writes not yet written out, and under exactly-once the writes held since the last
+     * commit: the records that made them will be processed again.
+     */
     public void discardCaches() {
         for (Entry entry : stores.values()) {
             if (entry.cache != null) {
                 entry.cache.discard();
             }
         }
+        uncommitted.forEach(UncommittedWrites::discard);
+    }
+
+    /** Under exactly-once, after the commit's transaction committed: its writes reach the local stores. */
+    public void commitWrites() {
+        uncommitted.forEach(UncommittedWrites::commit);
     }
 
     /** Tells the stores how to say where a key group that does not run here runs, for their error messages. */

@@ -36,7 +36,9 @@ final class Commit {
         /** Everything done since the last commit is durable and acknowledged (or there was nothing). */
         COMMITTED,
         /** The changelog was fenced or cut off: another instance may run these key groups; nothing counts. */
-        LEASE_LOST
+        LEASE_LOST,
+        /** Under exactly-once, the commit's transaction was aborted: nothing of it counts, its input comes again. */
+        ABORTED
     }
 
     private final String task;
@@ -53,6 +55,8 @@ final class Commit {
     private long commits;
     private long nextCheckpoint;
     private String lostBecause;
+    /** The task's transactions under exactly-once, or null. */
+    private final dev.tributary.runtime.internal.pulsar.Transactions transactions;
 
     /**
      * @param changelog the task's changelogs, or null when no store is logged
@@ -61,8 +65,10 @@ final class Commit {
      */
     Commit(String task, TaskCore core, PulsarChangelog changelog, StateDirectory stateDirectory,
            PulsarRecordCollector collector, SideWrites sideWrites, Failures failures, TaskMetrics metrics,
-           TaskSettings settings, Failures.Outcomes outcomes) {
+           TaskSettings settings, Failures.Outcomes outcomes,
+           dev.tributary.runtime.internal.pulsar.Transactions transactions) {
         this.task = task;
+        this.transactions = transactions;
         this.core = core;
         this.changelog = changelog;
         this.stateDirectory = stateDirectory;
@@ -109,6 +115,9 @@ final class Commit {
      *     failure into a lost lease rather than an error
      */
     Outcome run(List<Input> inputs, BooleanSupplier leaseLost) throws Exception {
+        if (transactions != null) {
+            return runTransaction(inputs, leaseLost);
+        }
         long began = System.nanoTime();
         core.flushState();
         if (changelog != null) {
@@ -143,6 +152,103 @@ final class Commit {
         return Outcome.COMMITTED;
     }
 
+    /**
+     * One commit under exactly-once: everything written since the last commit and the acknowledgement
+     * of the input done since are in the task's open transaction, which is committed last. Any write
+     * that failed or was refused (a dead letter's or a forward's excepted: their deliveries are simply
+     * not done yet) aborts it, and so does a failed acknowledgement: none of it is visible, the local
+     * stores never see its writes, and the input comes again.
+     */
+    private Outcome runTransaction(List<Input> inputs, BooleanSupplier leaseLost) throws Exception {
+        long began = System.nanoTime();
+        try {
+            core.flushState();
+            if (changelog != null) {
+                try {
+                    changelog.flush();
+                } catch (OutputException e) {
+                    boolean lost = e instanceof PulsarChangelog.FencedException || leaseLost.getAsBoolean();
+                    return abort(lost ? Outcome.LEASE_LOST : Outcome.ABORTED, lost ? "fenced" : "write-failed",
+                            e.getMessage());
+                }
+            }
+            List<OutputFailure> refused = collector.flushReportingFailures();
+            if (!refused.isEmpty()) {
+                OutputFailure first = refused.get(0);
+                for (OutputFailure failure : refused) {
+                    metrics.outputFailed(failure.sink());
+                }
+                return abort(Outcome.ABORTED, "output-refused", "the broker refused " + refused.size()
+                        + " output write(s), the first to topic '" + first.topic() + "' (sink '" + first.sink() + "'): "
+                        + PulsarErrors.reason(first.error()));
+            }
+            sideWrites.await(System.nanoTime() + settings.sendTimeoutNanos());
+            sideWrites.collect(delivery -> {
+                if (!sideWrites.wentToLateTopic(delivery)) {
+                    metrics.dead(delivery.failure().node(), delivery.failure().kind().label);
+                }
+                outcomes.done(delivery);
+            }, outcomes::done);
+            if (uncommitted == 0 && !transactions.used()) {
+                if (transactions.idleTooLong()) {
+                    // Nothing in it: ended before the broker's timeout would, and opened again when needed.
+                    transactions.abort("idle");
+                }
+                checkpointIfDue();
+                return Outcome.COMMITTED;
+            }
+            if (uncommitted > 0) {
+                org.apache.pulsar.client.api.transaction.Transaction transaction = transactions.current();
+                List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
+                long count = 0;
+                for (Input input : inputs) {
+                    count += input.pendingAcks();
+                    acks.add(input.commitAcks(transaction));
+                }
+                try {
+                    CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(settings.ackTimeoutMillis(),
+                            TimeUnit.MILLISECONDS);
+                } catch (ExecutionException | TimeoutException e) {
+                    metrics.ackFailed();
+                    return abort(Outcome.ABORTED, "ack-failed", "the acknowledgements did not complete: "
+                            + PulsarErrors.reason(e));
+                }
+                metrics.acked(count);
+            }
+            transactions.commit();
+        } catch (OutputException | dev.tributary.runtime.internal.pulsar.TransactionException e) {
+            return abort(Outcome.ABORTED, "commit-failed", e.getMessage());
+        }
+        core.state().commitWrites();
+        if (changelog != null) {
+            changelog.commitPositions();
+        }
+        if (uncommitted > 0) {
+            commits++;
+            metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
+        }
+        uncommitted = 0;
+        checkpointIfDue();
+        return Outcome.COMMITTED;
+    }
+
+    private Outcome abort(Outcome outcome, String kind, String reason) {
+        lostBecause = reason;
+        metrics.transactionAborted(kind);
+        LOG.warn("Task {}: aborting the commit's transaction, its input is processed again: {}", task, reason);
+        transactions.abort(reason);
+        if (changelog != null) {
+            changelog.discardPositions();
+        }
+        return outcome;
+    }
+
+    private void checkpointIfDue() {
+        if (System.nanoTime() >= nextCheckpoint) {
+            checkpoint();
+        }
+    }
+
     /** After a lost lease: nothing done since the last commit is acknowledged. */
     void discard(List<Input> inputs) {
         for (Input input : inputs) {
@@ -159,7 +265,7 @@ final class Commit {
         }
         metrics.acked(count);
         for (Input input : inputs) {
-            acks.add(input.commitAcks());
+            acks.add(input.commitAcks(null));
         }
         try {
             CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(settings.ackTimeoutMillis(),

@@ -91,8 +91,10 @@ final class DeadLetters {
         Schema<byte[]> schema = toLateTopic(delivery)
                 ? Schema.AUTO_PRODUCE_BYTES(delivery.input.source().valueSchema()) : Schema.BYTES;
         CompletableFuture<Producer<byte[]>> producer = byTopic.computeIfAbsent(topic, t -> open(t, schema));
+        // Taken now: the producer may open later, on a client thread.
+        org.apache.pulsar.client.api.transaction.Transaction transaction = producers.transaction();
         CompletableFuture<?> done = producer
-                .thenCompose(p -> message(p, delivery).sendAsync())
+                .thenCompose(p -> message(p, delivery, transaction).sendAsync())
                 .whenComplete((id, error) -> {
                     if (error == null) {
                         written.add(delivery);
@@ -118,8 +120,10 @@ final class DeadLetters {
         return producers.to(topic, schema).enableBatching(false).enableChunking(true).createAsync();
     }
 
-    private TypedMessageBuilder<byte[]> message(Producer<byte[]> producer, Delivery delivery) {
-        return MessageCopy.envelope(delivery.message, producer.newMessage().value(delivery.message.getData()))
+    private TypedMessageBuilder<byte[]> message(Producer<byte[]> producer, Delivery delivery,
+                                                org.apache.pulsar.client.api.transaction.Transaction transaction) {
+        return MessageCopy.envelope(delivery.message, Producers.message(producer, transaction)
+                        .value(delivery.message.getData()))
                 .properties(properties(delivery));
     }
 

@@ -74,7 +74,7 @@ final class Forwarder {
     void forward(Delivery delivery, String topic, byte[] routing) {
         Target target = targets.computeIfAbsent(topic, t -> open(t, delivery.input.source()));
         Message<Object> message = delivery.message;
-        TypedMessageBuilder<byte[]> copy = MessageCopy.envelope(message, target.sender.producer().newMessage())
+        TypedMessageBuilder<byte[]> copy = MessageCopy.envelope(message, producers.message(target.sender.producer()))
                 .value(message.getData());
         if (message.getEventTime() <= 0) {
             // The owner takes the event time from the copy; without one it would use the copy's publish time.

@@ -15,6 +15,7 @@ import dev.tributary.runtime.internal.output.SinkUnavailableException;
 import dev.tributary.runtime.internal.ownership.KeyGroupOwner;
 import dev.tributary.runtime.internal.ownership.OwnershipChange;
 import dev.tributary.runtime.internal.pulsar.Producers;
+import dev.tributary.runtime.internal.pulsar.Transactions;
 import dev.tributary.state.StateDirectory;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -52,6 +53,12 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private final TaskSettings settings;
     private final TimeOrder timeOrder;
     private final HeldLimit heldLimit;
+    /** The task's transactions under exactly-once, or null. */
+    private final Transactions transactions;
+    /** Under exactly-once, when the broker could not open a transaction: the next try, and the backoff. */
+    private long nextTransactionTry;
+    private long transactionBackoffMillis;
+    private volatile String waitingFor;
 
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
@@ -93,8 +100,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 new Forwarder(producers, keyGroups, metrics, settings.maxBatchRecords()), errors);
         this.failures = new Failures(errors, keyGroups, sideWrites, metrics, this);
         this.heldLimit = new HeldLimit(name, failures, metrics);
+        this.transactions = producers.transactions();
         this.commit = new Commit(name, core, changelog, stateDirectory, collector, sideWrites, failures, metrics,
-                settings, this);
+                settings, this, transactions);
         collector.stopping(() -> stopRequested || abortRequested);
     }
 
@@ -115,6 +123,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             while (!stopRequested && !abortRequested) {
                 apply(owner.tick());
                 pendingKeyGroups = owner.pending();
+                if (!transactionOpen()) {
+                    continue;
+                }
                 retryDue();
                 poll();
                 processed = processedHere;
@@ -133,6 +144,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 } catch (SinkUnavailableException e) {
                     // Not a failure of the job: the input stays unacknowledged for the next run.
                     LOG.warn("Task {}: {}", name, e.getMessage());
+                }
+                if (transactions != null) {
+                    transactions.abort("stopping");
                 }
                 commit.checkpoint();
                 owner.close();
@@ -216,6 +230,47 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 drain(input);
             }
         }
+    }
+
+    /**
+     * Under exactly-once, records are taken only with a transaction open, so that no write of theirs
+     * finds none. A broker that cannot open one (restarting, its coordinator moving) is waited for
+     * with backoff, logged and counted; nothing else happens meanwhile.
+     *
+     * @return whether the loop may take records now
+     */
+    private boolean transactionOpen() {
+        if (transactions == null) {
+            return true;
+        }
+        long now = System.nanoTime();
+        if (now < nextTransactionTry) {
+            LockSupport.parkNanos(Math.min(nextTransactionTry - now, 50_000_000));
+            return false;
+        }
+        try {
+            transactions.ensureOpen();
+        } catch (RuntimeException e) {
+            metrics.transactionUnavailable();
+            transactionBackoffMillis = Math.min(5_000, Math.max(100, transactionBackoffMillis * 2));
+            nextTransactionTry = now + transactionBackoffMillis * 1_000_000;
+            if (waitingFor == null) {
+                LOG.warn("Task {}: {}; waiting for the broker, trying again with backoff", name, e.getMessage());
+            }
+            waitingFor = "a Pulsar transaction (" + e.getMessage() + ")";
+            return false;
+        }
+        if (waitingFor != null) {
+            LOG.info("Task {}: the broker opens transactions again", name);
+            waitingFor = null;
+        }
+        transactionBackoffMillis = 0;
+        return true;
+    }
+
+    /** What the task is waiting for instead of processing, or null: for readiness. */
+    public String waitingFor() {
+        return waitingFor;
     }
 
     /** How long an idle poll may block: at most the cap, and no later than the next commit or retry. */
@@ -342,8 +397,10 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     }
 
     private void commit() throws Exception {
-        if (commit.run(inputs, owner::anyLeaseLost) == Commit.Outcome.LEASE_LOST) {
-            // Fenced, or cut off while the broker gave our key groups away: nothing of this commit counts.
+        Commit.Outcome outcome = commit.run(inputs, owner::anyLeaseLost);
+        if (outcome != Commit.Outcome.COMMITTED) {
+            // Fenced, cut off while the broker gave our key groups away, or (exactly-once) aborted: nothing
+            // of this commit counts; the key groups are claimed again and their input comes again.
             apply(owner.leaseLost(commit.lostBecause()));
         }
         commits = commit.commits();

@@ -62,6 +62,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
     private final boolean requireClientCertificate;
     private final int brokerTlsPort;
     private final int webTlsPort;
+    private final boolean transactions;
 
     private BKCluster bookies;
     private PulsarStandalone standalone;
@@ -80,6 +81,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
         this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
         this.bookiePort = freePort();
         this.keepAliveSeconds = builder.keepAliveSeconds;
+        this.transactions = builder.transactions;
         this.tls = builder.tls;
         this.requireClientCertificate = builder.requireClientCertificate;
         this.brokerTlsPort = tls == null ? -1 : freePort();
@@ -205,7 +207,9 @@ public final class EmbeddedPulsar implements AutoCloseable {
         conf.setManagedLedgerDefaultEnsembleSize(1);
         conf.setManagedLedgerDefaultWriteQuorum(1);
         conf.setManagedLedgerDefaultAckQuorum(1);
-        conf.setTransactionCoordinatorEnabled(true);
+        conf.setTransactionCoordinatorEnabled(transactions);
+        // A transaction may acknowledge part of a batch (the rest goes with the next commit).
+        conf.setAcknowledgmentAtBatchIndexLevelEnabled(transactions);
         conf.setSystemTopicEnabled(true);
         conf.setTopicLevelPoliciesEnabled(true);
         conf.setAllowAutoTopicCreation(true);
@@ -407,6 +411,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
         private int keepAliveSeconds = 30;
         private TestCertificates tls;
         private boolean requireClientCertificate;
+        private boolean transactions = true;
 
         private Builder() {
         }
@@ -423,6 +428,18 @@ public final class EmbeddedPulsar implements AutoCloseable {
         public Builder tls(TestCertificates certificates, boolean requireClientCertificate) {
             this.tls = certificates;
             this.requireClientCertificate = requireClientCertificate;
+            return this;
+        }
+
+        /**
+         * Runs the broker without the transaction coordinator (and without batch-index
+         * acknowledgements), as brokers are configured by default: for tests of what a job under
+         * exactly-once says to such a broker.
+         *
+         * @return this builder
+         */
+        public Builder withoutTransactions() {
+            this.transactions = false;
             return this;
         }
 

@@ -1,0 +1,79 @@
+package dev.tributary.runtime;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+
+/**
+ * What exactly-once promises of {@link CountJobMain}'s outputs, read back from the broker: every
+ * input (key, seq) echoed exactly once, and each key's counts strictly increasing up to its number of
+ * inputs (a repeated or falling count is a duplicate, a count short of it is a gap).
+ */
+final class ExactOutputs {
+    private ExactOutputs() {
+    }
+
+    /** Waits until the outputs are complete, then fails on any duplicate, gap or count out of order. */
+    static String check(PulsarClient client, String echo, String counts, int keys, int perKey, Duration timeout)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String problem;
+        do {
+            problem = problem(client, echo, counts, keys, perKey);
+            if (problem == null) {
+                return "every one of " + keys * perKey + " inputs echoed once; " + keys + " keys counted 1.." + perKey
+                        + " strictly increasing";
+            }
+            if (problem.startsWith("duplicate") || problem.contains("not increasing")) {
+                break;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        fail(problem);
+        return problem;
+    }
+
+    private static String problem(PulsarClient client, String echo, String counts, int keys, int perKey)
+            throws Exception {
+        Map<String, Integer> echoed = new HashMap<>();
+        for (Message<String> m : PulsarTestSupport.readAll(client, echo, Schema.STRING, 0, Duration.ofMillis(1))) {
+            String id = m.getKey() + ":" + m.getValue();
+            if (echoed.merge(id, 1, Integer::sum) > 1) {
+                return "duplicate echo of " + id + " (message " + m.getMessageId() + ")";
+            }
+        }
+        Map<String, List<Long>> byKey = new HashMap<>();
+        for (Message<Long> m : PulsarTestSupport.readAll(client, counts, Schema.INT64, 0, Duration.ofMillis(1))) {
+            byKey.computeIfAbsent(m.getKey(), k -> new ArrayList<>()).add(m.getValue());
+        }
+        for (Map.Entry<String, List<Long>> entry : byKey.entrySet()) {
+            List<Long> values = entry.getValue();
+            for (int i = 1; i < values.size(); i++) {
+                if (values.get(i) <= values.get(i - 1)) {
+                    return "counts of " + entry.getKey() + " not increasing: " + values;
+                }
+            }
+            if (values.get(values.size() - 1) > perKey) {
+                return "duplicate input counted: " + entry.getKey() + " reached " + values.get(values.size() - 1);
+            }
+        }
+        if (echoed.size() < keys * perKey) {
+            return "only " + echoed.size() + " of " + keys * perKey + " inputs echoed";
+        }
+        for (int key = 0; key < keys; key++) {
+            List<Long> values = byKey.get("k" + key);
+            if (values == null || values.get(values.size() - 1) != perKey) {
+                return "k" + key + " counted " + (values == null ? "nothing" : values.get(values.size() - 1))
+                        + ", not " + perKey;
+            }
+        }
+        return null;
+    }
+}

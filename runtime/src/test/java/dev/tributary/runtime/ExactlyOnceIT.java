@@ -1,0 +1,127 @@
+package dev.tributary.runtime;
+
+import static dev.tributary.runtime.PulsarTestSupport.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import dev.tributary.testkit.pulsar.PulsarExtension;
+import dev.tributary.testkit.pulsar.Sends;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * processing.guarantee=exactly-once on a real broker: outputs, changelogs and acknowledgements go in
+ * one transaction per commit, so that hand-overs and a broker restart leave no duplicate and no gap.
+ */
+@ExtendWith(PulsarExtension.class)
+class ExactlyOnceIT {
+    private static final int KEYS = 200;
+    private static final int PER_KEY = 60;
+
+    static Configuration exactlyOnce(Configuration config, Path stateDir) {
+        return config.with(RuntimeOptions.PROCESSING_GUARANTEE, ProcessingGuarantee.EXACTLY_ONCE)
+                .with(RuntimeOptions.STATE_DIR, stateDir.toString());
+    }
+
+    /** Publishes seqs [from, to) for every key, batched by key so that a commit acknowledges parts of batches. */
+    static void publish(PulsarClient client, String topic, int from, int to) throws Exception {
+        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).blockIfQueueFull(true)
+                .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
+            Sends sends = new Sends();
+            for (int seq = from; seq < to; seq++) {
+                for (int key = 0; key < KEYS; key++) {
+                    sends.add(producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync());
+                }
+            }
+            producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void handOversUnderExactlyOnceLeaveNoDuplicateAndNoGap(EmbeddedPulsar pulsar, @TempDir Path dirA,
+                                                           @TempDir Path dirB) throws Exception {
+        String input = unique("eo-in");
+        String echo = unique("eo-echo");
+        String counts = unique("eo-counts");
+        String app = unique("eo");
+        createTopic(pulsar, input);
+        try (PulsarClient client = pulsar.newClient()) {
+            publish(client, input, 0, PER_KEY / 3);
+            try (JobRunner a = new JobRunner(CountJobMain.topology(input, echo, counts),
+                    exactlyOnce(config(pulsar, app), dirA).with(RuntimeOptions.INSTANCE_ID, "a")).start()) {
+                await("a third counted", Duration.ofSeconds(60), () -> a.processedRecords() >= KEYS * PER_KEY / 3);
+                // A second instance takes half the key groups while records flow, then leaves again.
+                try (JobRunner b = new JobRunner(CountJobMain.topology(input, echo, counts),
+                        exactlyOnce(config(pulsar, app), dirB).with(RuntimeOptions.INSTANCE_ID, "b")).start()) {
+                    publish(client, input, PER_KEY / 3, 2 * PER_KEY / 3);
+                    await("b processes its share", Duration.ofSeconds(60), () -> b.processedRecords() > 0);
+                }
+                publish(client, input, 2 * PER_KEY / 3, PER_KEY);
+                System.out.println("ExactlyOnceIT: " + ExactOutputs.check(client, echo, counts, KEYS, PER_KEY,
+                        Duration.ofSeconds(90)));
+                assertEquals(JobState.RUNNING, a.state());
+                double commits = a.meterRegistry().get("tributary.commits").timer().count();
+                assertTrue(commits > 0, "commits are timed");
+            }
+        }
+    }
+
+    @Test
+    void aBrokerRestartUnderExactlyOnceLeavesNoDuplicateAndNoGap(@TempDir Path brokerDir, @TempDir Path stateDir)
+            throws Exception {
+        try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(brokerDir).build().start()) {
+            String input = "eo-restart-in";
+            String echo = "eo-restart-echo";
+            String counts = "eo-restart-counts";
+            createTopic(pulsar, input);
+            try (PulsarClient client = pulsar.newClient()) {
+                publish(client, input, 0, PER_KEY / 2);
+                try (JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts),
+                        exactlyOnce(config(pulsar, "eo-restart"), stateDir)).start()) {
+                    await("some input counted", Duration.ofSeconds(60), () -> job.processedRecords() >= KEYS * PER_KEY / 6);
+                    pulsar.stop();
+                    pulsar.start();
+                    publish(client, input, PER_KEY / 2, PER_KEY);
+                    System.out.println("ExactlyOnceIT restart: " + ExactOutputs.check(client, echo, counts, KEYS,
+                            PER_KEY, Duration.ofSeconds(120)));
+                    assertEquals(JobState.RUNNING, job.state(), "the job rode out the restart: " + job.failure());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aBrokerWithoutTransactionsIsNamedWithItsSettings(@TempDir Path stateDir) throws Exception {
+        try (EmbeddedPulsar plain = EmbeddedPulsar.builder().withoutTransactions().build().start()) {
+            JobRunner job = new JobRunner(CountJobMain.topology("in", "echo", "counts"),
+                    exactlyOnce(config(plain, "eo-refused"), stateDir));
+            JobStartException e = assertThrows(JobStartException.class, job::start);
+            assertTrue(e.getMessage().startsWith("processing.guarantee=exactly-once needs Pulsar transactions, but the"
+                    + " broker at "), e.getMessage());
+            assertTrue(e.getMessage().contains("transactionCoordinatorEnabled=false"), e.getMessage());
+            assertTrue(e.getMessage().contains("acknowledgmentAtBatchIndexLevelEnabled=true"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aTransactionTimeoutBelowThreeCommitIntervalsIsRefused(EmbeddedPulsar pulsar, @TempDir Path stateDir) {
+        Configuration config = exactlyOnce(config(pulsar, unique("eo-timeout")), stateDir)
+                .with(RuntimeOptions.COMMIT_INTERVAL, Duration.ofSeconds(2))
+                .with(RuntimeOptions.TRANSACTION_TIMEOUT, Duration.ofSeconds(5));
+        var e = assertThrows(dev.tributary.dsl.config.ConfigException.class,
+                () -> new JobRunner(CountJobMain.topology("in", "echo", "counts"), config));
+        assertTrue(e.getMessage().contains("transaction.timeout (PT5S) must be at least three times commit.interval"),
+                e.getMessage());
+    }
+}
