@@ -38,6 +38,7 @@ import org.apache.pulsar.client.api.SubscriptionType;
  *                                 [--application-id ID] [--value-schema SPEC] [--records N]
  *                                 [--replay-from TIME] [--key-groups N] [--state-dir DIR]
  *                                 [--error-policy dead-letter|skip|fail] [--dead-letter-topic T]
+ *                                 [--guarantee at-least-once|exactly-once]
  * java -jar tributary-examples.jar http-to-postgres [--records N]
  * java -jar tributary-examples.jar replay-dead-letters --service-url URL --dead-letter-topic T
  *                                 [--kinds processing,undecodable,invalid-timestamp,invalid,output,rejected-by-source]
@@ -79,7 +80,8 @@ public final class Examples {
     /** The examples' own options, on top of the job settings every launcher takes (see {@link CommandLine}). */
     static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
             "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
-            "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap", "orders", "customers", "impressions", "clicks");
+            "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap", "orders", "customers", "impressions", "clicks",
+            "guarantee");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -191,6 +193,7 @@ public final class Examples {
                 + " [--subscription NAME]:\n  puts dead-lettered records back on the topics they came from"
                 + " (see docs/GUARANTEES.md)");
         text.append("\n\n--error-policy dead-letter|skip|fail sets the job's error policy");
+        text.append("\n--guarantee at-least-once|exactly-once sets processing.guarantee (docs/GUARANTEES.md)");
         text.append("\njob settings (docs/CONFIGURATION.md) come from --config FILE, TRIBUTARY_<KEY> environment variables"
                 + " and --set key=value, with the options above on top");
         return text.toString();
@@ -217,6 +220,7 @@ public final class Examples {
         byOption.put("dead-letter-topic", RuntimeOptions.DEAD_LETTER_TOPIC);
         byOption.put("key-groups", RuntimeOptions.KEY_GROUPS);
         byOption.put("late-topic", RuntimeOptions.LATE_TOPIC);
+        byOption.put("guarantee", RuntimeOptions.PROCESSING_GUARANTEE);
         for (Map.Entry<String, ConfigOption<?>> option : byOption.entrySet()) {
             if (args.has(option.getKey())) {
                 config = config.with(option.getValue().key(), args.get(option.getKey(), null));

@@ -403,6 +403,92 @@ class LauncherIT {
         assertTrue(logMentions(instances.get(1), "running as instance 'wc-b'"), "instance b runs under its own name");
     }
 
+    @Test
+    void wordCountUnderExactlyOnceKilledThreeTimesCountsEveryWordExactlyOnce(EmbeddedPulsar pulsar) throws Exception {
+        String input = TestTopics.unique("eo-lines");
+        String output = input + "-counts";
+        String app = TestTopics.unique("eo-wc");
+        pulsar.admin().topics().createNonPartitionedTopic(input);
+        Map<String, Long> expected = new HashMap<>();
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true)
+                     .create()) {
+            Sends sends = new Sends();
+            for (int i = 0; i < 40_000; i++) {
+                String line = "word" + (i % 97) + " shared w" + (i % 13);
+                WordCount.words(line).forEach(word -> expected.merge(word, 1L, Long::sum));
+                sends.add(producer.newMessage().key("line-" + i).value(line).sendAsync());
+            }
+            producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
+        }
+        long total = expected.values().stream().mapToLong(Long::longValue).sum();
+        Map<String, List<Long>> seen = new HashMap<>();
+        Map<String, Long> latest = new HashMap<>();
+        String[] command = {"word-count", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
+                "--input", input, "--output", output, "--application-id", app, "--guarantee", "exactly-once",
+                "--state-dir", temp.resolve("eo-state").toString()};
+        try (PulsarClient client = pulsar.newClient();
+             var counts = client.newConsumer(Schema.INT64).topic(output).subscriptionName("check")
+                     .subscriptionInitialPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Earliest)
+                     .subscribe()) {
+            Runnable drain = () -> {
+                try {
+                    var message = counts.receive(50, TimeUnit.MILLISECONDS);
+                    while (message != null) {
+                        seen.computeIfAbsent(message.getKey(), k -> new ArrayList<>()).add(message.getValue());
+                        latest.put(message.getKey(), message.getValue());
+                        message = counts.receive(0, TimeUnit.MILLISECONDS);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            for (double share : List.of(0.2, 0.45, 0.7)) {
+                Launched job = start(Map.of("TRIBUTARY_HTTP_ENABLED", "false"), command);
+                Await.until("the committed counts to reach " + share + " of the words", Duration.ofSeconds(120), () -> {
+                    assertTrue(job.process().isAlive(), "the job exited by itself");
+                    drain.run();
+                    return latest.values().stream().mapToLong(Long::longValue).sum() >= share * total;
+                });
+                new ProcessBuilder("kill", "-9", Long.toString(job.process().pid())).start().waitFor();
+                System.out.println("LauncherIT exactly-once: killed word-count at " + latest.values().stream()
+                        .mapToLong(Long::longValue).sum() + " of " + total + " words counted");
+                assertTrue(job.process().waitFor(30, TimeUnit.SECONDS));
+                assertEquals(137, job.process().exitValue(), "killed with SIGKILL");
+            }
+            Launched last = start(Map.of("TRIBUTARY_HTTP_ENABLED", "false"), command);
+            try {
+                Await.until("the final counts", Duration.ofSeconds(120), () -> {
+                    drain.run();
+                    return latest.equals(expected) || latest.entrySet().stream()
+                            .anyMatch(e -> e.getValue() > expected.getOrDefault(e.getKey(), 0L));
+                });
+            } finally {
+                last.process().destroy();
+                assertTrue(last.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
+            }
+        }
+        assertEquals(expected, latest, "every word's count is exact");
+        seen.forEach((word, values) -> {
+            for (int i = 1; i < values.size(); i++) {
+                assertTrue(values.get(i) > values.get(i - 1), word + "'s outputs are strictly increasing: " + values);
+            }
+        });
+    }
+
+    @Test
+    void exactlyOnceAgainstABrokerWithoutTransactionsIsOneLineAndExitCode4() throws Exception {
+        try (EmbeddedPulsar plain = EmbeddedPulsar.builder().withoutTransactions().build().start()) {
+            Result result = launch(60, "word-count", "--service-url", plain.serviceUrl(), "--admin-url", plain.httpUrl(),
+                    "--guarantee", "exactly-once", "--state-dir", temp.resolve("refused").toString());
+            assertEquals(Examples.CANNOT_START, result.exitCode(), result.stderr());
+            assertEquals(1, errorLines(result.stderr()), result.stderr());
+            assertTrue(result.stderr().contains("error: processing.guarantee=exactly-once needs Pulsar transactions, but"
+                    + " the broker at " + plain.httpUrl() + " has transactionCoordinatorEnabled=false"), result.stderr());
+        }
+    }
+
     private static boolean logMentions(Launched launched, String text) throws Exception {
         return Files.readString(launched.stdout(), StandardCharsets.UTF_8).contains(text)
                 || Files.readString(launched.stderr(), StandardCharsets.UTF_8).contains(text);
