@@ -7,6 +7,7 @@ import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.JobRunner;
+import dev.tributary.runtime.ProcessingGuarantee;
 import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.io.PrintStream;
@@ -30,7 +31,7 @@ import org.apache.pulsar.client.api.Schema;
  * and CPU time per record.
  *
  * <pre>
- * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8] [--records N]
+ * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9] [--records N]
  *     [--set job.setting=value ...]
  * </pre>
  */
@@ -91,7 +92,7 @@ public final class Bench {
         }
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;
-        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B7", "B8"));
+        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B7", "B8", "B9"));
         Configuration settings = Configuration.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--records")) {
@@ -107,7 +108,7 @@ public final class Bench {
                 }
                 settings = settings.with(key, setting.substring(key.length() + 1));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
-                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8]"
+                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9]"
                         + " [--records N] [--set job.setting=value ...]");
                 System.exit(2);
             }
@@ -159,6 +160,9 @@ public final class Bench {
             if (scenarios.contains("B8")) {
                 report(results, latency(results));
             }
+            if (scenarios.contains("B9")) {
+                report(results, ExactlyOnceCost.scenario(this, pulsar, records, work));
+            }
         }
         return results;
     }
@@ -173,11 +177,11 @@ public final class Bench {
         return "key-" + random.nextInt(10_000);
     }
 
-    private String publishText() throws Exception {
+    String publishText() throws Exception {
         return publishText(Keys.uniform(10_000));
     }
 
-    private String publishText(Keys keys) throws Exception {
+    String publishText(Keys keys) throws Exception {
         String topic = topic("text");
         char[] pad = new char[96];
         Arrays.fill(pad, 'x');
@@ -460,7 +464,9 @@ public final class Bench {
             publisher.join();
             raw.join();
             results.add(new Result(scenario, loop[0].variant(), true, records, nanos, loop[0].cpuNanos(), percentiles));
-            for (ProducerBatching batching : List.of(ProducerBatching.DEFAULT, ProducerBatching.KEY_GROUP)) {
+            for (String variant : List.of("DEFAULT", "KEY_GROUP", "KEY_GROUP exactly-once")) {
+                ProducerBatching batching = ProducerBatching.valueOf(variant.split(" ")[0]);
+                boolean exactlyOnce = variant.endsWith("exactly-once");
                 String in = topic("latency-in");
                 String out = topic("latency-out");
                 StreamBuilder builder = new StreamBuilder();
@@ -472,6 +478,9 @@ public final class Bench {
                         .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
                         .with(RuntimeOptions.STATE_DIR, work.resolve("state").toString())
                         .withAll(jobSettings);
+                if (exactlyOnce) {
+                    config = config.with(RuntimeOptions.PROCESSING_GUARANTEE, ProcessingGuarantee.EXACTLY_ONCE);
+                }
                 Cpu cpu = new Cpu(name -> name.startsWith("tributary-" + app));
                 try (JobRunner job = new JobRunner(builder.build(), config).start()) {
                     long start = System.nanoTime();
@@ -479,8 +488,8 @@ public final class Bench {
                     Latency.Percentiles measured = Latency.measure(client, out, records, timeout);
                     long took = System.nanoTime() - start;
                     feed.join();
-                    results.add(new Result(scenario, "Tributary, " + batching + " batching", false, records, took,
-                            cpu.nanos(), measured));
+                    results.add(new Result(scenario, "Tributary, " + batching + " batching"
+                            + (exactlyOnce ? ", exactly-once" : ""), false, records, took, cpu.nanos(), measured));
                 }
             }
         }

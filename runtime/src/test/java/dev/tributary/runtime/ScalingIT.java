@@ -85,6 +85,10 @@ class ScalingIT {
         }
 
         Instance(String app, Topics topics, String id, int standbys) throws Exception {
+            this(app, topics, id, standbys, "at-least-once");
+        }
+
+        Instance(String app, Topics topics, String id, int standbys, String guarantee) throws Exception {
             this.id = id;
             // A log per launch: a restarted instance must not be mistaken for its predecessor.
             this.log = Files.createDirectories(Path.of("target", "scaling-logs"))
@@ -93,7 +97,7 @@ class ScalingIT {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classpath,
                     ScaleJobMain.class.getName(), pulsar.serviceUrl(), pulsar.httpUrl(), app, topics.input, topics.echo,
-                    topics.counts, stateRoot.resolve(id).toString(), id, Integer.toString(standbys));
+                    topics.counts, stateRoot.resolve(id).toString(), id, Integer.toString(standbys), guarantee);
             builder.redirectErrorStream(true);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             this.process = builder.start();
@@ -183,6 +187,8 @@ class ScalingIT {
     static final class Results implements AutoCloseable {
         final Map<String, List<Integer>> echoed = new ConcurrentHashMap<>();
         final Map<String, Long> counts = new ConcurrentHashMap<>();
+        /** Every count each key was given, in arrival order. */
+        final Map<String, List<Long>> countHistory = new ConcurrentHashMap<>();
         final AtomicLong echoedTotal = new AtomicLong();
         final int perKey;
         private final AtomicBoolean running = new AtomicBoolean(true);
@@ -199,7 +205,11 @@ class ScalingIT {
                         .add(Integer.parseInt(m.getValue()));
                 echoedTotal.incrementAndGet();
             }));
-            threads.add(reader(count, m -> counts.put(m.getKey(), m.getValue())));
+            threads.add(reader(count, m -> {
+                counts.put(m.getKey(), m.getValue());
+                countHistory.computeIfAbsent(m.getKey(), k -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                        .add(m.getValue());
+            }));
         }
 
         private <T> Thread reader(Consumer<T> consumer, java.util.function.Consumer<Message<T>> sink) {
@@ -264,6 +274,36 @@ class ScalingIT {
             }
             System.out.println("ScalingIT: " + echoedTotal.get() + " outputs for " + KEYS * perKey + " inputs, " + duplicates
                     + " duplicates");
+        }
+
+        /**
+         * What exactly-once promises: every (key, seq) output once (a record redelivered after a fault may
+         * be overtaken by a later one of its key, as Pulsar redelivers), and each key's counts strictly
+         * increasing up to exactly its inputs.
+         */
+        void verifyExactlyOnce() {
+            for (int key = 0; key < KEYS; key++) {
+                List<Integer> seqs;
+                synchronized (echoed.get("k" + key)) {
+                    seqs = new ArrayList<>(echoed.get("k" + key));
+                }
+                java.util.Collections.sort(seqs);
+                List<Integer> once = new ArrayList<>();
+                for (int seq = 0; seq < perKey; seq++) {
+                    once.add(seq);
+                }
+                assertEquals(once, seqs, "k" + key + ": every input output once");
+                List<Long> history;
+                synchronized (countHistory.get("k" + key)) {
+                    history = new ArrayList<>(countHistory.get("k" + key));
+                }
+                for (int i = 1; i < history.size(); i++) {
+                    assertTrue(history.get(i) > history.get(i - 1), "k" + key + ": counts strictly increasing " + history);
+                }
+                assertEquals(perKey, counts.get("k" + key), "k" + key + ": count exact");
+            }
+            System.out.println("ScalingIT: exactly-once: " + echoedTotal.get() + " outputs for " + KEYS * perKey
+                    + " inputs, counts strictly increasing and exact");
         }
 
         @Override
@@ -332,9 +372,13 @@ class ScalingIT {
      * happens) and waits until they share the key groups.
      */
     List<Instance> startThree(String app, Topics topics, List<Instance> all) throws Exception {
+        return startThree(app, topics, all, "at-least-once");
+    }
+
+    List<Instance> startThree(String app, Topics topics, List<Instance> all, String guarantee) throws Exception {
         List<Instance> three = new ArrayList<>();
         for (String id : List.of("a", "b", "c")) {
-            Instance instance = new Instance(app, topics, id);
+            Instance instance = new Instance(app, topics, id, 0, guarantee);
             all.add(instance);
             three.add(instance);
         }
@@ -469,29 +513,93 @@ class ScalingIT {
 
     @Test
     void killingOneOfThreeInstancesThreeTimesLosesNothing() throws Exception {
-        int perKey = PER_KEY / 2;
+        killOneOfThreeThreeTimes("at-least-once", PER_KEY / 2, TAKEOVER_BOUND);
+    }
+
+    /**
+     * Under exactly-once the survivors' restores of a killed instance's key groups wait for its open
+     * transaction to end: the take-over is bounded by the transaction timeout (10 s here) on top.
+     */
+    @Test
+    void killingOneOfThreeInstancesThreeTimesUnderExactlyOnceIsExact() throws Exception {
+        killOneOfThreeThreeTimes("exactly-once", PER_KEY / 4, TAKEOVER_BOUND.plusSeconds(10));
+    }
+
+    private void killOneOfThreeThreeTimes(String guarantee, int perKey, Duration takeoverBound) throws Exception {
+        boolean exact = guarantee.equals("exactly-once");
         int records = KEYS * perKey;
         String app = unique("scalekill");
         Topics topics = Topics.create("scalekill");
         List<Instance> all = new ArrayList<>();
         try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
-            List<Instance> live = new ArrayList<>(startThree(app, topics, all));
-            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 10_000);
+            List<Instance> live = new ArrayList<>(startThree(app, topics, all, guarantee));
+            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, exact ? 5_000 : 10_000);
             int round = 0;
+            List<Long> takeovers = new ArrayList<>();
             for (double point : new double[] {0.2, 0.45, 0.7}) {
                 await("progress to " + point, Duration.ofSeconds(90),
                         () -> results.echoedTotal.get() > records * point);
                 Instance victim = live.remove(round % live.size());
                 victim.kill9();
                 Duration took = awaitSettled("after kill -9 of " + victim.id + ", the survivors own every key group",
-                        live, TAKEOVER_BOUND.plusSeconds(30));
-                assertTrue(took.compareTo(TAKEOVER_BOUND) <= 0, "key groups taken over within " + TAKEOVER_BOUND
+                        live, takeoverBound.plusSeconds(30));
+                takeovers.add(took.toMillis());
+                assertTrue(took.compareTo(takeoverBound) <= 0, "key groups taken over within " + takeoverBound
                         + ", took " + took);
-                Instance replacement = new Instance(app, topics, victim.id);
+                Instance replacement = new Instance(app, topics, victim.id, 0, guarantee);
                 all.add(replacement);
                 live.add(replacement.ready());
                 awaitSettled("with " + victim.id + " restarted", live, Duration.ofSeconds(60));
                 round++;
+            }
+            System.out.println("ScalingIT: " + guarantee + " take-overs after kill -9 " + takeovers + " ms");
+            publisher.join();
+            await("every record counted", Duration.ofSeconds(120), results::complete);
+            for (Instance instance : live) {
+                instance.stop();
+            }
+            report(all);
+            if (exact) {
+                results.verifyExactlyOnce();
+            } else {
+                results.verify(false);
+            }
+        } finally {
+            stopAll(all);
+        }
+    }
+
+    @Test
+    void aRollingRestartOfThreeInstancesLosesNothing() throws Exception {
+        rollingRestart("at-least-once");
+    }
+
+    @Test
+    void aRollingRestartOfThreeInstancesUnderExactlyOnceIsExact() throws Exception {
+        rollingRestart("exactly-once");
+    }
+
+    /** SIGTERM each of three instances in turn under load, starting it again before the next. */
+    private void rollingRestart(String guarantee) throws Exception {
+        int perKey = PER_KEY / 4;
+        int records = KEYS * perKey;
+        String app = unique("scaleroll");
+        Topics topics = Topics.create("scaleroll");
+        List<Instance> all = new ArrayList<>();
+        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
+            List<Instance> live = new ArrayList<>(startThree(app, topics, all, guarantee));
+            Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 2_000);
+            for (int round = 0; round < 3; round++) {
+                long before = results.echoedTotal.get();
+                await("progress in round " + round, Duration.ofSeconds(60),
+                        () -> results.echoedTotal.get() >= Math.min(before + records / 10, records));
+                Instance leaving = live.remove(0);
+                leaving.stop();
+                awaitSettled("with " + leaving.id + " stopped", live, Duration.ofSeconds(60));
+                Instance replacement = new Instance(app, topics, leaving.id, 0, guarantee);
+                all.add(replacement);
+                live.add(replacement.ready());
+                awaitSettled("with " + leaving.id + " back", live, Duration.ofSeconds(60));
             }
             publisher.join();
             await("every record counted", Duration.ofSeconds(120), results::complete);
@@ -499,7 +607,8 @@ class ScalingIT {
                 instance.stop();
             }
             report(all);
-            results.verify(false);
+            // A graceful stop commits before it lets go, so even at-least-once repeats nothing here.
+            results.verify(true);
         } finally {
             stopAll(all);
         }
@@ -507,13 +616,26 @@ class ScalingIT {
 
     @Test
     void aPausedInstanceCannotWriteTheStateItLost() throws Exception {
-        int perKey = PER_KEY / 2;
+        pausedInstance("at-least-once", PER_KEY / 2);
+    }
+
+    /**
+     * Under exactly-once the paused instance holds an open transaction with acknowledgements: its key
+     * groups' new owners wait for it to time out, and nothing it does after it resumes commits.
+     */
+    @Test
+    void aPausedInstanceUnderExactlyOnceCommitsNothingOfWhatItLost() throws Exception {
+        pausedInstance("exactly-once", PER_KEY / 4);
+    }
+
+    private void pausedInstance(String guarantee, int perKey) throws Exception {
+        boolean exact = guarantee.equals("exactly-once");
         int records = KEYS * perKey;
         String app = unique("scalezombie");
         Topics topics = Topics.create("scalezombie");
         List<Instance> all = new ArrayList<>();
         try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
-            startThree(app, topics, all);
+            startThree(app, topics, all, guarantee);
             Thread publisher = publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 10_000);
             await("a third processed", Duration.ofSeconds(60), () -> results.echoedTotal.get() > records / 3);
             Instance zombie = all.get(1);
@@ -532,7 +654,11 @@ class ScalingIT {
             assertTrue(zombie.logText().contains("dropping uncommitted work"),
                     "the resumed instance noticed it had lost its key groups; see " + zombie.log.toAbsolutePath());
             assertChangelogWritersNeverInterleave(client, app);
-            results.verify(false);
+            if (exact) {
+                results.verifyExactlyOnce();
+            } else {
+                results.verify(false);
+            }
         } finally {
             stopAll(all);
         }

@@ -221,14 +221,18 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                         name -> new CompletableFuture[count]);
                 Producer<byte[]>[] producersOfStore = producers.get(store.name());
                 for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
-                    // Outside any transaction: it is this claim's own point in the log.
-                    byGroup[group] = producersOfStore[group].newMessage().keyBytes(MARKER_KEY)
-                            .value((producerPrefix + "-" + claim).getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                            .sendAsync();
-                    producersOfStore[group].flushAsync();
+                    byGroup[group] = sendMarker(producersOfStore[group], claim);
                 }
             }
         }
+    }
+
+    /** A claim's marker, outside any transaction: it is the claim's own point in the log. */
+    private CompletableFuture<MessageId> sendMarker(Producer<byte[]> producer, int claim) {
+        CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(MARKER_KEY)
+                .value((producerPrefix + "-" + claim).getBytes(java.nio.charset.StandardCharsets.UTF_8)).sendAsync();
+        producer.flushAsync();
+        return sent;
     }
 
     /** Closes the key groups' producers; writes not flushed are dropped (their records are not acknowledged). */
@@ -246,6 +250,11 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                 }
                 sends[group] = null;
                 CompletableFuture<MessageId>[] markersOfStore = markers.get(store.name());
+            if (markersOfStore != null && markersOfStore[group] != null && markersOfStore[group].isCompletedExceptionally()
+                    && producers.get(store.name())[group] != null) {
+                // The broker lost it (a restart): a restore that starts again needs one that arrived.
+                markersOfStore[group] = sendMarker(producers.get(store.name())[group], epoch);
+            }
                 if (markersOfStore != null) {
                     markersOfStore[group] = null;
                 }
@@ -324,6 +333,24 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         unflushed.clear();
     }
 
+    /**
+     * After a failed flush under exactly-once: the changelog partitions whose refusals show a stuck
+     * transaction buffer are loaded again (see {@link PulsarErrors#endedTransaction}).
+     */
+    public void unstick(Throwable error) {
+        if (!PulsarErrors.endedTransaction(error)) {
+            return;
+        }
+        for (StoreSpec store : logged) {
+            Producer<byte[]>[] byGroup = producers.get(store.name());
+            for (int group = 0; byGroup != null && group < byGroup.length; group++) {
+                if (byGroup[group] != null) {
+                    PulsarErrors.unloadStuckTopic(admin, context.changelogTopic(store.name()) + "-partition-" + group);
+                }
+            }
+        }
+    }
+
     /** Under exactly-once, after the transaction committed: the positions its flush reached count. */
     public void commitPositions() {
         staged.forEach((store, reached) -> positions.get(store).putAll(reached));
@@ -379,6 +406,11 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     .startMessageId(start).startMessageIdInclusive().readCompacted(true)
                     .receiverQueueSize(RESTORE_QUEUE).createAsync();
             CompletableFuture<MessageId>[] markersOfStore = markers.get(store.name());
+            if (markersOfStore != null && markersOfStore[group] != null && markersOfStore[group].isCompletedExceptionally()
+                    && producers.get(store.name())[group] != null) {
+                // The broker lost it (a restart): a restore that starts again needs one that arrived.
+                markersOfStore[group] = sendMarker(producers.get(store.name())[group], epoch);
+            }
             // A claimed key group under exactly-once has a marker; a standby copy has none.
             parts.add(new GroupRestore.Part(store, bytes, reader, from,
                     markersOfStore == null ? null : markersOfStore[group]));

@@ -1,8 +1,11 @@
 package dev.tributary.runtime.internal.changelog;
 
+import dev.tributary.runtime.internal.output.OutputException;
 import dev.tributary.runtime.internal.state.TaskState;
 import java.util.ArrayDeque;
 import java.util.BitSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Key groups waiting to be restored, several at a time: each open changelog reader prefetches while
@@ -11,6 +14,7 @@ import java.util.BitSet;
  * records, shared among the open readers.
  */
 public final class RestoreQueue {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreQueue.class);
     private static final int READERS = 8;
     private static final int MIN_SHARE = 500;
 
@@ -22,6 +26,10 @@ public final class RestoreQueue {
     private final TaskState state;
     private final ArrayDeque<Integer> waiting = new ArrayDeque<>();
     private final ArrayDeque<GroupRestore> active = new ArrayDeque<>();
+    /** Key groups whose restore failed (the broker went away), each with when (nanos) to start it again. */
+    private final java.util.Map<Integer, Long> retries = new java.util.LinkedHashMap<>();
+    private long backoffMillis;
+    private long lastWarned;
 
     /** @param changelog the changelogs, or null when no store is logged (key groups are ready at once) */
     public RestoreQueue(PulsarChangelog changelog, TaskState state) {
@@ -34,7 +42,7 @@ public final class RestoreQueue {
     }
 
     public boolean isEmpty() {
-        return active.isEmpty() && waiting.isEmpty();
+        return active.isEmpty() && waiting.isEmpty() && retries.isEmpty();
     }
 
     /**
@@ -47,6 +55,14 @@ public final class RestoreQueue {
             Integer group = waiting.poll();
             return group == null ? null : new Restored(group, 0, 0);
         }
+        long now = System.nanoTime();
+        for (var it = retries.entrySet().iterator(); it.hasNext(); ) {
+            var retry = it.next();
+            if (retry.getValue() <= now) {
+                it.remove();
+                waiting.addFirst(retry.getKey());
+            }
+        }
         while (active.size() < READERS && !waiting.isEmpty()) {
             active.add(changelog.startRestore(waiting.poll(), state));
         }
@@ -54,17 +70,45 @@ public final class RestoreQueue {
         int share = budget == Integer.MAX_VALUE ? budget : Math.max(MIN_SHARE, budget / Math.max(1, readers));
         for (int i = 0; i < readers; i++) {
             GroupRestore restore = active.poll();
-            if (restore.step(share)) {
-                return new Restored(restore.group(), restore.records(), restore.elapsedNanos());
+            try {
+                if (restore.step(share)) {
+                    backoffMillis = 0;
+                    return new Restored(restore.group(), restore.records(), restore.elapsedNanos());
+                }
+            } catch (OutputException e) {
+                retryLater(restore, e);
+                continue;
             }
             active.add(restore);
         }
         return null;
     }
 
+    /**
+     * A restore the broker broke off (it restarted, or is unreachable) starts again after a backoff,
+     * from where the local files stand: what it wrote already is written again, harmlessly.
+     */
+    private void retryLater(GroupRestore restore, OutputException e) {
+        restore.close();
+        backoffMillis = Math.min(5_000, Math.max(200, backoffMillis * 2));
+        retries.put(restore.group(), System.nanoTime() + backoffMillis * 1_000_000);
+        long now = System.nanoTime();
+        if (now - lastWarned > 30_000_000_000L) {
+            lastWarned = now;
+            LOG.warn("{}; waiting for the broker and restoring again (every {} ms at most)", e.getMessage(),
+                    backoffMillis);
+        }
+    }
+
+    /** Whether some restore is waiting for its next try after a failure. */
+    public boolean retrying() {
+        return !retries.isEmpty();
+    }
+
     /** Stops restoring these key groups; what was read stays and is read again, harmlessly, next time. */
     public void cancel(BitSet groups) {
         waiting.removeIf(groups::get);
+        retries.keySet().removeIf(groups::get);
         active.removeIf(restore -> {
             if (groups.get(restore.group())) {
                 restore.close();
@@ -78,5 +122,6 @@ public final class RestoreQueue {
         active.forEach(GroupRestore::close);
         active.clear();
         waiting.clear();
+        retries.clear();
     }
 }

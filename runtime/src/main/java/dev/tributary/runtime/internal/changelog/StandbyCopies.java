@@ -44,6 +44,14 @@ public final class StandbyCopies {
         metrics.gauge(TaskMetrics.KEY_GROUPS_STANDBY).set(groups.cardinality());
     }
 
+    /** Drops the copy being read (the broker broke it off); it is read again in a later cycle. */
+    public void abandonCurrent() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+
     /** Reads at most {@code budget} changelog records into the copies. */
     public void step(int budget) {
         long now = System.nanoTime();

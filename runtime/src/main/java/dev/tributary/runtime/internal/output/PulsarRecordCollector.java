@@ -154,6 +154,17 @@ public final class PulsarRecordCollector implements RecordCollector {
         return refused;
     }
 
+    /** Unloads the topics whose refusals show a stuck transaction buffer (see {@link PulsarErrors#endedTransaction}). */
+    public void unstick(List<OutputFailure> refused) {
+        java.util.Set<String> topics = new java.util.LinkedHashSet<>();
+        for (OutputFailure failure : refused) {
+            if (PulsarErrors.endedTransaction(failure.error())) {
+                topics.add(failure.topic());
+            }
+        }
+        topics.forEach(topic -> PulsarErrors.unloadStuckTopic(admin, topic));
+    }
+
     /**
      * Drops what is held back and closes the producers, failing what they have not sent: after a lost
      * lease, the records that made these outputs are processed again by whoever owns them now.

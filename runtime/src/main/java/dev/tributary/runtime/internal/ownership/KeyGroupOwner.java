@@ -146,6 +146,12 @@ public final class KeyGroupOwner {
         OwnershipChange change = OwnershipChange.INPUTS;
         while (!restores.isEmpty()) {
             change = change.and(restoreStep(Integer.MAX_VALUE));
+            if (restores.retrying()) {
+                // A broker outage is waited out, as a running job waits it out, rather than a reason to exit.
+                LOG.warn("Instance '{}': the broker broke off the restore of some key groups; the job starts and"
+                        + " restores them in the background as the broker comes back", instanceId);
+                break;
+            }
         }
         return change;
     }

@@ -44,6 +44,11 @@ final class Restores {
         return queue.isEmpty();
     }
 
+    /** Whether a restore the broker broke off waits for its next try. */
+    boolean retrying() {
+        return queue.retrying();
+    }
+
     /**
      * Reads at most the budget of records: of the key groups being restored, else of the standby copies.
      *
@@ -52,7 +57,13 @@ final class Restores {
     int step(int budget) {
         if (queue.isEmpty()) {
             if (standbys != null) {
-                standbys.step(budget);
+                try {
+                    standbys.step(budget);
+                } catch (dev.tributary.runtime.internal.output.OutputException e) {
+                    // A warm copy is an optimisation: it is read again in the next cycle.
+                    LOG.debug("Instance '{}': standby copy not updated: {}", instanceId, e.getMessage());
+                    standbys.abandonCurrent();
+                }
             }
             return -1;
         }

@@ -59,4 +59,33 @@ public final class PulsarErrors {
         }
         return true;
     }
+
+    /**
+     * Whether a transactional write was refused because its transaction had ended (a zombie's client
+     * resending after a pause does that). Pulsar 4.0.7's topic transaction buffer then refuses every
+     * later transactional write to the topic with the same error, whatever its transaction, until the
+     * topic is loaded again: {@link #unloadStuckTopic} does that.
+     */
+    public static boolean endedTransaction(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("has been ended. Please use a new transaction")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Loads a topic again on its broker, which starts its transaction buffer afresh; best effort. */
+    public static void unloadStuckTopic(org.apache.pulsar.client.admin.PulsarAdmin admin, String topic) {
+        try {
+            admin.topics().unload(topic);
+            org.slf4j.LoggerFactory.getLogger(PulsarErrors.class).warn("Topic '{}' refused transactional writes for a"
+                    + " transaction that had ended (a known Pulsar 4.0.7 broker fault that persists until the topic"
+                    + " is loaded again); unloaded it", topic);
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(PulsarErrors.class).warn("Topic '{}' refuses transactional writes for a"
+                    + " transaction that had ended, and unloading it failed ({}); unload it with pulsar-admin topics"
+                    + " unload", topic, reason(e));
+        }
+    }
 }

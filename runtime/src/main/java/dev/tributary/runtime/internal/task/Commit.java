@@ -124,14 +124,25 @@ final class Commit {
             try {
                 changelog.flush();
             } catch (OutputException e) {
-                if (!(e instanceof PulsarChangelog.FencedException) && !leaseLost.getAsBoolean()) {
+                // A broker that went away is waited for: the key groups are claimed again once it is back.
+                if (!(e instanceof PulsarChangelog.FencedException) && !leaseLost.getAsBoolean()
+                        && !PulsarErrors.retriable(e.getCause())) {
                     throw e;
                 }
                 lostBecause = e.getMessage();
                 return Outcome.LEASE_LOST;
             }
         }
-        List<OutputFailure> refused = collector.flushReportingFailures();
+        List<OutputFailure> refused;
+        try {
+            refused = collector.flushReportingFailures();
+        } catch (dev.tributary.runtime.internal.output.SinkUnavailableException e) {
+            throw e;
+        } catch (OutputException e) {
+            // Receipts that never came: the broker is unreachable; nothing of this commit is acknowledged.
+            lostBecause = e.getMessage();
+            return Outcome.LEASE_LOST;
+        }
         if (!refused.isEmpty()) {
             failures.outputsRefused(refused);
         }
@@ -167,6 +178,7 @@ final class Commit {
                 try {
                     changelog.flush();
                 } catch (OutputException e) {
+                    changelog.unstick(e);
                     boolean lost = e instanceof PulsarChangelog.FencedException || leaseLost.getAsBoolean();
                     return abort(lost ? Outcome.LEASE_LOST : Outcome.ABORTED, lost ? "fenced" : "write-failed",
                             e.getMessage());
@@ -178,6 +190,7 @@ final class Commit {
                 for (OutputFailure failure : refused) {
                     metrics.outputFailed(failure.sink());
                 }
+                collector.unstick(refused);
                 return abort(Outcome.ABORTED, "output-refused", "the broker refused " + refused.size()
                         + " output write(s), the first to topic '" + first.topic() + "' (sink '" + first.sink() + "'): "
                         + PulsarErrors.reason(first.error()));
@@ -215,7 +228,17 @@ final class Commit {
                 }
                 metrics.acked(count);
             }
+            if (leaseLost.getAsBoolean()) {
+                // A consumer that lost its connection since it subscribed may have had this commit's input
+                // delivered again, to itself or another instance: committing would count it twice.
+                return abort(Outcome.LEASE_LOST, "lease-lost", "the broker dropped consumers of this instance since"
+                        + " they subscribed; their input may have been delivered again");
+            }
             transactions.commit();
+        } catch (dev.tributary.runtime.internal.output.SinkUnavailableException e) {
+            // Asked to stop while a sink is down: nothing of this commit counts.
+            abort(Outcome.ABORTED, "sink-unavailable", e.getMessage());
+            throw e;
         } catch (OutputException | dev.tributary.runtime.internal.pulsar.TransactionException e) {
             return abort(Outcome.ABORTED, "commit-failed", e.getMessage());
         }

@@ -409,6 +409,13 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
 
     /** After a lost lease: nothing done since the last commit is written or acknowledged. */
     private void discardUncommitted() {
+        if (transactions != null) {
+            // What it holds was written for key groups that may run elsewhere now: it must never commit.
+            transactions.abort("the key groups' uncommitted work was dropped");
+            if (changelog != null) {
+                changelog.discardPositions();
+            }
+        }
         core.state().discardCaches();
         collector.discard();
         sideWrites.discard();

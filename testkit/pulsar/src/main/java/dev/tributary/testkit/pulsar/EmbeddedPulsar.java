@@ -79,7 +79,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
         }
         this.brokerPort = builder.brokerPort > 0 ? builder.brokerPort : freePort();
         this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
-        this.bookiePort = freePort();
+        this.bookiePort = bookiePort(dataDirectory, deleteOnClose);
         this.keepAliveSeconds = builder.keepAliveSeconds;
         this.transactions = builder.transactions;
         this.tls = builder.tls;
@@ -379,6 +379,27 @@ public final class EmbeddedPulsar implements AutoCloseable {
             return builder.build();
         } catch (PulsarClientException e) {
             throw new IllegalStateException("cannot create a client for " + serviceUrl(), e);
+        }
+    }
+
+    /**
+     * The bookie's port: ledgers name their bookie by address and port, so a broker started again on
+     * its data in another process must find its bookie where it was. Kept in the data directory.
+     */
+    private static int bookiePort(Path dataDirectory, boolean temporary) {
+        if (temporary) {
+            return freePort();
+        }
+        Path file = dataDirectory.resolve("bookie-port");
+        try {
+            if (Files.exists(file)) {
+                return Integer.parseInt(Files.readString(file).trim());
+            }
+            int port = freePort();
+            Files.writeString(file, Integer.toString(port));
+            return port;
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot keep the bookie's port in " + file + ": " + e, e);
         }
     }
 

@@ -1,0 +1,81 @@
+package dev.tributary.bench;
+
+import dev.tributary.dsl.Produced;
+import dev.tributary.dsl.ProducerBatching;
+import dev.tributary.dsl.StreamBuilder;
+import dev.tributary.dsl.config.Configuration;
+import dev.tributary.runtime.ProcessingGuarantee;
+import dev.tributary.runtime.RuntimeOptions;
+import dev.tributary.testkit.pulsar.EmbeddedPulsar;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.Schema;
+
+/** B9: the cost of exactly-once, beside at-least-once and the raw loop in the same run. */
+final class ExactlyOnceCost {
+    private ExactlyOnceCost() {
+    }
+
+    /**
+     * B9: what exactly-once costs. B1's pass-through and B3's count over 10,000 keys, each under
+     * at-least-once and exactly-once, at the default commit interval and at 1 s, beside the raw loop.
+     */
+    static List<Result> scenario(Bench bench, EmbeddedPulsar pulsar, long records, Path work) throws Exception {
+        List<Result> results = new ArrayList<>();
+        String text = bench.publishText();
+        String passThrough = "B9 exactly-once cost, pass-through";
+        results.add(Bench.baseline(RawLoops.run(passThrough, "raw loop, default batcher", pulsar.serviceUrl(), text,
+                bench.topic("out"), Schema.STRING, Schema.STRING, BatcherBuilder.DEFAULT, records, (k, v) -> v)));
+        for (java.time.Duration interval : List.of(RuntimeOptions.COMMIT_INTERVAL.defaultValue(),
+                java.time.Duration.ofSeconds(1))) {
+            for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+                StreamBuilder builder = new StreamBuilder();
+                builder.stream(text, Schema.STRING).to(bench.topic("out"),
+                        Produced.with(Schema.STRING, Schema.STRING).withBatching(ProducerBatching.KEY_GROUP));
+                results.add(bench.tributary(passThrough, "Tributary, " + describe(guarantee, interval), builder.build(),
+                        Configuration.empty().with(RuntimeOptions.PROCESSING_GUARANTEE, guarantee)
+                                .with(RuntimeOptions.COMMIT_INTERVAL, interval), job -> { }));
+            }
+        }
+        Keys keys = Keys.uniform(10_000);
+        String keyed = bench.publishText(keys);
+        String count = "B9 exactly-once cost, keyed count, " + keys.describe();
+        Path rocks = Files.createDirectories(work.resolve("raw-rocks-eo-" + System.nanoTime()));
+        RawLoops.Counts[] counts = new RawLoops.Counts[1];
+        try {
+            results.add(Bench.baseline(RawLoops.run(count, "raw loop + RocksDB get/put per record", pulsar.serviceUrl(),
+                    keyed, bench.topic("out"), Schema.STRING, Schema.INT64, BatcherBuilder.DEFAULT, records, (k, v) -> {
+                        if (counts[0] == null) {
+                            counts[0] = new RawLoops.Counts(rocks);
+                        }
+                        return counts[0].increment(k);
+                    })));
+        } finally {
+            if (counts[0] != null) {
+                counts[0].close();
+            }
+        }
+        for (java.time.Duration interval : List.of(RuntimeOptions.COMMIT_INTERVAL.defaultValue(),
+                java.time.Duration.ofSeconds(1))) {
+            for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+                StreamBuilder builder = new StreamBuilder();
+                builder.stream(keyed, Schema.STRING).groupByKey().count().toStream().to(bench.topic("out"),
+                        Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
+                results.add(bench.tributary(count, "Tributary, " + describe(guarantee, interval), builder.build(),
+                        Configuration.empty().with(RuntimeOptions.PROCESSING_GUARANTEE, guarantee)
+                                .with(RuntimeOptions.COMMIT_INTERVAL, interval), job -> { }));
+            }
+        }
+        return results;
+    }
+
+    private static String describe(ProcessingGuarantee guarantee, java.time.Duration interval) {
+        return guarantee.name().toLowerCase(Locale.ROOT).replace('_', '-') + ", commit every "
+                + (interval.toMillis() < 1000 ? interval.toMillis() + " ms" : interval.toSeconds() + " s");
+    }
+
+}
