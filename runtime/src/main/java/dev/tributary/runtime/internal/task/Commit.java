@@ -146,13 +146,7 @@ final class Commit {
         if (!refused.isEmpty()) {
             failures.outputsRefused(refused);
         }
-        sideWrites.await(System.nanoTime() + settings.sendTimeoutNanos());
-        sideWrites.collect(delivery -> {
-            if (!sideWrites.wentToLateTopic(delivery)) {
-                metrics.dead(delivery.failure().node(), delivery.failure().kind().label);
-            }
-            outcomes.done(delivery);
-        }, outcomes::done);
+        awaitSideWrites();
         if (uncommitted > 0) {
             acknowledge(inputs);
             metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
@@ -195,13 +189,7 @@ final class Commit {
                         + " output write(s), the first to topic '" + first.topic() + "' (sink '" + first.sink() + "'): "
                         + PulsarErrors.reason(first.error()));
             }
-            sideWrites.await(System.nanoTime() + settings.sendTimeoutNanos());
-            sideWrites.collect(delivery -> {
-                if (!sideWrites.wentToLateTopic(delivery)) {
-                    metrics.dead(delivery.failure().node(), delivery.failure().kind().label);
-                }
-                outcomes.done(delivery);
-            }, outcomes::done);
+            awaitSideWrites();
             if (uncommitted == 0 && !transactions.used()) {
                 if (transactions.idleTooLong()) {
                     // Nothing in it: ended before the broker's timeout would, and opened again when needed.
@@ -253,6 +241,17 @@ final class Commit {
         uncommitted = 0;
         checkpointIfDue();
         return Outcome.COMMITTED;
+    }
+
+    /** Waits for the dead letters and forwards; each confirmed one's delivery is done with. */
+    private void awaitSideWrites() throws InterruptedException {
+        sideWrites.await(System.nanoTime() + settings.sendTimeoutNanos());
+        sideWrites.collect(delivery -> {
+            if (!sideWrites.wentToLateTopic(delivery)) {
+                metrics.dead(delivery.failure().node(), delivery.failure().kind().label);
+            }
+            outcomes.done(delivery);
+        }, outcomes::done);
     }
 
     private Outcome abort(Outcome outcome, String kind, String reason) {
