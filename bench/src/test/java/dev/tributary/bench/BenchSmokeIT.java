@@ -25,9 +25,9 @@ class BenchSmokeIT {
             // which is most of this test's time and none of what it checks.
             Bench bench = new Bench(pulsar, new PrintStream(text, true, StandardCharsets.UTF_8), 2_000, 1, work,
                     Configuration.empty().with(RuntimeOptions.KEY_GROUPS, 16));
-            List<Result> results = bench.run(Set.of("B1", "B2", "B3", "B4", "B5", "B8"));
+            List<Result> results = bench.run(Set.of("B1", "B2", "B3", "B4", "B5", "B8", "B9"));
             bench.print(results);
-            assertEquals(22, results.size(), text.toString(StandardCharsets.UTF_8));
+            assertEquals(33, results.size(), text.toString(StandardCharsets.UTF_8));
             for (Result result : results) {
                 assertEquals(2_000, result.records());
                 assertTrue(result.perSecond() > 0 && result.cpuNanos() > 0, result.toString());
@@ -39,5 +39,7 @@ class BenchSmokeIT {
         assertTrue(table.contains("B8 latency") && table.contains("p99.9"), table);
         assertTrue(table.contains("B4 tumbling window count") && table.contains("emit on-window-close"), table);
         assertTrue(table.contains("B5 stream-table join, 1,000 table keys") && table.contains("leftJoin"), table);
+        assertTrue(table.contains("B9 exactly-once cost, keyed count") && table.contains("exactly-once, commit every 1 s"),
+                table);
     }
 }
