@@ -95,10 +95,19 @@ class CrashIT {
 
     static Process launch(EmbeddedPulsar pulsar, String app, String input, String echo, String counts, Path stateDir,
                           Path log, String guarantee) throws Exception {
+        return launch(pulsar, app, input, echo, counts, stateDir, log, guarantee, List.of());
+    }
+
+    /** Starts {@link CountJobMain} in a JVM of its own, with these JVM options (a crash point, say). */
+    static Process launch(EmbeddedPulsar pulsar, String app, String input, String echo, String counts, Path stateDir,
+                          Path log, String guarantee, List<String> jvmOptions) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", classpath, CountJobMain.class.getName(),
-                pulsar.serviceUrl(), pulsar.httpUrl(), app, input, echo, counts, stateDir.toString(), guarantee);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, CountJobMain.class.getName(),
+                pulsar.serviceUrl(), pulsar.httpUrl(), app, input, echo, counts, stateDir.toString(), guarantee));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true);
         builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         return builder.start();

@@ -12,9 +12,10 @@ import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 
 /**
- * What exactly-once promises of {@link CountJobMain}'s outputs, read back from the broker: every
- * input (key, seq) echoed exactly once, and each key's counts strictly increasing up to its number of
- * inputs (a repeated or falling count is a duplicate, a count short of it is a gap).
+ * What each guarantee promises of {@link CountJobMain}'s outputs, read back from the broker. Exactly-once:
+ * every input (key, seq) echoed exactly once, and each key's counts strictly increasing up to its number
+ * of inputs (a repeated or falling count is a duplicate, a count short of it is a gap). At-least-once:
+ * every input echoed, and each key's last count at least its number of inputs.
  */
 final class ExactOutputs {
     private ExactOutputs() {
@@ -38,6 +39,45 @@ final class ExactOutputs {
         } while (System.nanoTime() < deadline);
         fail(problem);
         return problem;
+    }
+
+    /** Waits until every input is echoed and every key counted at least its inputs; fails with what is missing. */
+    static String checkNothingLost(PulsarClient client, String echo, String counts, int keys, int perKey,
+                                   Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String problem;
+        do {
+            problem = missing(client, echo, counts, keys, perKey);
+            if (problem == null) {
+                return "every one of " + keys * perKey + " inputs echoed; " + keys + " keys counted at least " + perKey;
+            }
+            Thread.sleep(500);
+        } while (System.nanoTime() < deadline);
+        fail(problem);
+        return problem;
+    }
+
+    private static String missing(PulsarClient client, String echo, String counts, int keys, int perKey)
+            throws Exception {
+        java.util.Set<String> echoed = new java.util.HashSet<>();
+        for (Message<String> m : PulsarTestSupport.readAll(client, echo, Schema.STRING, 0, Duration.ofMillis(1))) {
+            echoed.add(m.getKey() + ":" + m.getValue());
+        }
+        Map<String, Long> last = new HashMap<>();
+        for (Message<Long> m : PulsarTestSupport.readAll(client, counts, Schema.INT64, 0, Duration.ofMillis(1))) {
+            last.put(m.getKey(), m.getValue());
+        }
+        for (int key = 0; key < keys; key++) {
+            for (int seq = 0; seq < perKey; seq++) {
+                if (!echoed.contains("k" + key + ":" + seq)) {
+                    return "k" + key + ":" + seq + " not echoed (" + echoed.size() + " of " + keys * perKey + " are)";
+                }
+            }
+            if (last.getOrDefault("k" + key, 0L) < perKey) {
+                return "k" + key + " counted " + last.get("k" + key) + ", less than " + perKey;
+            }
+        }
+        return null;
     }
 
     private static String problem(PulsarClient client, String echo, String counts, int keys, int perKey)

@@ -131,6 +131,10 @@ public final class GroupRestore implements AutoCloseable {
                 }
                 // One write batch per step: the restore's cost is reading, not a write per record.
                 part.bytes.putAll(group, keys, values);
+                if (!keys.isEmpty()) {
+                    dev.tributary.runtime.internal.faults.CrashPoints.reached(
+                            dev.tributary.runtime.internal.faults.CrashPoints.Point.DURING_RESTORE);
+                }
                 records += keys.size();
                 progress.restored(keys.size());
                 if (part.done) {

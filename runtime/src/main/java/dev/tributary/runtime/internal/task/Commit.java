@@ -2,6 +2,7 @@ package dev.tributary.runtime.internal.task;
 
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
 import dev.tributary.runtime.internal.core.TaskCore;
+import dev.tributary.runtime.internal.faults.CrashPoints;
 import dev.tributary.runtime.internal.input.Input;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.output.OutputException;
@@ -148,7 +149,9 @@ final class Commit {
         }
         awaitSideWrites();
         if (uncommitted > 0) {
+            CrashPoints.reached(CrashPoints.Point.AFTER_OUTPUTS_FLUSHED);
             acknowledge(inputs);
+            CrashPoints.reached(CrashPoints.Point.AFTER_COMMIT);
             metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
         }
         if (System.nanoTime() >= nextCheckpoint) {
@@ -222,7 +225,13 @@ final class Commit {
                 return abort(Outcome.LEASE_LOST, "lease-lost", "the broker dropped consumers of this instance since"
                         + " they subscribed; their input may have been delivered again");
             }
+            if (uncommitted > 0) {
+                CrashPoints.reached(CrashPoints.Point.AFTER_OUTPUTS_FLUSHED);
+            }
             transactions.commit();
+            if (uncommitted > 0) {
+                CrashPoints.reached(CrashPoints.Point.AFTER_COMMIT);
+            }
         } catch (dev.tributary.runtime.internal.output.SinkUnavailableException e) {
             // Asked to stop while a sink is down: nothing of this commit counts.
             abort(Outcome.ABORTED, "sink-unavailable", e.getMessage());

@@ -63,6 +63,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
     private final int brokerTlsPort;
     private final int webTlsPort;
     private final boolean transactions;
+    private final int zooKeeperPort;
 
     private BKCluster bookies;
     private PulsarStandalone standalone;
@@ -79,7 +80,8 @@ public final class EmbeddedPulsar implements AutoCloseable {
         }
         this.brokerPort = builder.brokerPort > 0 ? builder.brokerPort : freePort();
         this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
-        this.bookiePort = bookiePort(dataDirectory, deleteOnClose);
+        this.bookiePort = freePort();
+        this.zooKeeperPort = builder.zooKeeperPort;
         this.keepAliveSeconds = builder.keepAliveSeconds;
         this.transactions = builder.transactions;
         this.tls = builder.tls;
@@ -143,28 +145,36 @@ public final class EmbeddedPulsar implements AutoCloseable {
         }
         long began = System.nanoTime();
         try {
-            String metadataUrl = "rocksdb://" + dataDirectory.resolve("metadata").toAbsolutePath();
-            bookies = BKCluster.builder()
-                    .baseServerConfiguration(bookieConfiguration())
-                    .metadataServiceUri(metadataUrl)
-                    .bkPort(bookiePort)
-                    .numBookies(1)
-                    .dataDir(dataDirectory.resolve("bookkeeper").toString())
-                    .clearOldData(false)
-                    .build();
-            // Broker-only mode: we started the bookie ourselves so that the metadata directory is
-            // ours; the standalone still creates the cluster, the namespaces and the
-            // transaction-coordinator topic.
-            // PulsarStandaloneBuilder replaces any given configuration, so the standalone is set up
-            // directly.
+            String metadataUrl;
             PulsarStandalone broker = new PulsarStandalone();
+            if (zooKeeperPort > 0) {
+                // The bookie and the metadata live in another process: this one holds only the broker.
+                metadataUrl = "zk:127.0.0.1:" + zooKeeperPort;
+                broker.setZkPort(zooKeeperPort);
+                // The standalone takes its metadata from ZooKeeper when this directory exists.
+                broker.setZkDir(Files.createDirectories(dataDirectory.resolve("zookeeper-external")).toString());
+            } else {
+                metadataUrl = "rocksdb://" + dataDirectory.resolve("metadata").toAbsolutePath();
+                bookies = BKCluster.builder()
+                        .baseServerConfiguration(bookieConfiguration(dataDirectory))
+                        .metadataServiceUri(metadataUrl)
+                        .bkPort(bookiePort)
+                        .numBookies(1)
+                        .dataDir(dataDirectory.resolve("bookkeeper").toString())
+                        .clearOldData(false)
+                        .build();
+                broker.setZkDir(dataDirectory.resolve("zookeeper-unused").toString());
+            }
+            // Broker-only mode: the bookie is started here or elsewhere, so that its metadata is ours;
+            // the standalone still creates the cluster, the namespaces and the transaction-coordinator
+            // topic. PulsarStandaloneBuilder replaces any given configuration, so the standalone is set
+            // up directly.
             ServiceConfiguration config = brokerConfiguration(metadataUrl);
             config.setRunningStandalone(true);
             broker.setConfig(config);
             broker.setOnlyBroker(true);
             broker.setNoStreamStorage(true);
             broker.setAdvertisedAddress("127.0.0.1");
-            broker.setZkDir(dataDirectory.resolve("zookeeper-unused").toString());
             broker.setNoFunctionsWorker(true);
             broker.start();
             standalone = broker;
@@ -183,7 +193,8 @@ public final class EmbeddedPulsar implements AutoCloseable {
         return this;
     }
 
-    private ServerConfiguration bookieConfiguration() throws IOException {
+    /** The bookie's settings, for the bookie of this process or of a storage process. */
+    static ServerConfiguration bookieConfiguration(Path dataDirectory) {
         ServerConfiguration conf = new ServerConfiguration();
         conf.setAllowLoopback(true);
         // Tests need durability against a process crash of the job, not of the machine.
@@ -223,6 +234,10 @@ public final class EmbeddedPulsar implements AutoCloseable {
         conf.setNumHttpServerThreads(8);
         conf.setMaxMessageSize(5 * 1024 * 1024);
         conf.setKeepAliveIntervalSeconds(keepAliveSeconds);
+        if (zooKeeperPort > 0) {
+            // A killed broker's ownerships lapse with its ZooKeeper session; 30 s by default.
+            conf.setMetadataStoreSessionTimeoutMillis(6_000);
+        }
         if (tls != null) {
             conf.setBrokerServicePortTls(Optional.of(brokerTlsPort));
             conf.setWebServicePortTls(Optional.of(webTlsPort));
@@ -382,27 +397,6 @@ public final class EmbeddedPulsar implements AutoCloseable {
         }
     }
 
-    /**
-     * The bookie's port: ledgers name their bookie by address and port, so a broker started again on
-     * its data in another process must find its bookie where it was. Kept in the data directory.
-     */
-    private static int bookiePort(Path dataDirectory, boolean temporary) {
-        if (temporary) {
-            return freePort();
-        }
-        Path file = dataDirectory.resolve("bookie-port");
-        try {
-            if (Files.exists(file)) {
-                return Integer.parseInt(Files.readString(file).trim());
-            }
-            int port = freePort();
-            Files.writeString(file, Integer.toString(port));
-            return port;
-        } catch (IOException | NumberFormatException e) {
-            throw new IllegalStateException("cannot keep the bookie's port in " + file + ": " + e, e);
-        }
-    }
-
     private static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             socket.setReuseAddress(true);
@@ -433,8 +427,22 @@ public final class EmbeddedPulsar implements AutoCloseable {
         private TestCertificates tls;
         private boolean requireClientCertificate;
         private boolean transactions = true;
+        private int zooKeeperPort;
 
         private Builder() {
+        }
+
+        /**
+         * Runs only the broker, with its metadata in the ZooKeeper at this port of 127.0.0.1 and its
+         * ledgers on the bookies registered there: the broker can then be killed and started again
+         * while its storage stays up, as in a real cluster ({@link BrokerProcess}).
+         *
+         * @param port the ZooKeeper port
+         * @return this builder
+         */
+        public Builder zooKeeper(int port) {
+            this.zooKeeperPort = port;
+            return this;
         }
 
         /**
