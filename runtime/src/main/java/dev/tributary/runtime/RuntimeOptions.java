@@ -30,6 +30,13 @@ public final class RuntimeOptions {
             .check(s -> s.startsWith("http://") || s.startsWith("https://"), "must start with http:// or https://")
             .description("The Pulsar admin REST URL; by default the service URL's host on port 8080 (8443 for TLS).");
 
+    /** Which of the broker's advertised listeners the job connects to. */
+    public static final ConfigOption<String> LISTENER_NAME = ConfigOption.key("pulsar.listener.name").stringType()
+            .check(s -> !s.isBlank(), "must not be blank")
+            .description("The name of the broker listener (the broker's advertisedListeners) whose addresses the"
+                    + " job connects to, for brokers reached over several networks (inside and outside a Kubernetes"
+                    + " cluster, say); unset, the broker's default addresses. Needs a pulsar:// service URL.");
+
     /** A token for Pulsar's token authentication. */
     public static final ConfigOption<Secret> AUTH_TOKEN = ConfigOption.key("pulsar.auth.token").secretType()
             .description("A JSON Web Token the client and the admin client authenticate with; never printed.");
@@ -330,7 +337,7 @@ public final class RuntimeOptions {
 
     /** Every option, for documentation and validation. */
     public static List<ConfigOption<?>> all() {
-        return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
+        return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, LISTENER_NAME, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
                 TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS,
                 PROCESSING_GUARANTEE, TRANSACTION_TIMEOUT, KEY_GROUPS,
                 INSTANCE_ID, MEMBERSHIP_INTERVAL, STANDBY_REPLICAS, STANDBY_INTERVAL,

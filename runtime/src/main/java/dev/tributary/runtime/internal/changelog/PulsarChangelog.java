@@ -345,7 +345,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             Producer<byte[]>[] byGroup = producers.get(store.name());
             for (int group = 0; byGroup != null && group < byGroup.length; group++) {
                 if (byGroup[group] != null) {
-                    PulsarErrors.unloadStuckTopic(admin, context.changelogTopic(store.name()) + "-partition-" + group);
+                    PulsarErrors.unloadStuckTopic(admin, context.changelogTopic(store.name()) + "-partition-" + group,
+                            "refused transactional writes for a transaction that had ended");
                 }
             }
         }

@@ -93,8 +93,8 @@ final class Output {
         try {
             sender.awaitReceipts(deadlineNanos);
         } catch (TimeoutException e) {
-            throw new OutputException("writes to topic '" + topic + "' (sink '" + sink + "') were not confirmed"
-                    + " by the broker in time (producer.send.timeout)", e);
+            throw new UnconfirmedWritesException(topic, "writes to topic '" + topic + "' (sink '" + sink + "') were not"
+                    + " confirmed by the broker in time (producer.send.timeout)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OutputException("interrupted while waiting for writes to topic '" + topic + "'", e);

@@ -25,6 +25,7 @@ import org.apache.pulsar.client.api.ProducerBuilder;
 /** Writes sink records through one producer per output topic, opened on first use or at start. */
 public final class PulsarRecordCollector implements RecordCollector {
     private static final long RECEIPT_MARGIN_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long CUT_OFF_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private final Producers producers;
     private final PulsarAdmin admin;
     private final String producerPrefix;
@@ -132,13 +133,42 @@ public final class PulsarRecordCollector implements RecordCollector {
      * @throws OutputException if receipts are still missing well after the producers' own send timeout
      */
     public List<OutputFailure> flushReportingFailures() {
+        return flushReportingFailures(() -> false);
+    }
+
+    /**
+     * Like {@link #flushReportingFailures()}, but gives up on missing receipts as soon as the instance is
+     * cut off from its key groups: its producers are then closed, which fails their unconfirmed writes.
+     * Otherwise a producer would send them again once the network is back, after newer outputs of the
+     * same keys from the key groups' new owner.
+     *
+     * @param cutOff whether the broker dropped this instance's consumers
+     * @throws OutputException if the instance was cut off with writes unconfirmed, or receipts are still
+     *     missing well after the producers' own send timeout
+     */
+    public List<OutputFailure> flushReportingFailures(java.util.function.BooleanSupplier cutOff) {
         for (Output output : outputs.values()) {
             output.drain();
         }
         // The producers fail late writes themselves after producer.send.timeout; the margin lets them.
         long deadline = System.nanoTime() + sendTimeout.toNanos() + RECEIPT_MARGIN_NANOS;
         for (Output output : outputs.values()) {
-            output.awaitReceipts(deadline);
+            while (true) {
+                try {
+                    output.awaitReceipts(Math.min(deadline, System.nanoTime() + CUT_OFF_CHECK_NANOS));
+                    break;
+                } catch (UnconfirmedWritesException e) {
+                    if (System.nanoTime() >= deadline) {
+                        throw e;
+                    }
+                    if (cutOff.getAsBoolean()) {
+                        discard();
+                        throw new OutputException("the broker dropped this instance's consumers while its writes to"
+                                + " topic '" + e.topic() + "' were unconfirmed; they are dropped, and their input"
+                                + " goes to the key groups' owner", e);
+                    }
+                }
+            }
         }
         for (ConnectorSinkOutput sink : connectorSinks.values()) {
             sink.flush(stopping);
@@ -162,7 +192,18 @@ public final class PulsarRecordCollector implements RecordCollector {
                 topics.add(failure.topic());
             }
         }
-        topics.forEach(topic -> PulsarErrors.unloadStuckTopic(admin, topic));
+        topics.forEach(topic -> PulsarErrors.unloadStuckTopic(admin, topic, "refused transactional writes for a"
+                + " transaction that had ended"));
+    }
+
+    /**
+     * Unloads a topic whose transactional writes were not confirmed in time: a Pulsar 4.0.7 topic whose
+     * transaction buffer failed its first snapshot (two producers' first transactional writes at once)
+     * answers every later write with an error the client does not report, so the writes time out.
+     */
+    public void unstick(UnconfirmedWritesException timedOut) {
+        PulsarErrors.unloadStuckTopic(admin, timedOut.topic(), "confirmed no transactional write within"
+                + " producer.send.timeout (its transaction buffer may have failed its first snapshot)");
     }
 
     /**

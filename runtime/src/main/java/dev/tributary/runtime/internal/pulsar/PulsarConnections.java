@@ -169,7 +169,11 @@ public final class PulsarConnections implements AutoCloseable {
         try {
             // An explicit no-op instance: otherwise the client consults the global OpenTelemetry and logs
             // a notice about auto-configuration on every start. Tributary's metrics are its own.
-            return PulsarClient.builder().serviceUrl(serviceUrl)
+            var builder = PulsarClient.builder().serviceUrl(serviceUrl);
+            if (config.contains(RuntimeOptions.LISTENER_NAME)) {
+                builder.listenerName(config.get(RuntimeOptions.LISTENER_NAME));
+            }
+            return builder
                     .openTelemetry(io.opentelemetry.api.OpenTelemetry.noop())
                     .operationTimeout(millis, TimeUnit.MILLISECONDS)
                     .connectionTimeout(Math.min(millis, 10_000), TimeUnit.MILLISECONDS)

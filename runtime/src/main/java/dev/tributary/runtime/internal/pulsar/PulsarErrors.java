@@ -75,17 +75,22 @@ public final class PulsarErrors {
         return false;
     }
 
-    /** Loads a topic again on its broker, which starts its transaction buffer afresh; best effort. */
-    public static void unloadStuckTopic(org.apache.pulsar.client.admin.PulsarAdmin admin, String topic) {
+    /**
+     * Loads a topic again on its broker, which starts its transaction buffer afresh; best effort.
+     *
+     * @param why what the topic did, for the log
+     */
+    public static void unloadStuckTopic(org.apache.pulsar.client.admin.PulsarAdmin admin, String topic, String why) {
         try {
-            admin.topics().unload(topic);
-            org.slf4j.LoggerFactory.getLogger(PulsarErrors.class).warn("Topic '{}' refused transactional writes for a"
-                    + " transaction that had ended (a known Pulsar 4.0.7 broker fault that persists until the topic"
-                    + " is loaded again); unloaded it", topic);
+            // Bounded: an instance cut off from its broker must not stall its commits on the admin API.
+            admin.topics().unloadAsync(topic).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            org.slf4j.LoggerFactory.getLogger(PulsarErrors.class).warn("Topic '{}' {} (Pulsar 4.0.7 broker faults that"
+                    + " persist until the topic is loaded again); unloaded it", topic, why);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(PulsarErrors.class).warn("Topic '{}' refuses transactional writes for a"
-                    + " transaction that had ended, and unloading it failed ({}); unload it with pulsar-admin topics"
-                    + " unload", topic, reason(e));
+            org.slf4j.LoggerFactory.getLogger(PulsarErrors.class).warn("Topic '{}' {}, and unloading it failed ({});"
+                    + " if this repeats, unload it with pulsar-admin topics unload", topic, why, reason(e));
         }
     }
 }

@@ -136,7 +136,7 @@ final class Commit {
         }
         List<OutputFailure> refused;
         try {
-            refused = collector.flushReportingFailures();
+            refused = collector.flushReportingFailures(leaseLost);
         } catch (dev.tributary.runtime.internal.output.SinkUnavailableException e) {
             throw e;
         } catch (OutputException e) {
@@ -181,7 +181,7 @@ final class Commit {
                             e.getMessage());
                 }
             }
-            List<OutputFailure> refused = collector.flushReportingFailures();
+            List<OutputFailure> refused = collector.flushReportingFailures(leaseLost);
             if (!refused.isEmpty()) {
                 OutputFailure first = refused.get(0);
                 for (OutputFailure failure : refused) {
@@ -237,6 +237,9 @@ final class Commit {
             abort(Outcome.ABORTED, "sink-unavailable", e.getMessage());
             throw e;
         } catch (OutputException | dev.tributary.runtime.internal.pulsar.TransactionException e) {
+            if (e instanceof dev.tributary.runtime.internal.output.UnconfirmedWritesException timedOut) {
+                collector.unstick(timedOut);
+            }
             return abort(Outcome.ABORTED, "commit-failed", e.getMessage());
         }
         core.state().commitWrites();

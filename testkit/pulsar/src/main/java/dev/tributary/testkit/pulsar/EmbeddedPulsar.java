@@ -64,6 +64,7 @@ public final class EmbeddedPulsar implements AutoCloseable {
     private final int webTlsPort;
     private final boolean transactions;
     private final int zooKeeperPort;
+    private final String advertisedListeners;
 
     private BKCluster bookies;
     private PulsarStandalone standalone;
@@ -82,6 +83,8 @@ public final class EmbeddedPulsar implements AutoCloseable {
         this.webPort = builder.webPort > 0 ? builder.webPort : freePort();
         this.bookiePort = freePort();
         this.zooKeeperPort = builder.zooKeeperPort;
+        this.advertisedListeners = builder.advertisedListeners.isEmpty() ? null
+                : "internal:pulsar://127.0.0.1:" + brokerPort + builder.advertisedListeners;
         this.keepAliveSeconds = builder.keepAliveSeconds;
         this.transactions = builder.transactions;
         this.tls = builder.tls;
@@ -234,6 +237,10 @@ public final class EmbeddedPulsar implements AutoCloseable {
         conf.setNumHttpServerThreads(8);
         conf.setMaxMessageSize(5 * 1024 * 1024);
         conf.setKeepAliveIntervalSeconds(keepAliveSeconds);
+        if (advertisedListeners != null) {
+            conf.setAdvertisedListeners(advertisedListeners);
+            conf.setInternalListenerName("internal");
+        }
         if (zooKeeperPort > 0) {
             // A killed broker's ownerships lapse with its ZooKeeper session; 30 s by default.
             conf.setMetadataStoreSessionTimeoutMillis(6_000);
@@ -428,8 +435,22 @@ public final class EmbeddedPulsar implements AutoCloseable {
         private boolean requireClientCertificate;
         private boolean transactions = true;
         private int zooKeeperPort;
+        private String advertisedListeners = "";
 
         private Builder() {
+        }
+
+        /**
+         * Advertises a second listener: clients that connect with this listener name are told to reach
+         * the broker at this port of 127.0.0.1 (where a test puts a proxy, say), others at its own port.
+         *
+         * @param name the listener's name, as clients give it
+         * @param port the port it advertises
+         * @return this builder
+         */
+        public Builder advertisedListener(String name, int port) {
+            this.advertisedListeners += "," + name + ":pulsar://127.0.0.1:" + port;
+            return this;
         }
 
         /**
