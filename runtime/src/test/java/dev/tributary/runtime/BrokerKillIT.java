@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * duplicated either.
  */
 class BrokerKillIT {
-    private static final int KEYS = 400;
+    private static final int KEYS = 200;
     /** Half before the restart of the job, then an eighth before each of the four later kills. */
     private static final int PER_KEY = 48;
 

@@ -46,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a paused instance loses its consumers within seconds.
  */
 class ScalingIT {
-    private static final int KEYS = 5_000;
-    /** Records per key is half of this (100,000 records in all), a quarter with standbys, to keep CI short. */
+    private static final int KEYS = 3_000;
+    /** Records per key is half of this (60,000 records in all), a quarter with standbys, to keep CI short. */
     private static final int PER_KEY = 40;
     private static final int KEY_GROUPS = 64;
     /** Stated in docs/SCALING.md: a dead instance's key groups run elsewhere within this, restores included. */
