@@ -8,17 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.runtime.internal.faults.CrashPoints;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
-import dev.tributary.testkit.pulsar.Sends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.pulsar.client.api.BatcherBuilder;
-import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,7 +47,7 @@ class CrashPointsIT {
         createTopic(pulsar, echo);
         Path log = Files.createDirectories(Path.of("target", "crash-logs")).resolve(app + ".log");
         try (PulsarClient client = pulsar.newClient()) {
-            publish(client, input);
+            ExactOutputs.publish(client, input, KEYS, 0, PER_KEY);
             crashAt(pulsar, app, input, echo, counts, log, guarantee, CrashPoints.Point.AFTER_OUTPUTS_FLUSHED, 2);
             crashAt(pulsar, app, input, echo, counts, log, guarantee, CrashPoints.Point.AFTER_COMMIT, 2);
             // Without local files every key group restores its whole changelog, and the crash comes within.
@@ -86,17 +82,4 @@ class CrashPointsIT {
         assertTrue(Files.readString(log).contains("CRASH POINT " + point.label()), "the log names " + point.label());
     }
 
-    private static void publish(PulsarClient client, String topic) throws Exception {
-        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).blockIfQueueFull(true)
-                .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
-            Sends sends = new Sends();
-            for (int seq = 0; seq < PER_KEY; seq++) {
-                for (int key = 0; key < KEYS; key++) {
-                    sends.add(producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync());
-                }
-            }
-            producer.flush();
-            sends.awaitAll(Duration.ofSeconds(60));
-        }
-    }
 }

@@ -21,6 +21,24 @@ final class ExactOutputs {
     private ExactOutputs() {
     }
 
+    /**
+     * Publishes {@link CountJobMain}'s input: seqs [from, to) for each of keys k0.., in seq order, batched by
+     * key so that a commit acknowledges parts of batches.
+     */
+    static void publish(PulsarClient client, String topic, int keys, int from, int to) throws Exception {
+        try (org.apache.pulsar.client.api.Producer<String> producer = client.newProducer(Schema.STRING).topic(topic)
+                .blockIfQueueFull(true).batcherBuilder(org.apache.pulsar.client.api.BatcherBuilder.KEY_BASED).create()) {
+            dev.tributary.testkit.pulsar.Sends sends = new dev.tributary.testkit.pulsar.Sends();
+            for (int seq = from; seq < to; seq++) {
+                for (int key = 0; key < keys; key++) {
+                    sends.add(producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync());
+                }
+            }
+            producer.flush();
+            sends.awaitAll(Duration.ofSeconds(60));
+        }
+    }
+
     /** Waits until the outputs are complete, then fails on any duplicate, gap or count out of order. */
     static String check(PulsarClient client, String echo, String counts, int keys, int perKey, Duration timeout)
             throws Exception {

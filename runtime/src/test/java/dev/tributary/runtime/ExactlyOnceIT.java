@@ -8,13 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import dev.tributary.testkit.pulsar.PulsarExtension;
-import dev.tributary.testkit.pulsar.Sends;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.pulsar.client.api.BatcherBuilder;
-import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,20 +29,6 @@ class ExactlyOnceIT {
                 .with(RuntimeOptions.STATE_DIR, stateDir.toString());
     }
 
-    /** Publishes seqs [from, to) for every key, batched by key so that a commit acknowledges parts of batches. */
-    static void publish(PulsarClient client, String topic, int from, int to) throws Exception {
-        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).blockIfQueueFull(true)
-                .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
-            Sends sends = new Sends();
-            for (int seq = from; seq < to; seq++) {
-                for (int key = 0; key < KEYS; key++) {
-                    sends.add(producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync());
-                }
-            }
-            producer.flush();
-            sends.awaitAll(Duration.ofSeconds(60));
-        }
-    }
 
     @Test
     void handOversUnderExactlyOnceLeaveNoDuplicateAndNoGap(EmbeddedPulsar pulsar, @TempDir Path dirA,
@@ -57,17 +39,17 @@ class ExactlyOnceIT {
         String app = unique("eo");
         createTopic(pulsar, input);
         try (PulsarClient client = pulsar.newClient()) {
-            publish(client, input, 0, PER_KEY / 3);
+            ExactOutputs.publish(client, input, KEYS, 0, PER_KEY / 3);
             try (JobRunner a = new JobRunner(CountJobMain.topology(input, echo, counts),
                     exactlyOnce(config(pulsar, app), dirA).with(RuntimeOptions.INSTANCE_ID, "a")).start()) {
                 await("a third counted", Duration.ofSeconds(60), () -> a.processedRecords() >= KEYS * PER_KEY / 3);
                 // A second instance takes half the key groups while records flow, then leaves again.
                 try (JobRunner b = new JobRunner(CountJobMain.topology(input, echo, counts),
                         exactlyOnce(config(pulsar, app), dirB).with(RuntimeOptions.INSTANCE_ID, "b")).start()) {
-                    publish(client, input, PER_KEY / 3, 2 * PER_KEY / 3);
+                    ExactOutputs.publish(client, input, KEYS, PER_KEY / 3, 2 * PER_KEY / 3);
                     await("b processes its share", Duration.ofSeconds(60), () -> b.processedRecords() > 0);
                 }
-                publish(client, input, 2 * PER_KEY / 3, PER_KEY);
+                ExactOutputs.publish(client, input, KEYS, 2 * PER_KEY / 3, PER_KEY);
                 System.out.println("ExactlyOnceIT: " + ExactOutputs.check(client, echo, counts, KEYS, PER_KEY,
                         Duration.ofSeconds(90)));
                 assertEquals(JobState.RUNNING, a.state());
@@ -86,13 +68,13 @@ class ExactlyOnceIT {
             String counts = "eo-restart-counts";
             createTopic(pulsar, input);
             try (PulsarClient client = pulsar.newClient()) {
-                publish(client, input, 0, PER_KEY / 2);
+                ExactOutputs.publish(client, input, KEYS, 0, PER_KEY / 2);
                 try (JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts),
                         exactlyOnce(config(pulsar, "eo-restart"), stateDir)).start()) {
                     await("some input counted", Duration.ofSeconds(60), () -> job.processedRecords() >= KEYS * PER_KEY / 6);
                     pulsar.stop();
                     pulsar.start();
-                    publish(client, input, PER_KEY / 2, PER_KEY);
+                    ExactOutputs.publish(client, input, KEYS, PER_KEY / 2, PER_KEY);
                     System.out.println("ExactlyOnceIT restart: " + ExactOutputs.check(client, echo, counts, KEYS,
                             PER_KEY, Duration.ofSeconds(120)));
                     assertEquals(JobState.RUNNING, job.state(), "the job rode out the restart: " + job.failure());

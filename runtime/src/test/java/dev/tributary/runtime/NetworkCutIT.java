@@ -7,15 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
-import dev.tributary.testkit.pulsar.Sends;
 import dev.tributary.testkit.pulsar.TcpProxy;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.pulsar.client.api.BatcherBuilder;
-import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
-import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,12 +81,12 @@ class NetworkCutIT {
             await("both instances own key groups", Duration.ofSeconds(60),
                     () -> a.ownedKeyGroups() > 0 && b.ownedKeyGroups() > 0 && a.pendingKeyGroups() == 0
                             && b.pendingKeyGroups() == 0);
-            publish(client, input, 0, PER_KEY / 3);
+            ExactOutputs.publish(client, input, KEYS, 0, PER_KEY / 3);
             await("the proxied instance processes its share", Duration.ofSeconds(60), () -> b.processedRecords() > 0);
             binary.cut();
             http.cut();
             long cutAt = System.nanoTime();
-            publish(client, input, PER_KEY / 3, 2 * PER_KEY / 3);
+            ExactOutputs.publish(client, input, KEYS, PER_KEY / 3, 2 * PER_KEY / 3);
             await("the direct instance takes every key group", Duration.ofSeconds(90),
                     () -> a.ownedKeyGroups() == RuntimeOptions.KEY_GROUPS.defaultValue() && a.pendingKeyGroups() == 0);
             System.out.println("NetworkCutIT " + guarantee + ": every key group on the direct instance "
@@ -100,7 +96,7 @@ class NetworkCutIT {
             binary.heal();
             http.heal();
             long healedAt = System.nanoTime();
-            publish(client, input, 2 * PER_KEY / 3, PER_KEY);
+            ExactOutputs.publish(client, input, KEYS, 2 * PER_KEY / 3, PER_KEY);
             await("the cut instance owns key groups again", Duration.ofSeconds(90),
                     () -> b.ownedKeyGroups() > 0 && b.pendingKeyGroups() == 0);
             System.out.println("NetworkCutIT " + guarantee + ": the cut instance owns key groups again "
@@ -113,17 +109,4 @@ class NetworkCutIT {
         }
     }
 
-    private static void publish(PulsarClient client, String topic, int from, int to) throws Exception {
-        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(topic).blockIfQueueFull(true)
-                .batcherBuilder(BatcherBuilder.KEY_BASED).create()) {
-            Sends sends = new Sends();
-            for (int seq = from; seq < to; seq++) {
-                for (int key = 0; key < KEYS; key++) {
-                    sends.add(producer.newMessage().key("k" + key).value(Integer.toString(seq)).sendAsync());
-                }
-            }
-            producer.flush();
-            sends.awaitAll(Duration.ofSeconds(60));
-        }
-    }
 }

@@ -1,7 +1,6 @@
 package dev.tributary.state;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -95,7 +94,7 @@ public final class Checkpoint {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file, e);
+            throw new StateException("cannot write checkpoint " + file + ": " + e, e);
         }
     }
 

@@ -140,7 +140,7 @@ final class RocksDbStore implements KeyGroupedStore {
         try {
             return db.get(handle(keyGroup), key);
         } catch (RocksDBException e) {
-            throw new StateException("store '" + name + "': read failed: " + e.getMessage(), e);
+            throw new StateException("store '" + name + "' in " + directory + ": read failed: " + e.getMessage(), e);
         }
     }
 
@@ -153,7 +153,7 @@ final class RocksDbStore implements KeyGroupedStore {
                 db.put(handle(keyGroup), writeOptions, key, value);
             }
         } catch (RocksDBException e) {
-            throw new StateException("store '" + name + "': write failed: " + e.getMessage(), e);
+            throw new StateException("store '" + name + "' in " + directory + ": write failed: " + e.getMessage(), e);
         }
     }
 
@@ -174,7 +174,7 @@ final class RocksDbStore implements KeyGroupedStore {
             }
             db.write(writeOptions, batch);
         } catch (RocksDBException e) {
-            throw new StateException("store '" + name + "': write failed: " + e.getMessage(), e);
+            throw new StateException("store '" + name + "' in " + directory + ": write failed: " + e.getMessage(), e);
         }
     }
 
@@ -248,7 +248,8 @@ final class RocksDbStore implements KeyGroupedStore {
         try (FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
             db.flush(flush, new ArrayList<>(groups.values()));
         } catch (RocksDBException e) {
-            throw new StateException("store '" + name + "': flush to disk failed: " + e.getMessage(), e);
+            throw new StateException("store '" + name + "' in " + directory + ": flush to disk failed: " + e.getMessage(),
+                    e);
         }
     }
 

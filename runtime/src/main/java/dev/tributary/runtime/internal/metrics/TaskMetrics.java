@@ -46,6 +46,8 @@ public final class TaskMetrics {
     public static final String TRANSACTIONS_ABORTED = "tributary.transactions.aborted";
     /** Time a task waited for the broker to open a transaction it could not open at once. */
     public static final String TRANSACTION_WAITS = "tributary.transactions.unavailable";
+    /** Local state that could not be read or written (a full or read-only state directory): the task stopped. */
+    public static final String STATE_FAILURES = "tributary.state.failures";
     public static final String INSTANCES = "tributary.instances";
     public static final String LATE_RECORDS = "tributary.late.records";
     public static final String GLOBAL_TABLE_SKIPPED = "tributary.global.table.skipped";
@@ -199,6 +201,10 @@ public final class TaskMetrics {
     }
 
     /** Under exactly-once, the broker could not open a transaction; the task waits and tries again. */
+    public void stateFailed() {
+        counter(STATE_FAILURES, null, null).increment();
+    }
+
     public void transactionUnavailable() {
         counter(TRANSACTION_WAITS, null, null).increment();
     }

@@ -160,6 +160,12 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         } catch (SinkUnavailableException e) {
             // Asked to stop while a sink's target was down: its records stay unacknowledged for the next run.
             LOG.warn("Task {}: {}", name, e.getMessage());
+        } catch (dev.tributary.state.StateException e) {
+            metrics.stateFailed();
+            failure = new dev.tributary.state.StateException("the local state cannot be written or read: "
+                    + e.getMessage() + "; the job stops without acknowledging its input since the last commit. Free"
+                    + " the disk or make state.dir writable and start it again: it restores from the changelog", e);
+            LOG.error("Task {} failed: {}", name, failure.getMessage());
         } catch (Throwable t) {
             failure = t;
             LOG.error("Task {} failed; input processed since the last commit is not acknowledged and will be"
@@ -351,6 +357,10 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             core.process(input.processor(), record);
         } catch (ProcessingException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof dev.tributary.state.StateException state) {
+                // The disk, not the record: retrying or dead-lettering it would be wrong; the task stops.
+                throw state;
+            }
             return failures.failed(delivery, new Delivery.Failure(Delivery.Kind.of(cause), e.node(), cause,
                     e.retriable()));
         } finally {
