@@ -33,6 +33,7 @@ import org.apache.pulsar.client.api.Schema;
  * <pre>
  * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9] [--records N]
  *     [--set job.setting=value ...]
+ * java -jar bench/target/tributary-bench.jar soak [--minutes 10] [--guarantee exactly-once|at-least-once]
  * </pre>
  */
 public final class Bench {
@@ -89,6 +90,10 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "tributary-bench-log4j2.xml");
+        }
+        if (args.length > 0 && args[0].equals("soak")) {
+            dev.tributary.bench.soak.Soak.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;

@@ -55,8 +55,10 @@ public final class BrokerProcess implements AutoCloseable {
             ensemble.startStandalone(EmbeddedPulsar.bookieConfiguration(directory), false);
             System.out.println("STORAGE READY");
         } else {
+            // Short pings: a paused client loses its consumers within seconds, as soaks and tests want.
             EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(directory.resolve("broker"))
-                    .zooKeeper(zooKeeper).brokerPort(Integer.parseInt(args[3])).webPort(Integer.parseInt(args[4]))
+                    .keepAliveInterval(Duration.ofSeconds(5)).zooKeeper(zooKeeper)
+                    .brokerPort(Integer.parseInt(args[3])).webPort(Integer.parseInt(args[4]))
                     .build().start();
             Runtime.getRuntime().addShutdownHook(new Thread(pulsar::close));
             System.out.println("BROKER READY " + pulsar.serviceUrl() + " " + pulsar.httpUrl());
