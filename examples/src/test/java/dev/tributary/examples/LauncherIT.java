@@ -403,14 +403,24 @@ class LauncherIT {
         assertTrue(logMentions(instances.get(1), "running as instance 'wc-b'"), "instance b runs under its own name");
     }
 
+    /** The check as a user would run it: the broker in a JVM of its own, the job killed three times. */
     @Test
-    void wordCountUnderExactlyOnceKilledThreeTimesCountsEveryWordExactlyOnce(EmbeddedPulsar pulsar) throws Exception {
+    void wordCountUnderExactlyOnceKilledThreeTimesCountsEveryWordExactlyOnce() throws Exception {
         String input = TestTopics.unique("eo-lines");
         String output = input + "-counts";
         String app = TestTopics.unique("eo-wc");
-        pulsar.admin().topics().createNonPartitionedTopic(input);
+        try (dev.tributary.testkit.pulsar.BrokerProcess broker = dev.tributary.testkit.pulsar.BrokerProcess.start(
+                temp.resolve("broker"), temp.resolve("broker.log"))) {
+            wordCountKilledThreeTimes(broker.serviceUrl(), broker.httpUrl(), broker.admin(), input, output, app);
+        }
+    }
+
+    private void wordCountKilledThreeTimes(String serviceUrl, String httpUrl,
+                                           org.apache.pulsar.client.admin.PulsarAdmin admin, String input,
+                                           String output, String app) throws Exception {
+        admin.topics().createNonPartitionedTopic(input);
         Map<String, Long> expected = new HashMap<>();
-        try (PulsarClient client = pulsar.newClient();
+        try (PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build();
              Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true)
                      .create()) {
             Sends sends = new Sends();
@@ -425,10 +435,10 @@ class LauncherIT {
         long total = expected.values().stream().mapToLong(Long::longValue).sum();
         Map<String, List<Long>> seen = new HashMap<>();
         Map<String, Long> latest = new HashMap<>();
-        String[] command = {"word-count", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
+        String[] command = {"word-count", "--service-url", serviceUrl, "--admin-url", httpUrl,
                 "--input", input, "--output", output, "--application-id", app, "--guarantee", "exactly-once",
                 "--state-dir", temp.resolve("eo-state").toString()};
-        try (PulsarClient client = pulsar.newClient();
+        try (PulsarClient client = PulsarClient.builder().serviceUrl(serviceUrl).build();
              var counts = client.newConsumer(Schema.INT64).topic(output).subscriptionName("check")
                      .subscriptionInitialPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Earliest)
                      .subscribe()) {

@@ -171,6 +171,14 @@ class ScalingIT {
         String logText() throws Exception {
             return Files.readString(log);
         }
+
+        /** Appends the instance's threads to its log, for a run that stalled. */
+        void dumpThreads() throws Exception {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(process.pid()), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            jcmd.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     record Topics(String input, String echo, String counts) {
@@ -654,7 +662,15 @@ class ScalingIT {
             zombie.signal("CONT");
             awaitSettled("with " + zombie.id + " back", all, Duration.ofSeconds(60));
             publisher.join();
-            await("every record counted", Duration.ofSeconds(120), results::complete);
+            try {
+                await("every record counted", Duration.ofSeconds(120), results::complete);
+            } catch (AssertionError stalled) {
+                for (Instance instance : all) {
+                    instance.dumpThreads();
+                }
+                throw new AssertionError(stalled.getMessage() + "; the instances' threads are at the end of their logs ("
+                        + zombie.log.toAbsolutePath().getParent() + ")", stalled);
+            }
             for (Instance instance : all) {
                 instance.stop();
             }

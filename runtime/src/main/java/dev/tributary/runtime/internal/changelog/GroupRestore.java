@@ -51,6 +51,9 @@ public final class GroupRestore implements AutoCloseable {
         }
     }
 
+    /** A changelog reader not opened after this is given up; the restore starts again. */
+    private static final long OPEN_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     private final int group;
     private final List<Part> parts;
     private final Progress progress;
@@ -91,6 +94,11 @@ public final class GroupRestore implements AutoCloseable {
             }
             try {
                 if (!part.opening.isDone()) {
+                    if (System.nanoTime() - began > OPEN_TIMEOUT_NANOS) {
+                        // Seen once in a hand-over: a reader never opened and the key group waited in silence.
+                        throw new java.util.concurrent.TimeoutException("its changelog reader was not opened within "
+                                + TimeUnit.NANOSECONDS.toSeconds(OPEN_TIMEOUT_NANOS) + " s");
+                    }
                     return false;
                 }
                 Reader<byte[]> reader = part.opening.get();
