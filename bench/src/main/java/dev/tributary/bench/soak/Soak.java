@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,13 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pulsar.client.api.BatcherBuilder;
-import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
-import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 
 /**
  * The soak: three instances of a count job and the broker, each in a JVM of its own, under a steady
@@ -30,7 +27,9 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
  * SIGKILL of the broker), for a given number of minutes. Then the input stops, the outputs are read back
  * and one verdict line gives the records, the lost and duplicated ones, whether the counts are right,
  * and how long each kind of fault took to recover from (until every record published before it was in
- * the output).
+ * the output). The publisher itself is at-least-once: a send whose receipt a broker kill lost is sent
+ * again, so the input may hold a record twice; the verdict compares the outputs with the input topic
+ * as it is, copy for copy.
  *
  * <pre>
  * java -jar bench/target/tributary-bench.jar soak [--minutes 10] [--guarantee exactly-once|at-least-once]
@@ -46,9 +45,12 @@ public final class Soak {
     private final int keys;
     private final int rate;
     private final Random random;
-    private final BitSet echoed = new BitSet();
+    /** Records published, as far as the publisher knows; its retries after a broker kill may add copies. */
     private final AtomicLong published = new AtomicLong();
-    private final AtomicLong outputs = new AtomicLong();
+    /** How often each (key, seq) was echoed, by index seq × keys + key; guarded by this. */
+    private int[] echoed = new int[1 << 20];
+    /** How many indexes from 0 are echoed at least once; guarded by this. */
+    private long echoedPrefix;
     private final AtomicBoolean publishing = new AtomicBoolean(true);
     private final Map<String, List<Long>> recoveries = new HashMap<>();
     private final List<Process> instances = new ArrayList<>();
@@ -99,11 +101,16 @@ public final class Soak {
         broker = BrokerProcess.start(dir.resolve("broker"), dir.resolve("broker.log"));
         try (PulsarClient client = PulsarClient.builder().serviceUrl(broker.serviceUrl())
                 .operationTimeout(60, TimeUnit.SECONDS).build()) {
+            // Kept whole: the verdict reads the input and the outputs again from the start.
+            broker.admin().namespaces().setRetention("public/default",
+                    new org.apache.pulsar.common.policies.data.RetentionPolicies(-1, -1));
             broker.admin().topics().createPartitionedTopic("soak-in", 4);
             broker.admin().topics().createNonPartitionedTopic("soak-echo");
             broker.admin().topics().createNonPartitionedTopic("soak-counts");
-            Consumer<String> echoes = client.newConsumer(Schema.STRING).topic("soak-echo").subscriptionName("verdict")
-                    .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+            // A reader, not a subscription: after a broker kill it resumes after the last message it received,
+            // where a consumer would be sent again what it had not acknowledged yet and count it twice.
+            Reader<String> echoes = client.newReader(Schema.STRING).topic("soak-echo")
+                    .startMessageId(org.apache.pulsar.client.api.MessageId.earliest).create();
             Thread reader = daemon("soak-echo-reader", () -> readEchoes(echoes));
             for (int i = 0; i < INSTANCES; i++) {
                 instances.add(launch(i));
@@ -123,6 +130,7 @@ public final class Soak {
             publisher.join();
             long total = published.get();
             boolean complete = awaitEchoed(total);
+            int[] inputs = readInputs(client, total);
             Map<String, List<Long>> counts = readCounts(client);
             for (Process instance : instances) {
                 instance.destroy();
@@ -130,7 +138,7 @@ public final class Soak {
             }
             echoes.close();
             reader.join(5_000);
-            return verdict(total, complete, counts, faults, length);
+            return verdict(total, inputs, complete, counts, faults, length);
         } finally {
             for (Process instance : instances) {
                 instance.destroyForcibly();
@@ -172,7 +180,8 @@ public final class Soak {
 
     private Process launch(int index) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m",
+                "-Dlog4j2.configurationFile=tributary-bench-log4j2.xml", "-cp", System.getProperty("java.class.path"),
                 SoakJob.class.getName(), broker.serviceUrl(), broker.httpUrl(), "soak", "i" + index, "soak-in",
                 "soak-echo", "soak-counts", dir.resolve("state-" + index).toString(), guarantee);
         builder.redirectErrorStream(true);
@@ -203,28 +212,52 @@ public final class Soak {
         }
     }
 
-    private void readEchoes(Consumer<String> consumer) {
+    private void readEchoes(Reader<String> reader) {
         try {
             while (true) {
-                Message<String> message = consumer.receive();
-                int key = Integer.parseInt(message.getKey().substring(1));
-                long index = Long.parseLong(message.getValue()) * keys + key;
-                synchronized (echoed) {
-                    echoed.set((int) index);
+                Message<String> message = reader.readNext();
+                int index = index(message);
+                synchronized (this) {
+                    if (index >= echoed.length) {
+                        echoed = java.util.Arrays.copyOf(echoed, Math.max(index + 1, echoed.length * 2));
+                    }
+                    echoed[index]++;
+                    while (echoedPrefix < echoed.length && echoed[(int) echoedPrefix] > 0) {
+                        echoedPrefix++;
+                    }
                 }
-                outputs.incrementAndGet();
-                consumer.acknowledgeAsync(message);
             }
         } catch (Exception e) {
             // closed at the end
         }
     }
 
+    private int index(Message<String> message) {
+        return (int) (Long.parseLong(message.getValue()) * keys + Integer.parseInt(message.getKey().substring(1)));
+    }
+
+    /** How often each (key, seq) is on the input topic: a publisher's retry after a broker kill can add a copy. */
+    private int[] readInputs(PulsarClient client, long total) throws Exception {
+        int[] inputs = new int[(int) total];
+        for (int partition = 0; partition < 4; partition++) {
+            try (Reader<String> reader = client.newReader(Schema.STRING).topic("soak-in-partition-" + partition)
+                    .startMessageId(org.apache.pulsar.client.api.MessageId.earliest).create()) {
+                while (reader.hasMessageAvailable()) {
+                    Message<String> message = reader.readNext(30, TimeUnit.SECONDS);
+                    if (message != null) {
+                        inputs[index(message)]++;
+                    }
+                }
+            }
+        }
+        return inputs;
+    }
+
     private boolean awaitEchoed(long records) throws InterruptedException {
         long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
         while (System.nanoTime() < deadline) {
-            synchronized (echoed) {
-                if (echoed.nextClearBit(0) >= records) {
+            synchronized (this) {
+                if (echoedPrefix >= records) {
                     return true;
                 }
             }
@@ -247,18 +280,24 @@ public final class Soak {
         return byKey;
     }
 
-    private boolean verdict(long total, boolean complete, Map<String, List<Long>> counts, int faults,
+    private boolean verdict(long total, int[] inputs, boolean complete, Map<String, List<Long>> counts, int faults,
                             Duration length) {
-        long distinct;
-        synchronized (echoed) {
-            distinct = echoed.cardinality();
+        long lost = 0;
+        long duplicates = 0;
+        long inputCopies = 0;
+        long[] perKey = new long[keys];
+        synchronized (this) {
+            for (int index = 0; index < total; index++) {
+                int times = index < echoed.length ? echoed[index] : 0;
+                lost += inputs[index] > 0 && times == 0 ? 1 : 0;
+                duplicates += Math.max(0, times - inputs[index]);
+                inputCopies += Math.max(0, inputs[index] - 1);
+                perKey[index % keys] += inputs[index];
+            }
         }
-        long lost = total - distinct;
-        long duplicates = outputs.get() - distinct;
         boolean exact = guarantee.equals("exactly-once");
         String countProblem = null;
         for (int key = 0; key < keys && countProblem == null; key++) {
-            long inputs = total / keys + (key < total % keys ? 1 : 0);
             List<Long> values = counts.getOrDefault("k" + key, List.of());
             long last = values.isEmpty() ? 0 : values.get(values.size() - 1);
             for (int i = 1; exact && i < values.size() && countProblem == null; i++) {
@@ -266,15 +305,16 @@ public final class Soak {
                     countProblem = "k" + key + "'s counts do not rise strictly";
                 }
             }
-            if (countProblem == null && (exact ? last != inputs : last < inputs)) {
-                countProblem = "k" + key + " counted " + last + " of " + inputs;
+            if (countProblem == null && (exact ? last != perKey[key] : last < perKey[key])) {
+                countProblem = "k" + key + " counted " + last + " of " + perKey[key];
             }
         }
         boolean recovered = recoveries.values().stream().flatMap(List::stream).allMatch(m -> m >= 0);
         boolean passed = complete && lost == 0 && (!exact || duplicates == 0) && countProblem == null && recovered;
         StringBuilder line = new StringBuilder("soak: ").append(passed ? "PASS" : "FAIL").append(' ')
                 .append(guarantee).append(", ").append(length.toMinutes()).append(" min: ")
-                .append(String.format(Locale.ROOT, "%,d", total)).append(" records, ").append(lost).append(" lost, ")
+                .append(String.format(Locale.ROOT, "%,d", total)).append(" records (").append(inputCopies)
+                .append(" more copies from the publisher's retries), ").append(lost).append(" lost, ")
                 .append(duplicates).append(" duplicate outputs, counts ")
                 .append(countProblem == null ? (exact ? "exact" : "complete") : countProblem)
                 .append("; ").append(faults).append(" faults");
