@@ -200,11 +200,12 @@ public final class TaskMetrics {
         counter(TRANSACTIONS_ABORTED, null, reason).increment();
     }
 
-    /** Under exactly-once, the broker could not open a transaction; the task waits and tries again. */
+    /** Local state could not be written or read; the task stops. */
     public void stateFailed() {
         counter(STATE_FAILURES, null, null).increment();
     }
 
+    /** Under exactly-once, the broker could not open a transaction; the task waits and tries again. */
     public void transactionUnavailable() {
         counter(TRANSACTION_WAITS, null, null).increment();
     }
