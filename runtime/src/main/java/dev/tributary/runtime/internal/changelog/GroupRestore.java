@@ -37,12 +37,12 @@ public final class GroupRestore implements AutoCloseable {
         final CompletableFuture<Reader<byte[]>> opening;
         final MessageIdAdv covered;
         /** Under exactly-once, this claim's marker: the restore ends only once it has read it. */
-        final CompletableFuture<MessageId> marker;
+        final PulsarChangelog.Marker marker;
         MessageId last;
         boolean done;
 
         Part(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
-                     MessageIdAdv covered, CompletableFuture<MessageId> marker) {
+                     MessageIdAdv covered, PulsarChangelog.Marker marker) {
             this.store = store;
             this.bytes = bytes;
             this.opening = opening;
@@ -109,8 +109,8 @@ public final class GroupRestore implements AutoCloseable {
                 while (read < budget) {
                     Message<byte[]> message = reader.readNext(0, TimeUnit.MILLISECONDS);
                     if (message == null) {
-                        if (part.marker != null && part.marker.isCompletedExceptionally()) {
-                            part.marker.join();
+                        if (part.marker != null && part.marker.failed()) {
+                            part.marker.sent().join();
                         }
                         if (part.marker != null || reader.hasMessageAvailable()) {
                             // Under exactly-once the end is the marker, which an open transaction holds back.
@@ -123,8 +123,7 @@ public final class GroupRestore implements AutoCloseable {
                     }
                     read++;
                     if (java.util.Arrays.equals(message.getKeyBytes(), PulsarChangelog.MARKER_KEY)) {
-                        if (part.marker != null && part.marker.isDone() && !part.marker.isCompletedExceptionally()
-                                && sameEntry(message.getMessageId(), part.marker.join())) {
+                        if (part.marker != null && java.util.Arrays.equals(message.getValue(), part.marker.value())) {
                             part.done = true;
                             break;
                         }
@@ -194,12 +193,6 @@ public final class GroupRestore implements AutoCloseable {
                     + " to end (at most transaction.timeout): its outcome decides the restored state", part.store.name(),
                     group);
         }
-    }
-
-    private static boolean sameEntry(MessageId read, MessageId written) {
-        MessageIdAdv a = (MessageIdAdv) read;
-        MessageIdAdv b = (MessageIdAdv) written;
-        return a.getLedgerId() == b.getLedgerId() && a.getEntryId() == b.getEntryId();
     }
 
     /** Whether a message comes after a position in one partition (partition indexes may differ in form). */

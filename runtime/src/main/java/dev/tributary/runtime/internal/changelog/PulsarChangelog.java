@@ -80,7 +80,20 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     /** Positions a flush reached, under exactly-once, until the transaction commits. */
     private final Map<String, Map<Integer, byte[]>> staged = new HashMap<>();
     /** Under exactly-once, per store and key group, the claim marker written after the fence. */
-    private final Map<String, CompletableFuture<MessageId>[]> markers = new HashMap<>();
+    private final Map<String, Marker[]> markers = new HashMap<>();
+    /** Makes every marker this process writes unique, so a restore never mistakes an older one for its own. */
+    private final String run = java.util.UUID.randomUUID().toString();
+    private long markerCount;
+
+    /**
+     * A claim's marker: the restore ends when it reads these exact bytes, which does not depend on the
+     * send's receipt arriving before the reader sees the message.
+     */
+    record Marker(byte[] value, CompletableFuture<MessageId> sent) {
+        boolean failed() {
+            return sent.isCompletedExceptionally();
+        }
+    }
 
     /**
      * The key of the claim markers a new owner writes under exactly-once: fixed bytes that no encoded
@@ -217,22 +230,21 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
         if (transactional) {
             for (StoreSpec store : logged) {
-                CompletableFuture<MessageId>[] byGroup = markers.computeIfAbsent(store.name(),
-                        name -> new CompletableFuture[count]);
+                Marker[] byGroup = markers.computeIfAbsent(store.name(), name -> new Marker[count]);
                 Producer<byte[]>[] producersOfStore = producers.get(store.name());
                 for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
-                    byGroup[group] = sendMarker(producersOfStore[group], claim);
+                    byGroup[group] = sendMarker(producersOfStore[group]);
                 }
             }
         }
     }
 
     /** A claim's marker, outside any transaction: it is the claim's own point in the log. */
-    private CompletableFuture<MessageId> sendMarker(Producer<byte[]> producer, int claim) {
-        CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(MARKER_KEY)
-                .value((producerPrefix + "-" + claim).getBytes(java.nio.charset.StandardCharsets.UTF_8)).sendAsync();
+    private Marker sendMarker(Producer<byte[]> producer) {
+        byte[] value = (producerPrefix + "-" + run + "-" + ++markerCount).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(MARKER_KEY).value(value).sendAsync();
         producer.flushAsync();
-        return sent;
+        return new Marker(value, sent);
     }
 
     /** Closes the key groups' producers; writes not flushed are dropped (their records are not acknowledged). */
@@ -249,12 +261,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     byGroup[group] = null;
                 }
                 sends[group] = null;
-                CompletableFuture<MessageId>[] markersOfStore = markers.get(store.name());
-            if (markersOfStore != null && markersOfStore[group] != null && markersOfStore[group].isCompletedExceptionally()
-                    && producers.get(store.name())[group] != null) {
-                // The broker lost it (a restart): a restore that starts again needs one that arrived.
-                markersOfStore[group] = sendMarker(producers.get(store.name())[group], epoch);
-            }
+                Marker[] markersOfStore = markers.get(store.name());
                 if (markersOfStore != null) {
                     markersOfStore[group] = null;
                 }
@@ -406,11 +413,11 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     .topic(context.changelogTopic(store.name()) + "-partition-" + group)
                     .startMessageId(start).startMessageIdInclusive().readCompacted(true)
                     .receiverQueueSize(RESTORE_QUEUE).createAsync();
-            CompletableFuture<MessageId>[] markersOfStore = markers.get(store.name());
-            if (markersOfStore != null && markersOfStore[group] != null && markersOfStore[group].isCompletedExceptionally()
+            Marker[] markersOfStore = markers.get(store.name());
+            if (markersOfStore != null && markersOfStore[group] != null && markersOfStore[group].failed()
                     && producers.get(store.name())[group] != null) {
                 // The broker lost it (a restart): a restore that starts again needs one that arrived.
-                markersOfStore[group] = sendMarker(producers.get(store.name())[group], epoch);
+                markersOfStore[group] = sendMarker(producers.get(store.name())[group]);
             }
             // A claimed key group under exactly-once has a marker; a standby copy has none.
             parts.add(new GroupRestore.Part(store, bytes, reader, from,
