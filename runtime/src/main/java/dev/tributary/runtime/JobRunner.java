@@ -12,6 +12,13 @@ import dev.tributary.runtime.internal.connect.ConnectorRuntime;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.ops.OpsServer;
+import dev.tributary.runtime.internal.query.KeyLocator;
+import dev.tributary.runtime.internal.query.LocalStores;
+import dev.tributary.runtime.internal.query.QueryEndpoints;
+import dev.tributary.runtime.query.KeyQueryMetadata;
+import dev.tributary.runtime.query.QueryableStoreType;
+import dev.tributary.runtime.query.QueryableStoreTypes;
+import dev.tributary.runtime.query.StoreUnavailableException;
 import dev.tributary.runtime.internal.task.ErrorHandling;
 import dev.tributary.runtime.internal.translate.DefaultTranslators;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +67,8 @@ public final class JobRunner implements AutoCloseable {
     private volatile JobState state = JobState.CREATED;
     private volatile RunningJob running;
     private volatile String instanceId;
+    private volatile KeyLocator locator;
+    private volatile LocalStores localStores;
 
     /**
      * Prepares a job; nothing connects until {@link #start()}.
@@ -154,13 +163,18 @@ public final class JobRunner implements AutoCloseable {
             instanceId = defaultInstanceId();
         }
         try {
-            running = RunningJob.start(topology, config, compiled, metrics, errors, instanceId);
+            running = RunningJob.start(topology, config, compiled, metrics, errors, instanceId, endpoint());
         } catch (RuntimeException e) {
             closeOps();
             throw e;
         }
         this.instanceId = instanceId;
+        this.locator = new KeyLocator(running.membership(), instanceId, () -> state == JobState.RUNNING);
+        this.localStores = new LocalStores(running.state(), locator);
         state = JobState.RUNNING;
+        if (ops != null) {
+            ops.serveStores(new QueryEndpoints(localStores, running.membership(), instanceId, queryToken()));
+        }
         LOG.info("Job '{}' running as instance '{}': {} source(s) on subscription '{}', {} key groups ({} here), broker {}",
                 applicationId, instanceId, compiled.sources().size(), applicationId, keyGroups.count(),
                 metrics.gauge(TaskMetrics.KEY_GROUPS_OWNED).get(), running.serviceUrl());
@@ -203,6 +217,100 @@ public final class JobRunner implements AutoCloseable {
         closeOps();
         LOG.info("Job '{}' {} after {} records", applicationId, abort ? "aborted" : "stopped",
                 running.task().processed());
+    }
+
+    /** Where the other instances forward queries: application.server, else this server's address. */
+    private String endpoint() {
+        String configured = config.get(RuntimeOptions.APPLICATION_SERVER);
+        if (configured != null) {
+            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
+        }
+        if (ops == null) {
+            return null;
+        }
+        String host = config.get(RuntimeOptions.HTTP_BIND);
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+        }
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + ops.port();
+    }
+
+    /** The token queries must carry: http.query.token, else the job's own Pulsar token, else none. */
+    private String queryToken() {
+        if (config.contains(RuntimeOptions.HTTP_QUERY_TOKEN)) {
+            return config.get(RuntimeOptions.HTTP_QUERY_TOKEN).reveal();
+        }
+        if (config.contains(RuntimeOptions.AUTH_TOKEN)) {
+            return config.get(RuntimeOptions.AUTH_TOKEN).reveal();
+        }
+        if (config.contains(RuntimeOptions.AUTH_TOKEN_FILE)) {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(config.get(RuntimeOptions.AUTH_TOKEN_FILE)))
+                        .trim();
+            } catch (java.io.IOException e) {
+                throw new JobStartException("cannot read the token file " + config.get(RuntimeOptions.AUTH_TOKEN_FILE)
+                        + " (pulsar.auth.token-file), which the query endpoints require: " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A read-only view of one of the job's stores in this instance, safe to use from any thread. Reads
+     * see the store as of the last commit: under exactly-once exactly that, under at-least-once values
+     * the record cache wrote out early may be newer. A key of a key group that does not run here
+     * (restoring, moving, or on another instance) throws {@link StoreUnavailableException} naming the
+     * owner; scans ({@code range}, {@code all}) cover the key groups running here.
+     *
+     * @param name the store's name
+     * @param type the kind of store, from {@link QueryableStoreTypes}
+     * @param <T> the view's type
+     * @return the view
+     * @throws IllegalArgumentException if there is no such store, or it is of another kind (the message lists
+     *     the stores)
+     * @throws IllegalStateException if the job has not been started
+     */
+    public <T> T store(String name, QueryableStoreType<T> type) {
+        LocalStores stores = localStores;
+        if (stores == null) {
+            throw new IllegalStateException("job '" + applicationId + "' has not been started: start() it first");
+        }
+        return stores.store(name, type, false);
+    }
+
+    /**
+     * Where a key of a store lives among the job's running instances: its key group, the owner and the
+     * owner's HTTP endpoint, and the standbys, as this instance sees the membership now.
+     *
+     * @param store the store's name
+     * @param key the key, of the store's key type
+     * @param <K> the key type
+     * @return where the key lives
+     * @throws IllegalArgumentException if there is no such store
+     * @throws IllegalStateException if the job has not been started
+     */
+    @SuppressWarnings("unchecked")
+    public <K> KeyQueryMetadata metadataForKey(String store, K key) {
+        LocalStores stores = localStores;
+        if (stores == null) {
+            throw new IllegalStateException("job '" + applicationId + "' has not been started: start() it first");
+        }
+        dev.tributary.dsl.plan.StoreSpec spec = stores.spec(store);
+        if (spec == null) {
+            throw new IllegalArgumentException("no store named '" + store + "' can be queried in this job; its stores: "
+                    + stores.stores().stream().map(LocalStores.StoreInfo::name).toList());
+        }
+        int group = running.state().keyGroups().ofKeyBytes(((org.apache.pulsar.client.api.Schema<K>) spec.keySchema())
+                .encode(java.util.Objects.requireNonNull(key, "key")));
+        var membership = running.membership();
+        String owner = membership.ownerOf(group);
+        String runnerUp = config.get(RuntimeOptions.STANDBY_REPLICAS) > 0 ? membership.runnerUpOf(group) : null;
+        return new KeyQueryMetadata(store, group, owner, membership.endpointOf(owner),
+                runnerUp == null ? List.of() : List.of(runnerUp));
     }
 
     private OpsServer.Health liveness() {

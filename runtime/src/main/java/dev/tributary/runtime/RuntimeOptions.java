@@ -328,6 +328,19 @@ public final class RuntimeOptions {
             .check(n -> n >= 0 && n <= 65535, "must be between 0 and 65535 (0 picks a free port)")
             .description("The port /metrics and /health listen on.");
 
+    /** The endpoint other instances forward queries to. */
+    public static final ConfigOption<String> APPLICATION_SERVER = ConfigOption.key("application.server").stringType()
+            .description("The HTTP endpoint (http://host:port) the other instances of the job forward state queries"
+                    + " to, advertised through the job's membership; unset, http://<http.bind>:<http.port>, with the"
+                    + " host's name when http.bind is 0.0.0.0. Set it when the instances reach each other by another"
+                    + " address (a Kubernetes pod IP, say).");
+
+    /** The token state queries must carry. */
+    public static final ConfigOption<Secret> HTTP_QUERY_TOKEN = ConfigOption.key("http.query.token").secretType()
+            .description("The bearer token the /stores endpoints require (Authorization: Bearer <token>); unset,"
+                    + " the job's pulsar.auth.token (or the token in pulsar.auth.token-file) when it has one, and no"
+                    + " token at all otherwise, when anyone who reaches http.bind may read the job's state.");
+
     /** How often the input backlog is read. */
     public static final ConfigOption<Duration> BACKLOG_INTERVAL = ConfigOption.key("metrics.backlog.interval")
             .durationType().defaultValue(Duration.ofSeconds(15))
@@ -346,6 +359,6 @@ public final class RuntimeOptions {
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,
                 RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC, LATE_POLICY,
                 LATE_TOPIC, IDLE_ADVANCE, PARTITION_MAX_WAIT, HTTP_ENABLED,
-                HTTP_BIND, HTTP_PORT, BACKLOG_INTERVAL);
+                HTTP_BIND, HTTP_PORT, APPLICATION_SERVER, HTTP_QUERY_TOKEN, BACKLOG_INTERVAL);
     }
 }

@@ -1,16 +1,20 @@
 package dev.tributary.state;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
-/** A store on the heap, one sorted map per key group; it starts empty and is restored from its changelog. */
+/**
+ * A store on the heap, one sorted map per key group; it starts empty and is restored from its changelog.
+ * Its maps are concurrent so that queries read while the task writes (see {@link ConcurrentReads}).
+ */
 final class InMemoryStore implements KeyGroupedStore {
     private final String name;
-    private final Map<Integer, NavigableMap<byte[], byte[]>> groups = new HashMap<>();
+    private final Map<Integer, NavigableMap<byte[], byte[]>> groups = new ConcurrentHashMap<>();
 
     InMemoryStore(String name) {
         this.name = name;
@@ -23,12 +27,12 @@ final class InMemoryStore implements KeyGroupedStore {
 
     @Override
     public void openKeyGroup(int keyGroup) {
-        groups.computeIfAbsent(keyGroup, g -> new TreeMap<>(Arrays::compareUnsigned));
+        groups.computeIfAbsent(keyGroup, g -> new ConcurrentSkipListMap<>(Arrays::compareUnsigned));
     }
 
     @Override
     public void wipeKeyGroup(int keyGroup) {
-        groups.put(keyGroup, new TreeMap<>(Arrays::compareUnsigned));
+        groups.put(keyGroup, new ConcurrentSkipListMap<>(Arrays::compareUnsigned));
     }
 
     private NavigableMap<byte[], byte[]> group(int keyGroup) {

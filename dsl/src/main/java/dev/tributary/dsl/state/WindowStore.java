@@ -13,7 +13,7 @@ import java.util.List;
  * @param <K> the key type
  * @param <V> the value type
  */
-public interface WindowStore<K, V> {
+public interface WindowStore<K, V> extends ReadOnlyWindowStore<K, V> {
     /**
      * @return the store's name
      */

@@ -62,11 +62,12 @@ public final class RunningJob {
     private final BacklogPoller backlog;
     private final dev.tributary.runtime.internal.global.GlobalTables globals;
     private final long restoredRecords;
+    private final TaskState state;
 
     private RunningJob(String applicationId, PulsarConnections connections, Membership membership,
                        StateDirectory stateDirectory, boolean holdsStateMemory, PulsarRecordCollector collector,
                        ConnectorRuntime connectors, StreamTask task, Thread thread, BacklogPoller backlog,
-                       long restoredRecords, dev.tributary.runtime.internal.global.GlobalTables globals) {
+                       long restoredRecords, dev.tributary.runtime.internal.global.GlobalTables globals, TaskState state) {
         this.applicationId = applicationId;
         this.connections = connections;
         this.membership = membership;
@@ -79,6 +80,7 @@ public final class RunningJob {
         this.backlog = backlog;
         this.restoredRecords = restoredRecords;
         this.globals = globals;
+        this.state = state;
     }
 
     /**
@@ -86,16 +88,17 @@ public final class RunningJob {
      * assigned now, and starts the task's thread and the connector sources. On any failure everything
      * opened so far is closed again.
      *
+     * @param endpoint this instance's HTTP endpoint for queries, advertised to the others; null for none
      * @throws JobStartException if the broker is unreachable, a topic is missing, or a schema is refused
      */
     public static RunningJob start(Topology topology, Configuration config, CompiledTopology compiled,
-                                   TaskMetrics metrics, ErrorHandling errors, String instanceId) {
+                                   TaskMetrics metrics, ErrorHandling errors, String instanceId, String endpoint) {
         String applicationId = compiled.context().applicationId();
         KeyGroups keyGroups = compiled.keyGroups();
         PulsarConnections connections = PulsarConnections.open(config);
         Membership membership = new Membership(connections.client(), connections.admin(),
                 "persistent://" + compiled.context().internalNamespace() + "/" + applicationId + "-members", instanceId,
-                keyGroups.count(), config.get(RuntimeOptions.MEMBERSHIP_INTERVAL));
+                keyGroups.count(), config.get(RuntimeOptions.MEMBERSHIP_INTERVAL), endpoint);
         StateDirectory stateDirectory = null;
         boolean holdsStateMemory = false;
         TaskState taskState = null;
@@ -179,7 +182,7 @@ public final class RunningJob {
                 LOG.info("  source '{}' reads {} ({})", source.name(), source.topics(), source.subscriptionType());
             }
             return new RunningJob(applicationId, connections, membership, stateDirectory, holdsStateMemory, collector,
-                    connectors, task, thread, backlog, restored, compiled.context().globals());
+                    connectors, task, thread, backlog, restored, compiled.context().globals(), taskState);
         } catch (RuntimeException e) {
             if (connectors != null) {
                 connectors.abandon(collector != null);
@@ -249,6 +252,15 @@ public final class RunningJob {
         if (holdsStateMemory) {
             SharedStateMemory.release();
         }
+    }
+
+    /** The job's stores and key groups, for queries. */
+    public TaskState state() {
+        return state;
+    }
+
+    public Membership membership() {
+        return membership;
     }
 
     public StreamTask task() {

@@ -35,6 +35,12 @@ public final class StandbyCopies {
 
     /** Keeps copies of exactly these key groups from now on. */
     public void keep(BitSet wanted) {
+        for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
+            if (!wanted.get(group)) {
+                caughtUp[group] = 0;
+                state.standbyDropped(group);
+            }
+        }
         groups.clear();
         groups.or(wanted);
         if (current != null && !groups.get(current.group())) {
@@ -72,6 +78,7 @@ public final class StandbyCopies {
         }
         if (current.step(budget)) {
             caughtUp[current.group()] = System.currentTimeMillis();
+            state.standbyCaughtUp(current.group(), caughtUp[current.group()]);
             current = null;
         }
     }

@@ -100,4 +100,26 @@ public final class Rendezvous {
         h ^= h >>> 13;
         return h & 0xffffffffL;
     }
+
+    /** The member that scores second highest with a key group: its standby, or null with fewer than two members. */
+    public static String runnerUp(Collection<String> members, int keyGroup) {
+        List<String> names = members.stream().sorted().toList();
+        String best = null;
+        String second = null;
+        long bestScore = -1;
+        long secondScore = -1;
+        for (String name : names) {
+            long score = score((name + "#").getBytes(StandardCharsets.UTF_8), keyGroup);
+            if (score > bestScore) {
+                second = best;
+                secondScore = bestScore;
+                best = name;
+                bestScore = score;
+            } else if (score > secondScore) {
+                second = name;
+                secondScore = score;
+            }
+        }
+        return second;
+    }
 }

@@ -13,16 +13,25 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code /metrics} (Prometheus text format), {@code /health/live} and {@code /health/ready}
- * with the JDK's HTTP server on one daemon thread: nothing here is on the per-record path.
+ * Serves {@code /metrics} (Prometheus text format), {@code /health/live}, {@code /health/ready} and,
+ * once the job runs, the state queries under {@code /stores}, with the JDK's HTTP server on a few
+ * daemon threads (a query may wait on another instance): nothing here is on the per-record path.
  */
 public final class OpsServer implements AutoCloseable {
     /** What a health check reports: whether it passes, and why, in a line. */
     public record Health(boolean up, String detail) {
     }
 
+    private static final int THREADS = 4;
+
     private final HttpServer server;
     private final ExecutorService executor;
+    private volatile com.sun.net.httpserver.HttpHandler stores = exchange -> {
+        // A starting instance is one a query may be forwarded to already: the asker retries.
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        respond(exchange, 503, "application/json", "{\"error\":\"the job is starting: its stores can be queried once it"
+                + " has claimed and restored its key groups\",\"reason\":\"RESTORING\"}\n");
+    };
 
     private OpsServer(HttpServer server, ExecutorService executor) {
         this.server = server;
@@ -45,14 +54,22 @@ public final class OpsServer implements AutoCloseable {
                 "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/health/live", exchange -> health(exchange, live.get()));
         server.createContext("/health/ready", exchange -> health(exchange, ready.get()));
-        ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "tributary-http");
+        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(THREADS, runnable -> {
+            Thread thread = new Thread(runnable, "tributary-http-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
         server.setExecutor(executor);
+        OpsServer ops = new OpsServer(server, executor);
+        server.createContext("/stores", exchange -> ops.stores.handle(exchange));
         server.start();
-        return new OpsServer(server, executor);
+        return ops;
+    }
+
+    /** Answers the state queries under {@code /stores} from now on. */
+    public void serveStores(com.sun.net.httpserver.HttpHandler handler) {
+        this.stores = handler;
     }
 
     public int port() {

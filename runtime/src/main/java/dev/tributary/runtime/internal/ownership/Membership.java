@@ -38,6 +38,8 @@ public final class Membership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     static final String SUBSCRIPTION = "members";
     private static final String KEY_GROUPS = "key.groups";
+    /** The consumer property carrying an instance's HTTP endpoint, for queries forwarded to it. */
+    private static final String ENDPOINT = "application.server";
     private static final long DUPLICATE_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     private final PulsarClient client;
@@ -53,10 +55,19 @@ public final class Membership implements AutoCloseable {
     private volatile BitSet standby = new BitSet();
     private volatile Map<String, BitSet> assignment = Map.of();
     private volatile boolean warned;
+    private volatile Map<String, String> endpoints = Map.of();
+    private final String endpoint;
     private Consumer<byte[]> consumer;
 
     public Membership(PulsarClient client, PulsarAdmin admin, String topic, String instanceId, int keyGroups,
                       Duration interval) {
+        this(client, admin, topic, instanceId, keyGroups, interval, null);
+    }
+
+    /** @param endpoint this instance's HTTP endpoint, advertised to the others; null for none */
+    public Membership(PulsarClient client, PulsarAdmin admin, String topic, String instanceId, int keyGroups,
+                      Duration interval, String endpoint) {
+        this.endpoint = endpoint;
         this.client = client;
         this.admin = admin;
         this.topic = topic;
@@ -86,7 +97,8 @@ public final class Membership implements AutoCloseable {
             }
             consumer = client.newConsumer(Schema.BYTES).topic(topic).subscriptionName(SUBSCRIPTION)
                     .subscriptionType(SubscriptionType.Shared).consumerName(instanceId)
-                    .properties(Map.of(KEY_GROUPS, Integer.toString(keyGroups)))
+                    .properties(endpoint == null ? Map.of(KEY_GROUPS, Integer.toString(keyGroups))
+                            : Map.of(KEY_GROUPS, Integer.toString(keyGroups), ENDPOINT, endpoint))
                     .receiverQueueSize(1)
                     .subscribe();
         } catch (Exception e) {
@@ -137,6 +149,7 @@ public final class Membership implements AutoCloseable {
         if (subscription == null) {
             return seen;
         }
+        Map<String, String> advertised = new java.util.HashMap<>();
         for (ConsumerStats stats : subscription.getConsumers()) {
             String name = stats.getConsumerName();
             if (name == null) {
@@ -149,7 +162,12 @@ public final class Membership implements AutoCloseable {
                         + " alike (stop them all to change it, and a job with state cannot change it at all)", null);
             }
             seen.merge(name, 1, Integer::sum);
+            String theirEndpoint = stats.getMetadata() == null ? null : stats.getMetadata().get(ENDPOINT);
+            if (theirEndpoint != null) {
+                advertised.put(name, theirEndpoint);
+            }
         }
+        endpoints = Map.copyOf(advertised);
         return seen;
     }
 
@@ -197,6 +215,21 @@ public final class Membership implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** An instance's advertised HTTP endpoint, or null if it advertises none (or is not running). */
+    public String endpointOf(String instance) {
+        return instance == null ? null : endpoints.get(instance);
+    }
+
+    /** The running instances, by name, as last read. */
+    public List<String> members() {
+        return members;
+    }
+
+    /** The instance that would take a key group over first if its owner left, or null with fewer than two. */
+    public String runnerUpOf(int keyGroup) {
+        return dev.tributary.runtime.internal.keygroup.Rendezvous.runnerUp(members, keyGroup);
     }
 
     /** @return the key groups this instance should own now */

@@ -4,6 +4,7 @@ import dev.tributary.dsl.plan.StoreSpec;
 import dev.tributary.dsl.plan.WindowSpec;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.state.ChangelogWriter;
+import dev.tributary.state.ConcurrentReads;
 import dev.tributary.state.KeyGroupedStore;
 import dev.tributary.state.LoggedStore;
 import dev.tributary.state.RecordCache;
@@ -41,8 +42,13 @@ public final class TaskState implements AutoCloseable {
     private final int[] ownEpochs;
 
     private record Entry(StoreSpec spec, KeyGroupedStore bytes, StoreAccess logged, StoreAccess access,
-                         RecordCache cache, TypedStore<Object, Object> typed) {
+                         RecordCache cache, TypedStore<Object, Object> typed, ConcurrentReads reads) {
     }
+
+    /** The key groups queries may read here: restored and running. Replaced whole, read from any thread. */
+    private volatile BitSet queryable = new BitSet();
+    /** Per key group, when its standby copy last read its changelog to the end (epoch ms), else 0. */
+    private final java.util.concurrent.atomic.AtomicLongArray standbyCaughtUp;
 
     /**
      * @param specs the topology's stores
@@ -65,9 +71,12 @@ public final class TaskState implements AutoCloseable {
         this.owned = (BitSet) owned.clone();
         this.emitOnUpdate = emitOnUpdate;
         this.ownEpochs = new int[keyGroups.count()];
+        this.standbyCaughtUp = new java.util.concurrent.atomic.AtomicLongArray(keyGroups.count());
         try {
             for (StoreSpec spec : specs) {
-                KeyGroupedStore opened = open.apply(spec);
+                // Queries read the committed layer, below the cache and the held writes.
+                ConcurrentReads reads = new ConcurrentReads(open.apply(spec));
+                KeyGroupedStore opened = reads;
                 if (holdUntilCommit) {
                     UncommittedWrites held = new UncommittedWrites(opened);
                     uncommitted.add(held);
@@ -87,7 +96,7 @@ public final class TaskState implements AutoCloseable {
                 TypedStore<Object, Object> typed = new TypedStore<>(spec.name(), (Schema<Object>) spec.keySchema(),
                         (Schema<Object>) spec.valueSchema(), keyGroups::ofKeyBytes, () -> this.owned, access,
                         group -> this.whereIs.apply(group));
-                stores.put(spec.name(), new Entry(spec, bytes, logged, access, cache, typed));
+                stores.put(spec.name(), new Entry(spec, bytes, logged, access, cache, typed, reads));
             }
         } catch (RuntimeException e) {
             close();
@@ -275,11 +284,43 @@ public final class TaskState implements AutoCloseable {
     public void own(int group) {
         owned.set(group);
         ownEpochs[group]++;
+        queryable = (BitSet) owned.clone();
     }
 
     /** A released key group's entries stay on disk (a later claim restores only the tail), unused. */
     public void disown(BitSet groups) {
         owned.andNot(groups);
+        queryable = (BitSet) owned.clone();
+    }
+
+    /** The key groups queries may read here, from any thread; not to be changed. */
+    public BitSet queryable() {
+        return queryable;
+    }
+
+    /** A standby copy of the key group has just read its changelog to the end. */
+    public void standbyCaughtUp(int group, long epochMillis) {
+        standbyCaughtUp.set(group, epochMillis);
+    }
+
+    /** The key group's standby copy is no longer kept up here. */
+    public void standbyDropped(int group) {
+        standbyCaughtUp.set(group, 0);
+    }
+
+    /** When the key group's standby copy last read its changelog to the end (epoch ms), or 0 if it has none here. */
+    public long standbyCaughtUp(int group) {
+        return standbyCaughtUp.get(group);
+    }
+
+    /** The specs of the stores, in the topology's order. */
+    public List<StoreSpec> specs() {
+        return stores.values().stream().map(Entry::spec).toList();
+    }
+
+    /** A store's committed entries, readable from any thread. */
+    public ConcurrentReads reads(String name) {
+        return entry(name).reads;
     }
 
     /**
