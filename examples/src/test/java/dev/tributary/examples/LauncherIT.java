@@ -163,9 +163,13 @@ class LauncherIT {
         String output = input + "-out";
         String late = input + "-late";
         pulsar.admin().topics().createNonPartitionedTopic(input);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
         Launched launched = start("windowed-count", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
                 "--input", input, "--output", output, "--window", "10s", "--grace", "5s", "--emit", "final",
-                "--late-topic", late, "--application-id", TestTopics.unique("wc"), "--set", "http.port=0",
+                "--late-topic", late, "--application-id", TestTopics.unique("wc"), "--set", "http.port=" + port,
                 "--state-dir", temp.resolve("wc-state").toString());
         try (PulsarClient client = pulsar.newClient()) {
             Await.until("the job to subscribe", Duration.ofSeconds(60), () -> subscribed(pulsar, input));
@@ -192,6 +196,23 @@ class LauncherIT {
             var lateRecords = TestTopics.readAll(client, late, Schema.STRING, 1, Duration.ofSeconds(60));
             assertEquals(List.of("late-a"), lateRecords.stream().map(m -> m.getValue()).toList());
             assertEquals(base + 2000, lateRecords.get(0).getEventTime(), "unchanged");
+            // The open window, asked of the job's store by key and time; the closed ones are past retention.
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String query = "http://127.0.0.1:" + port + "/stores/window-counts/keys/a?from=" + (base + 20_000) + "&to="
+                    + (base + 25_000);
+            Await.until("the open window's count from the store", Duration.ofSeconds(30), () -> {
+                try {
+                    var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(query)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    var windowsOfA = json.readTree(response.body()).path("windows");
+                    return response.statusCode() == 200 && windowsOfA.size() == 1
+                            && windowsOfA.get(0).get("start").asLong() == base + 20_000
+                            && windowsOfA.get(0).get("end").asLong() == base + 30_000
+                            && windowsOfA.get(0).get("value").asLong() == 10;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         } finally {
             launched.process().destroy();
             assertTrue(launched.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
@@ -389,6 +410,11 @@ class LauncherIT {
                     return latest.equals(expected);
                 });
             }
+            // Each instance answers for every word: its own from its store, the other's forwarded to it.
+            for (int port : ports) {
+                Await.until("instance on port " + port + " to answer every word's count", Duration.ofSeconds(30),
+                        () -> answersEveryWord(port, expected));
+            }
         } finally {
             for (Launched launched : instances) {
                 launched.process().destroy();
@@ -401,6 +427,31 @@ class LauncherIT {
         }
         assertTrue(logMentions(instances.get(0), "running as instance 'wc-a'"), "instance a runs under its own name");
         assertTrue(logMentions(instances.get(1), "running as instance 'wc-b'"), "instance b runs under its own name");
+    }
+
+    /** Whether GET /stores/word-counts/keys/{word} on this port answers every word with its count. */
+    private static boolean answersEveryWord(int port, Map<String, Long> expected) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try {
+            for (Map.Entry<String, Long> word : expected.entrySet()) {
+                var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/stores/word-counts/keys/" + word.getKey())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200
+                        || json.readTree(response.body()).get("value").asLong() != word.getValue()) {
+                    System.out.println("LauncherIT: word '" + word.getKey() + "' (" + word.getValue() + ") on port " + port
+                            + ": " + response.statusCode() + " " + response.body());
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The check as a user would run it: the broker in a JVM of its own, the job killed three times. */

@@ -197,6 +197,20 @@ public final class TopologyTestDriver implements AutoCloseable {
         return (dev.tributary.dsl.state.WindowStore<K, V>) (dev.tributary.dsl.state.WindowStore<?, ?>) core.windowStore(name);
     }
 
+    /**
+     * A store as a running job's queries read it ({@code JobRunner.store}): the same read-only views,
+     * seeing what the driver has committed (it commits after each record it pipes in).
+     *
+     * @param name the store's name
+     * @param type the kind of store, from {@code QueryableStoreTypes}
+     * @param <T> the view's type
+     * @return the view
+     * @throws IllegalArgumentException if the topology has no such store, or it is of another kind
+     */
+    public <T> T store(String name, dev.tributary.runtime.query.QueryableStoreType<T> type) {
+        return core.queryableStore(name, type);
+    }
+
     /** Releases the driver. */
     @Override
     public void close() {

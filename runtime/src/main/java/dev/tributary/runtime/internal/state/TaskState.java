@@ -69,6 +69,7 @@ public final class TaskState implements AutoCloseable {
                      ChangelogWriter changelog, int cacheMaxRecords, boolean emitOnUpdate, boolean holdUntilCommit) {
         this.keyGroups = keyGroups;
         this.owned = (BitSet) owned.clone();
+        this.queryable = (BitSet) owned.clone();
         this.emitOnUpdate = emitOnUpdate;
         this.ownEpochs = new int[keyGroups.count()];
         this.standbyCaughtUp = new java.util.concurrent.atomic.AtomicLongArray(keyGroups.count());

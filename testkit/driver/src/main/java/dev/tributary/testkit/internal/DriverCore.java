@@ -169,6 +169,15 @@ public final class DriverCore implements RecordCollector {
         return task.state().store(name);
     }
 
+    /** A read-only view of a store, as a running job's queries read it. */
+    public <T> T queryableStore(String name, dev.tributary.runtime.query.QueryableStoreType<T> type) {
+        return new dev.tributary.runtime.internal.query.LocalStores(task.state(), (store, key, group) ->
+                new dev.tributary.runtime.query.StoreUnavailableException("store '" + store + "': key '" + key
+                        + "' is in key group " + group + ", which the driver does not run",
+                        store, group, dev.tributary.runtime.query.StoreUnavailableException.Reason.STOPPED, null, null))
+                .store(name, type, false);
+    }
+
     public dev.tributary.state.TypedWindowStore<Object, Object> windowStore(String name) {
         return task.state().windowStore(name, false);
     }
