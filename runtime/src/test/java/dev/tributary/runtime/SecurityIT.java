@@ -61,6 +61,16 @@ class SecurityIT {
         return builder.build();
     }
 
+    private static int query(JobRunner job, String token) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + job.httpPort() + "/stores"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     @Test
     void theRightTokenWorksAWrongOneFailsAtStartAndNeitherIsEverPrinted(@TempDir Path dir) throws Exception {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
@@ -94,10 +104,15 @@ class SecurityIT {
             try (PulsarClient client = pulsar.newClient();
                  Producer<String> producer = client.newProducer(Schema.STRING).topic("secure-in").create()) {
                 producer.newMessage().key("k").value("v1").send();
-                Configuration withToken = config(pulsar, "secure").with(RuntimeOptions.AUTH_TOKEN, Secret.of(token));
+                Configuration withToken = config(pulsar, "secure").with(RuntimeOptions.AUTH_TOKEN, Secret.of(token))
+                        .with(RuntimeOptions.HTTP_ENABLED, true).with(RuntimeOptions.HTTP_PORT, 0);
                 try (JobRunner job = new JobRunner(topology, withToken).start()) {
                     List<Message<String>> out = readAll(client, "secure-out", Schema.STRING, 1, Duration.ofSeconds(30));
                     assertEquals("v1", out.get(0).getValue());
+                    // The job's state is as guarded as its broker: its queries need the job's own token.
+                    assertEquals(401, query(job, null));
+                    assertEquals(401, query(job, wrongToken));
+                    assertEquals(200, query(job, token));
                     for (Meter meter : job.meterRegistry().getMeters()) {
                         assertFalse(meter.getId().toString().contains(token), meter.getId().toString());
                     }
