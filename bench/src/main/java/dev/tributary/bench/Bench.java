@@ -31,7 +31,7 @@ import org.apache.pulsar.client.api.Schema;
  * and CPU time per record.
  *
  * <pre>
- * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9] [--records N]
+ * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9,B10] [--records N]
  *     [--set job.setting=value ...]
  * java -jar bench/target/tributary-bench.jar soak [--minutes 10] [--guarantee exactly-once|at-least-once]
  * </pre>
@@ -97,7 +97,7 @@ public final class Bench {
         }
         boolean full = Arrays.asList(args).contains("--full");
         long records = full ? 1_000_000 : 200_000;
-        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B7", "B8", "B9"));
+        Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B7", "B8", "B9", "B10"));
         Configuration settings = Configuration.empty();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--records")) {
@@ -113,7 +113,7 @@ public final class Bench {
                 }
                 settings = settings.with(key, setting.substring(key.length() + 1));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
-                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9]"
+                System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9,B10]"
                         + " [--records N] [--set job.setting=value ...]");
                 System.exit(2);
             }
@@ -167,6 +167,9 @@ public final class Bench {
             }
             if (scenarios.contains("B9")) {
                 report(results, ExactlyOnceCost.scenario(this, pulsar, records, work));
+            }
+            if (scenarios.contains("B10")) {
+                report(results, QueryCost.scenario(this, pulsar, records));
             }
         }
         return results;
@@ -232,6 +235,13 @@ public final class Bench {
      */
     Result tributary(String scenario, String variant, Topology topology, Configuration extra, long untimed,
                      long timed, java.util.function.Consumer<JobRunner> beforeClose) throws Exception {
+        return tributary(scenario, variant, topology, extra, untimed, timed, job -> { }, beforeClose);
+    }
+
+    /** @param afterStart runs once the job has started, before the clock starts (untimed): a load beside it */
+    Result tributary(String scenario, String variant, Topology topology, Configuration extra, long untimed,
+                     long timed, java.util.function.Consumer<JobRunner> afterStart,
+                     java.util.function.Consumer<JobRunner> beforeClose) throws Exception {
         String app = "bench-" + (++sequence);
         Configuration config = Configuration.empty()
                 .with(RuntimeOptions.APPLICATION_ID, app)
@@ -243,6 +253,7 @@ public final class Bench {
         String thread = "tributary-" + app;
         Cpu cpu = new Cpu(name -> name.startsWith(thread) || name.startsWith("pulsar-client"));
         JobRunner job = new JobRunner(topology, config).start();
+        afterStart.accept(job);
         while (job.processedRecords() < untimed) {
             if (job.failure().isPresent()) {
                 throw new IllegalStateException("the job failed", job.failure().get());

@@ -43,6 +43,12 @@ public final class OpsServer implements AutoCloseable {
      */
     public static OpsServer start(String bind, int port, PrometheusMeterRegistry registry, Supplier<Health> live,
                                   Supplier<Health> ready) {
+        // The JDK server writes a response's headers and body apart; with Nagle's algorithm on, each answer
+        // then waits for the client's delayed acknowledgement (about 40 ms). Read once, when the first
+        // server of the process starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(bind, port), 16);
