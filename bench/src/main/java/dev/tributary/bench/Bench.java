@@ -175,6 +175,11 @@ public final class Bench {
         return results;
     }
 
+    /** The settings added to every Tributary job of the run. */
+    Configuration jobSettings() {
+        return jobSettings;
+    }
+
     String topic(String name) throws Exception {
         String topic = "persistent://public/default/bench-" + name + "-" + (++sequence);
         pulsar.admin().topics().createNonPartitionedTopic(topic);

@@ -25,10 +25,14 @@ class BenchSmokeIT {
             // which is most of this test's time and none of what it checks.
             Bench bench = new Bench(pulsar, new PrintStream(text, true, StandardCharsets.UTF_8), 2_000, 1, work,
                     Configuration.empty().with(RuntimeOptions.KEY_GROUPS, 16));
-            List<Result> results = bench.run(Set.of("B1", "B2", "B3", "B4", "B5", "B8", "B9"));
+            List<Result> results = bench.run(Set.of("B1", "B2", "B3", "B4", "B5", "B8", "B9", "B10"));
             bench.print(results);
-            assertEquals(33, results.size(), text.toString(StandardCharsets.UTF_8));
+            assertEquals(37, results.size(), text.toString(StandardCharsets.UTF_8));
             for (Result result : results) {
+                if (result.scenario().equals("B10 query latency")) {
+                    assertTrue(result.latency().samples() > 10, result.toString());
+                    continue;
+                }
                 assertEquals(2_000, result.records());
                 assertTrue(result.perSecond() > 0 && result.cpuNanos() > 0, result.toString());
             }
@@ -41,5 +45,6 @@ class BenchSmokeIT {
         assertTrue(table.contains("B5 stream-table join, 1,000 table keys") && table.contains("leftJoin"), table);
         assertTrue(table.contains("B9 exactly-once cost, keyed count") && table.contains("exactly-once, commit every 1 s"),
                 table);
+        assertTrue(table.contains("B10 keyed count + queries") && table.contains("forwarded to the key's owner"), table);
     }
 }

@@ -171,9 +171,11 @@ public final class JobRunner implements AutoCloseable {
         this.instanceId = instanceId;
         this.locator = new KeyLocator(running.membership(), instanceId, () -> state == JobState.RUNNING);
         this.localStores = new LocalStores(running.state(), locator);
+        metrics.queryWaitMax(running.state(), state -> state.longestQueryWaitNanos() / 1e9);
         state = JobState.RUNNING;
         if (ops != null) {
-            ops.serveStores(new QueryEndpoints(localStores, running.membership(), instanceId, queryToken()));
+            ops.serveStores(new QueryEndpoints(localStores, running.membership(), instanceId, queryToken(),
+                    metrics));
         }
         LOG.info("Job '{}' running as instance '{}': {} source(s) on subscription '{}', {} key groups ({} here), broker {}",
                 applicationId, instanceId, compiled.sources().size(), applicationId, keyGroups.count(),

@@ -131,7 +131,7 @@ class QueriesIT {
             int total = expected.values().stream().mapToInt(Integer::intValue).sum();
             for (var instance : List.of(Map.entry("a", a), Map.entry("b", b), Map.entry("c", c))) {
                 jobs.add(new JobRunner(topology(input, unique("q-out")), settings(pulsar, app, instance.getKey(),
-                        instance.getValue())).start());
+                        instance.getValue()).with(RuntimeOptions.STANDBY_REPLICAS, 1)).start());
             }
             await("three instances own every key group", Duration.ofSeconds(60),
                     () -> jobs.stream().mapToInt(JobRunner::ownedKeyGroups).sum() == 64
@@ -186,6 +186,25 @@ class QueriesIT {
             }
             assertEquals(total, sum, "a range over every instance");
             assertEquals(400, get(first, "/stores/counts/keys?from=a", null).status());
+            assertEquals(400, get(first, "/stores/hourly/keys/a?from=yesterday", null).status());
+
+            // Stale reads only when asked: the key's standby answers from its copy and says how old it is.
+            String probe = expected.keySet().iterator().next();
+            KeyQueryMetadata of = first.metadataForKey("counts", probe);
+            assertEquals(1, of.standbys().size(), "a standby with standby.replicas=1");
+            JobRunner standby = jobs.stream().filter(job -> job.instanceId().equals(of.standbys().get(0))).findFirst()
+                    .orElseThrow();
+            await("the standby's stale answer", Duration.ofSeconds(30), () -> {
+                Reply stale = get(standby, "/stores/counts/keys/" + probe + "?stale=true", null);
+                return stale.status() == 200 && stale.body().path("stale").asBoolean()
+                        && stale.body().get("lagMs").asLong() >= 0
+                        && stale.body().get("value").asInt() == expected.get(probe)
+                        && stale.body().get("instance").asText().equals(standby.instanceId());
+            });
+            Reply fresh = get(standby, "/stores/counts/keys/" + probe, null);
+            assertEquals(of.owner(), fresh.body().get("instance").asText(), "without stale=true the owner answers");
+            assertFalse(fresh.body().has("stale"));
+            assertTrue(first.meterRegistry().find("tributary.queries").tag("outcome", "answered").counter().count() > 0);
 
             // The same from Java: local keys are read, others name their owner.
             ReadOnlyKeyValueStore<String, Long> local = first.store("counts", QueryableStoreTypes.keyValue());

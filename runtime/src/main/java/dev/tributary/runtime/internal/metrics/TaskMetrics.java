@@ -17,6 +17,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class TaskMetrics {
     public static final String RETRIED = "tributary.records.retried";
+    public static final String QUERIES = "tributary.queries";
+    public static final String QUERY_WAIT_MAX = "tributary.queries.task.wait.max";
     public static final String HELD = "tributary.records.held";
     public static final String DEAD_LETTERED = "tributary.records.dead.lettered";
     public static final String SKIPPED = "tributary.records.skipped";
@@ -77,6 +79,22 @@ public final class TaskMetrics {
     }
 
     /** Messages of a global table's topic its schema could not decode: skipped, the row keeps its previous value. */
+    /**
+     * Counts state queries over HTTP by store and outcome: answered, not-found, forwarded, unavailable
+     * (503), bad-request, unauthorized, failed.
+     */
+    public Counter queries(String store, String outcome) {
+        return Counter.builder(QUERIES).tags(common.and("store", store, "outcome", outcome))
+                .description("State queries over HTTP, by outcome").register(registry);
+    }
+
+    /** The longest the processing thread has waited for a query's read (seconds): the bound queries put on it. */
+    public <T> void queryWaitMax(T owner, ToDoubleFunction<T> seconds) {
+        io.micrometer.core.instrument.Gauge.builder(QUERY_WAIT_MAX, owner, seconds).tags(common)
+                .description("The longest the processing thread waited for a state query's read, in seconds")
+                .register(registry);
+    }
+
     public Counter globalTableSkipped(String table, String topic) {
         return Counter.builder(GLOBAL_TABLE_SKIPPED).tags(common.and("table", table, "topic", topic))
                 .description("Global-table messages skipped because their value could not be decoded").register(registry);

@@ -54,9 +54,13 @@ public final class QueryEndpoints implements HttpHandler {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private final dev.tributary.runtime.internal.metrics.TaskMetrics metrics;
+
     /** @param token the bearer token queries must carry, or null when they need none */
-    public QueryEndpoints(LocalStores stores, Membership membership, String instanceId, String token) {
+    public QueryEndpoints(LocalStores stores, Membership membership, String instanceId, String token,
+                          dev.tributary.runtime.internal.metrics.TaskMetrics metrics) {
         this.stores = stores;
+        this.metrics = metrics;
         this.membership = membership;
         this.instanceId = instanceId;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -64,11 +68,28 @@ public final class QueryEndpoints implements HttpHandler {
 
     /** An answer: its status, body, and the seconds to wait before asking again (503), else 0. */
     record Answer(int status, JsonNode body, int retryAfterSeconds) {
+        String outcome(boolean forwardedOn) {
+            if (forwardedOn && status != 503) {
+                return "forwarded";
+            }
+            return switch (status) {
+                case 200 -> "answered";
+                case 404 -> "not-found";
+                case 503 -> "unavailable";
+                case 400, 405 -> "bad-request";
+                case 401 -> "unauthorized";
+                default -> "failed";
+            };
+        }
     }
+
+    /** Set by a query this thread forwarded, for the metric. */
+    private final ThreadLocal<Boolean> forwardedOn = ThreadLocal.withInitial(() -> false);
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         Answer answer;
+        forwardedOn.set(false);
         try {
             answer = answer(exchange);
         } catch (ConcurrentReads.ClosedException e) {
@@ -77,6 +98,9 @@ public final class QueryEndpoints implements HttpHandler {
             LOG.warn("Query {} failed: {}", exchange.getRequestURI().getRawPath(), e.toString());
             answer = error(500, "the query failed: " + e, 0);
         }
+        List<String> path = segments(exchange.getRequestURI().getRawPath());
+        String store = path.size() > 1 && stores.spec(path.get(1)) != null ? path.get(1) : "";
+        metrics.queries(store, answer.outcome(forwardedOn.get())).increment();
         byte[] body = json.writeValueAsBytes(answer.body());
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         if (answer.retryAfterSeconds() > 0) {
@@ -187,7 +211,7 @@ public final class QueryEndpoints implements HttpHandler {
                 default -> throw new IllegalStateException();
             }
             long lag = stores.lagMillis(group);
-            if (lag > 0) {
+            if (!stores.state().queryable().get(group) && lag >= 0) {
                 body.put("stale", true);
                 body.put("lagMs", lag);
             }
@@ -251,6 +275,7 @@ public final class QueryEndpoints implements HttpHandler {
 
     /** Asks the owner once, with the caller's credentials; its answer is passed on as it is. */
     private Answer forward(String endpoint, HttpExchange exchange, StoreUnavailableException why) {
+        forwardedOn.set(true);
         URI uri = URI.create(endpoint + exchange.getRequestURI().getRawPath()
                 + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
         try {

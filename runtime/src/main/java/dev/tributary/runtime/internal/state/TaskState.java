@@ -319,6 +319,15 @@ public final class TaskState implements AutoCloseable {
         return stores.values().stream().map(Entry::spec).toList();
     }
 
+    /** The longest the task has waited for a query's read on any store, in nanoseconds. */
+    public long longestQueryWaitNanos() {
+        long longest = 0;
+        for (Entry entry : stores.values()) {
+            longest = Math.max(longest, entry.reads.longestWaitNanos());
+        }
+        return longest;
+    }
+
     /** A store's committed entries, readable from any thread. */
     public ConcurrentReads reads(String name) {
         return entry(name).reads;
