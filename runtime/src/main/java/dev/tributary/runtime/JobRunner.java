@@ -12,9 +12,8 @@ import dev.tributary.runtime.internal.connect.ConnectorRuntime;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.ops.OpsServer;
-import dev.tributary.runtime.internal.query.KeyLocator;
-import dev.tributary.runtime.internal.query.LocalStores;
-import dev.tributary.runtime.internal.query.QueryEndpoints;
+import dev.tributary.runtime.internal.assembly.QuerySettings;
+import dev.tributary.runtime.internal.query.JobQueries;
 import dev.tributary.runtime.query.KeyQueryMetadata;
 import dev.tributary.runtime.query.QueryableStoreType;
 import dev.tributary.runtime.query.QueryableStoreTypes;
@@ -67,8 +66,7 @@ public final class JobRunner implements AutoCloseable {
     private volatile JobState state = JobState.CREATED;
     private volatile RunningJob running;
     private volatile String instanceId;
-    private volatile KeyLocator locator;
-    private volatile LocalStores localStores;
+    private volatile JobQueries queries;
 
     /**
      * Prepares a job; nothing connects until {@link #start()}.
@@ -163,19 +161,19 @@ public final class JobRunner implements AutoCloseable {
             instanceId = defaultInstanceId();
         }
         try {
-            running = RunningJob.start(topology, config, compiled, metrics, errors, instanceId, endpoint());
+            running = RunningJob.start(topology, config, compiled, metrics, errors, instanceId,
+                    QuerySettings.endpoint(config, ops == null ? -1 : ops.port()));
         } catch (RuntimeException e) {
             closeOps();
             throw e;
         }
         this.instanceId = instanceId;
-        this.locator = new KeyLocator(running.membership(), instanceId, () -> state == JobState.RUNNING);
-        this.localStores = new LocalStores(running.state(), locator);
+        this.queries = new JobQueries(running.state(), running.membership(), instanceId,
+                () -> state == JobState.RUNNING, config.get(RuntimeOptions.STANDBY_REPLICAS) > 0);
         metrics.queryWaitMax(running.state(), state -> state.longestQueryWaitNanos() / 1e9);
         state = JobState.RUNNING;
         if (ops != null) {
-            ops.serveStores(new QueryEndpoints(localStores, running.membership(), instanceId, queryToken(),
-                    metrics));
+            ops.serveStores(queries.endpoints(QuerySettings.token(config), metrics));
         }
         LOG.info("Job '{}' running as instance '{}': {} source(s) on subscription '{}', {} key groups ({} here), broker {}",
                 applicationId, instanceId, compiled.sources().size(), applicationId, keyGroups.count(),
@@ -221,46 +219,6 @@ public final class JobRunner implements AutoCloseable {
                 running.task().processed());
     }
 
-    /** Where the other instances forward queries: application.server, else this server's address. */
-    private String endpoint() {
-        String configured = config.get(RuntimeOptions.APPLICATION_SERVER);
-        if (configured != null) {
-            return configured.endsWith("/") ? configured.substring(0, configured.length() - 1) : configured;
-        }
-        if (ops == null) {
-            return null;
-        }
-        String host = config.get(RuntimeOptions.HTTP_BIND);
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            try {
-                host = java.net.InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                host = "localhost";
-            }
-        }
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + ops.port();
-    }
-
-    /** The token queries must carry: http.query.token, else the job's own Pulsar token, else none. */
-    private String queryToken() {
-        if (config.contains(RuntimeOptions.HTTP_QUERY_TOKEN)) {
-            return config.get(RuntimeOptions.HTTP_QUERY_TOKEN).reveal();
-        }
-        if (config.contains(RuntimeOptions.AUTH_TOKEN)) {
-            return config.get(RuntimeOptions.AUTH_TOKEN).reveal();
-        }
-        if (config.contains(RuntimeOptions.AUTH_TOKEN_FILE)) {
-            try {
-                return java.nio.file.Files.readString(java.nio.file.Path.of(config.get(RuntimeOptions.AUTH_TOKEN_FILE)))
-                        .trim();
-            } catch (java.io.IOException e) {
-                throw new JobStartException("cannot read the token file " + config.get(RuntimeOptions.AUTH_TOKEN_FILE)
-                        + " (pulsar.auth.token-file), which the query endpoints require: " + e.getMessage(), e);
-            }
-        }
-        return null;
-    }
-
     /**
      * A read-only view of one of the job's stores in this instance, safe to use from any thread. Reads
      * see the store as of the last commit: under exactly-once exactly that, under at-least-once values
@@ -277,11 +235,15 @@ public final class JobRunner implements AutoCloseable {
      * @throws IllegalStateException if the job has not been started
      */
     public <T> T store(String name, QueryableStoreType<T> type) {
-        LocalStores stores = localStores;
-        if (stores == null) {
+        return queries().store(name, type);
+    }
+
+    private JobQueries queries() {
+        JobQueries started = queries;
+        if (started == null) {
             throw new IllegalStateException("job '" + applicationId + "' has not been started: start() it first");
         }
-        return stores.store(name, type, false);
+        return started;
     }
 
     /**
@@ -295,24 +257,8 @@ public final class JobRunner implements AutoCloseable {
      * @throws IllegalArgumentException if there is no such store
      * @throws IllegalStateException if the job has not been started
      */
-    @SuppressWarnings("unchecked")
     public <K> KeyQueryMetadata metadataForKey(String store, K key) {
-        LocalStores stores = localStores;
-        if (stores == null) {
-            throw new IllegalStateException("job '" + applicationId + "' has not been started: start() it first");
-        }
-        dev.tributary.dsl.plan.StoreSpec spec = stores.spec(store);
-        if (spec == null) {
-            throw new IllegalArgumentException("no store named '" + store + "' can be queried in this job; its stores: "
-                    + stores.stores().stream().map(LocalStores.StoreInfo::name).toList());
-        }
-        int group = running.state().keyGroups().ofKeyBytes(((org.apache.pulsar.client.api.Schema<K>) spec.keySchema())
-                .encode(java.util.Objects.requireNonNull(key, "key")));
-        var membership = running.membership();
-        String owner = membership.ownerOf(group);
-        String runnerUp = config.get(RuntimeOptions.STANDBY_REPLICAS) > 0 ? membership.runnerUpOf(group) : null;
-        return new KeyQueryMetadata(store, group, owner, membership.endpointOf(owner),
-                runnerUp == null ? List.of() : List.of(runnerUp));
+        return queries().metadataForKey(store, key);
     }
 
     private OpsServer.Health liveness() {

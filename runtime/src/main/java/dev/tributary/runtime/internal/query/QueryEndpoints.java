@@ -1,6 +1,5 @@
 package dev.tributary.runtime.internal.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,18 +14,10 @@ import dev.tributary.runtime.query.StoreUnavailableException;
 import dev.tributary.state.ConcurrentReads;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +33,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryEndpoints implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(QueryEndpoints.class);
-    /** Marks a query one instance asked another: it is answered from local state, never forwarded again. */
-    static final String FORWARDED = "X-Tributary-Forwarded";
-    private static final int DEFAULT_LIMIT = 1_000;
-    private static final int MAX_LIMIT = 10_000;
 
     private final LocalStores stores;
-    private final Membership membership;
     private final String instanceId;
     private final byte[] token;
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Peers peers;
+    private final Answer.Errors errors;
+    private final RangeQuery ranges;
 
     private final dev.tributary.runtime.internal.metrics.TaskMetrics metrics;
 
@@ -61,26 +49,11 @@ public final class QueryEndpoints implements HttpHandler {
                           dev.tributary.runtime.internal.metrics.TaskMetrics metrics) {
         this.stores = stores;
         this.metrics = metrics;
-        this.membership = membership;
+        this.peers = new Peers(instanceId);
+        this.errors = new Answer.Errors(json, instanceId);
+        this.ranges = new RangeQuery(stores, membership, instanceId, peers, json, errors);
         this.instanceId = instanceId;
         this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** An answer: its status, body, and the seconds to wait before asking again (503), else 0. */
-    record Answer(int status, JsonNode body, int retryAfterSeconds) {
-        String outcome(boolean forwardedOn) {
-            if (forwardedOn && status != 503) {
-                return "forwarded";
-            }
-            return switch (status) {
-                case 200 -> "answered";
-                case 404 -> "not-found";
-                case 503 -> "unavailable";
-                case 400, 405 -> "bad-request";
-                case 401 -> "unauthorized";
-                default -> "failed";
-            };
-        }
     }
 
     /** Set by a query this thread forwarded, for the metric. */
@@ -95,7 +68,9 @@ public final class QueryEndpoints implements HttpHandler {
         } catch (ConcurrentReads.ClosedException e) {
             answer = error(503, e.getMessage(), 1);
         } catch (RuntimeException e) {
-            LOG.warn("Query {} failed: {}", exchange.getRequestURI().getRawPath(), e.toString());
+            // The path holds a key, which is data: only the store is named.
+            List<String> failed = segments(exchange.getRequestURI().getRawPath());
+            LOG.warn("A query of store '{}' failed: {}", failed.size() > 1 ? failed.get(1) : "", e.getClass().getName());
             answer = error(500, "the query failed: " + e, 0);
         }
         List<String> path = segments(exchange.getRequestURI().getRawPath());
@@ -124,7 +99,7 @@ public final class QueryEndpoints implements HttpHandler {
         }
         List<String> path = segments(exchange.getRequestURI().getRawPath());
         Map<String, String> query = parameters(exchange.getRequestURI().getRawQuery());
-        boolean forwarded = exchange.getRequestHeaders().getFirst(FORWARDED) != null;
+        boolean forwarded = exchange.getRequestHeaders().getFirst(Peers.FORWARDED) != null;
         if (path.size() == 1) {
             return listing();
         }
@@ -135,7 +110,7 @@ public final class QueryEndpoints implements HttpHandler {
             return new Answer(404, body, 0);
         }
         if (path.size() == 3 && path.get(2).equals("keys")) {
-            return range(spec, query, forwarded, exchange);
+            return ranges.answer(spec, query, forwarded, exchange);
         }
         if (path.size() == 4 && path.get(2).equals("keys")) {
             return key(spec, path.get(3), query, forwarded, exchange);
@@ -276,12 +251,9 @@ public final class QueryEndpoints implements HttpHandler {
     /** Asks the owner once, with the caller's credentials; its answer is passed on as it is. */
     private Answer forward(String endpoint, HttpExchange exchange, StoreUnavailableException why) {
         forwardedOn.set(true);
-        URI uri = URI.create(endpoint + exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()));
         try {
-            HttpResponse<byte[]> response = http.send(request(uri, exchange), HttpResponse.BodyHandlers.ofByteArray());
-            int retryAfter = response.headers().firstValue("Retry-After").map(Integer::parseInt).orElse(0);
-            return new Answer(response.statusCode(), json.readTree(response.body()), retryAfter);
+            Peers.Reply reply = peers.ask(endpoint, exchange);
+            return new Answer(reply.status(), json.readTree(reply.body()), reply.retryAfterSeconds());
         } catch (IOException e) {
             ObjectNode body = errorBody(why.getMessage() + ", which did not answer (" + e + ")");
             body.put("reason", "MOVING");
@@ -294,144 +266,12 @@ public final class QueryEndpoints implements HttpHandler {
         }
     }
 
-    private HttpRequest request(URI uri, HttpExchange exchange) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header(FORWARDED,
-                instanceId).GET();
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return request.build();
-    }
-
-    /**
-     * Entries of a key-value store in a key range (or with a key prefix), in the order of their encoded
-     * keys: this instance's key groups, and unless asked by another instance, every other instance's,
-     * merged. A key group no instance could answer for makes it 503.
-     */
-    private Answer range(StoreSpec spec, Map<String, String> query, boolean forwarded, HttpExchange exchange) {
-        if (LocalStores.kindOf(spec) != QueryableStoreType.Kind.KEY_VALUE) {
-            return error(400, "store '" + spec.name() + "' is a " + LocalStores.describe(LocalStores.kindOf(spec))
-                    + ": ask for one key's windows at /stores/" + spec.name() + "/keys/{key}?from=&to=", 0);
-        }
-        int limit;
-        try {
-            limit = Math.min(MAX_LIMIT, Integer.parseInt(query.getOrDefault("limit", Integer.toString(DEFAULT_LIMIT))));
-        } catch (NumberFormatException e) {
-            return error(400, "'limit' must be a whole number, not '" + query.get("limit") + "'", 0);
-        }
-        Object from;
-        Object to;
-        Object prefix;
-        try {
-            from = query.containsKey("from") ? KeyText.parse(spec.keySchema(), query.get("from")) : null;
-            to = query.containsKey("to") ? KeyText.parse(spec.keySchema(), query.get("to")) : null;
-            prefix = query.containsKey("prefix") ? KeyText.parse(spec.keySchema(), query.get("prefix")) : null;
-        } catch (IllegalArgumentException e) {
-            return error(400, e.getMessage(), 0);
-        }
-        if ((from == null) != (to == null)) {
-            return error(400, "give both 'from' and 'to', or neither", 0);
-        }
-        @SuppressWarnings("unchecked")
-        org.apache.pulsar.client.api.Schema<Object> keySchema = (org.apache.pulsar.client.api.Schema<Object>) spec.keySchema();
-        @SuppressWarnings("unchecked")
-        org.apache.pulsar.client.api.Schema<Object> valueSchema =
-                (org.apache.pulsar.client.api.Schema<Object>) spec.valueSchema();
-        byte[] low = prefix != null ? keySchema.encode(prefix) : from != null ? keySchema.encode(from) : null;
-        byte[] high = to != null ? keySchema.encode(to) : null;
-        if (prefix != null) {
-            high = Arrays.copyOf(low, low.length + 8);
-            Arrays.fill(high, low.length, high.length, (byte) 0xFF);
-        }
-        // The key groups read are exactly the ones this answer claims to cover.
-        BitSet covered = (BitSet) stores.state().queryable().clone();
-        ChunkedScan scan = new ChunkedScan(stores.state().reads(spec.name()), covered, low, high);
-        List<Entry> entries = new ArrayList<>();
-        while (scan.hasNext() && entries.size() <= limit) {
-            var next = scan.next().entry();
-            entries.add(new Entry(next.key(), json.valueToTree(keySchema.decode(next.key())),
-                    json.valueToTree(valueSchema.decode(next.value()))));
-        }
-        BitSet answered = (BitSet) covered.clone();
-        if (!forwarded) {
-            for (String member : membership.members()) {
-                String endpoint = membership.endpointOf(member);
-                if (member.equals(instanceId) || endpoint == null) {
-                    continue;
-                }
-                try {
-                    URI uri = URI.create(endpoint + exchange.getRequestURI().getRawPath()
-                            + (exchange.getRequestURI().getRawQuery() == null ? "" : "?"
-                            + exchange.getRequestURI().getRawQuery()));
-                    HttpResponse<byte[]> response = http.send(request(uri, exchange),
-                            HttpResponse.BodyHandlers.ofByteArray());
-                    if (response.statusCode() != 200) {
-                        continue;
-                    }
-                    JsonNode part = json.readTree(response.body());
-                    for (JsonNode group : part.path("keyGroups")) {
-                        answered.set(group.asInt());
-                    }
-                    for (JsonNode entry : part.path("entries")) {
-                        entries.add(new Entry(Base64.getDecoder().decode(entry.path("encodedKey").asText()),
-                                entry.get("key"), entry.get("value")));
-                    }
-                } catch (IOException e) {
-                    LOG.debug("Instance '{}' did not answer a range query: {}", member, e.toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return error(503, "interrupted while gathering the range", 1);
-                }
-            }
-            int count = stores.state().keyGroups().count();
-            if (answered.cardinality() < count) {
-                BitSet missing = new BitSet();
-                missing.set(0, count);
-                missing.andNot(answered);
-                ObjectNode body = errorBody("store '" + spec.name() + "': key groups " + missing + " are restoring or"
-                        + " moving between instances, so a range cannot be answered whole now");
-                body.put("reason", "MOVING");
-                return new Answer(503, body, 1);
-            }
-        }
-        entries.sort((a, b) -> Arrays.compareUnsigned(a.encodedKey, b.encodedKey));
-        // A key group in the middle of a hand-over may have been read on both sides of it.
-        for (int i = entries.size() - 1; i > 0; i--) {
-            if (Arrays.equals(entries.get(i).encodedKey, entries.get(i - 1).encodedKey)) {
-                entries.remove(i);
-            }
-        }
-        ObjectNode body = json.createObjectNode();
-        ArrayNode list = body.putArray("entries");
-        for (Entry entry : entries.subList(0, Math.min(limit, entries.size()))) {
-            ObjectNode node = list.addObject();
-            node.set("key", entry.key);
-            node.set("value", entry.value);
-            if (forwarded) {
-                node.put("encodedKey", Base64.getEncoder().encodeToString(entry.encodedKey));
-            }
-        }
-        body.put("truncated", entries.size() > limit);
-        if (forwarded) {
-            ArrayNode groups = body.putArray("keyGroups");
-            covered.stream().forEach(groups::add);
-        }
-        return new Answer(200, body, 0);
-    }
-
-    private record Entry(byte[] encodedKey, JsonNode key, JsonNode value) {
-    }
-
     private ObjectNode errorBody(String message) {
-        ObjectNode body = json.createObjectNode();
-        body.put("error", message);
-        body.put("instance", instanceId);
-        return body;
+        return errors.body(message);
     }
 
     private Answer error(int status, String message, int retryAfter) {
-        return new Answer(status, errorBody(message), retryAfter);
+        return errors.answer(status, message, retryAfter);
     }
 
     private static List<String> segments(String rawPath) {
@@ -444,7 +284,7 @@ public final class QueryEndpoints implements HttpHandler {
         return segments;
     }
 
-    private static Map<String, String> parameters(String rawQuery) {
+    static Map<String, String> parameters(String rawQuery) {
         Map<String, String> parameters = new HashMap<>();
         if (rawQuery == null) {
             return parameters;
