@@ -38,8 +38,18 @@ final class ExactlyOnceCost {
                         Produced.with(Schema.STRING, Schema.STRING).withBatching(ProducerBatching.KEY_GROUP));
                 results.add(bench.tributary(passThrough, "Tributary, " + describe(guarantee, interval), builder.build(),
                         Configuration.empty().with(RuntimeOptions.PROCESSING_GUARANTEE, guarantee)
-                                .with(RuntimeOptions.COMMIT_INTERVAL, interval), job -> { }));
+                                .with(RuntimeOptions.COMMIT_INTERVAL, interval), ExactlyOnceCost::commitTimes));
             }
+        }
+        // The same with the default batcher: one entry per commit and topic rather than one per key group,
+        // which tells a cost per entry written in a transaction from a cost per commit.
+        for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {
+            StreamBuilder builder = new StreamBuilder();
+            builder.stream(text, Schema.STRING).to(bench.topic("out"),
+                    Produced.with(Schema.STRING, Schema.STRING).withBatching(ProducerBatching.DEFAULT));
+            results.add(bench.tributary(passThrough, "Tributary, " + describe(guarantee,
+                    RuntimeOptions.COMMIT_INTERVAL.defaultValue()) + ", DEFAULT batching", builder.build(),
+                    Configuration.empty().with(RuntimeOptions.PROCESSING_GUARANTEE, guarantee), ExactlyOnceCost::commitTimes));
         }
         Keys keys = Keys.uniform(10_000);
         String keyed = bench.publishText(keys);
@@ -67,10 +77,26 @@ final class ExactlyOnceCost {
                         Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
                 results.add(bench.tributary(count, "Tributary, " + describe(guarantee, interval), builder.build(),
                         Configuration.empty().with(RuntimeOptions.PROCESSING_GUARANTEE, guarantee)
-                                .with(RuntimeOptions.COMMIT_INTERVAL, interval), job -> { }));
+                                .with(RuntimeOptions.COMMIT_INTERVAL, interval), ExactlyOnceCost::commitTimes));
             }
         }
         return results;
+    }
+
+    /** Prints how long the job's commits took: the part of the run the task spent committing. */
+    private static void commitTimes(dev.tributary.runtime.JobRunner job) {
+        io.micrometer.core.instrument.Timer commits = job.meterRegistry().get("tributary.commits").timer();
+        System.out.printf(Locale.ROOT, "  B9: %,d commits, %.1f ms on average, %.1f ms at most%n", commits.count(),
+                commits.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                commits.max(java.util.concurrent.TimeUnit.MILLISECONDS));
+        for (String phase : List.of("state", "outputs", "acks", "transaction")) {
+            io.micrometer.core.instrument.Timer timer = job.meterRegistry().find("tributary.commits.phase")
+                    .tag("phase", phase).timer();
+            if (timer != null && timer.count() > 0) {
+                System.out.printf(Locale.ROOT, "      %s: %.1f ms on average%n", phase,
+                        timer.mean(java.util.concurrent.TimeUnit.MILLISECONDS));
+            }
+        }
     }
 
     private static String describe(ProcessingGuarantee guarantee, java.time.Duration interval) {

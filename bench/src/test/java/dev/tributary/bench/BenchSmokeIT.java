@@ -27,7 +27,7 @@ class BenchSmokeIT {
                     Configuration.empty().with(RuntimeOptions.KEY_GROUPS, 16));
             List<Result> results = bench.run(Set.of("B1", "B2", "B3", "B4", "B5", "B8", "B9", "B10"));
             bench.print(results);
-            assertEquals(37, results.size(), text.toString(StandardCharsets.UTF_8));
+            assertEquals(39, results.size(), text.toString(StandardCharsets.UTF_8));
             for (Result result : results) {
                 if (result.scenario().equals("B10 query latency")) {
                     assertTrue(result.latency().samples() > 10, result.toString());

@@ -124,6 +124,16 @@ public final class TaskMetrics {
         return commits;
     }
 
+    /**
+     * Under exactly-once, the time of one phase of a commit: {@code state} (caches and changelogs
+     * written out), {@code outputs} (their receipts), {@code acks} (the transactional acknowledgement),
+     * {@code transaction} (the broker's commit).
+     */
+    public Timer commitPhase(String phase) {
+        return Timer.builder(COMMITS + ".phase").tags(common.and("phase", phase))
+                .description("Under exactly-once, the time of each phase of a commit").register(registry);
+    }
+
     public void latency(long millis) {
         latency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
     }

@@ -181,7 +181,11 @@ final class Commit {
                             e.getMessage());
                 }
             }
+            long flushed = System.nanoTime();
+            metrics.commitPhase("state").record(flushed - began, TimeUnit.NANOSECONDS);
             List<OutputFailure> refused = collector.flushReportingFailures(leaseLost);
+            long received = System.nanoTime();
+            metrics.commitPhase("outputs").record(received - flushed, TimeUnit.NANOSECONDS);
             if (!refused.isEmpty()) {
                 OutputFailure first = refused.get(0);
                 for (OutputFailure failure : refused) {
@@ -218,6 +222,7 @@ final class Commit {
                             + PulsarErrors.reason(e));
                 }
                 metrics.acked(count);
+                metrics.commitPhase("acks").record(System.nanoTime() - received, TimeUnit.NANOSECONDS);
             }
             if (leaseLost.getAsBoolean()) {
                 // A consumer that lost its connection since it subscribed may have had this commit's input
@@ -228,7 +233,9 @@ final class Commit {
             if (uncommitted > 0) {
                 CrashPoints.reached(CrashPoints.Point.AFTER_OUTPUTS_FLUSHED);
             }
+            long committing = System.nanoTime();
             transactions.commit();
+            metrics.commitPhase("transaction").record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
             if (uncommitted > 0) {
                 CrashPoints.reached(CrashPoints.Point.AFTER_COMMIT);
             }
