@@ -20,6 +20,10 @@ import java.util.TreeMap;
  * costs their size on the heap; wiping and rebuilding every key group an abort touched would cost a
  * full restore of each (see docs/ARCHITECTURE.md).
  *
+ * <p>A commit can be under way while the next interval writes: {@link #seal()} sets the held writes
+ * aside for the commit in flight, new writes are held above them, and {@link #commitSealed()} applies
+ * them once that commit's transaction committed. Reads see the newest layer first.
+ *
  * <p>Restores ({@link #putAll}) write through: they carry committed changelog entries only.
  */
 public final class UncommittedWrites implements KeyGroupedStore {
@@ -27,16 +31,42 @@ public final class UncommittedWrites implements KeyGroupedStore {
     private static final byte[] DELETED = new byte[0];
 
     private final KeyGroupedStore store;
-    private final Map<Integer, NavigableMap<byte[], byte[]>> held = new HashMap<>();
+    private Map<Integer, NavigableMap<byte[], byte[]>> held = new HashMap<>();
+    /** The writes of the commit in flight, set aside by {@link #seal()}; empty when none is. */
+    private Map<Integer, NavigableMap<byte[], byte[]>> sealed = new HashMap<>();
 
     /** @param store where committed writes go */
     public UncommittedWrites(KeyGroupedStore store) {
         this.store = store;
     }
 
-    /** Applies the held writes to the store below, one batch per key group. */
+    /** Applies the sealed writes, then the held ones, to the store below. */
     public void commit() {
-        for (Map.Entry<Integer, NavigableMap<byte[], byte[]>> group : held.entrySet()) {
+        commitSealed();
+        apply(held);
+    }
+
+    /**
+     * Sets the held writes aside for the commit now in flight; later writes are held above them.
+     *
+     * @throws IllegalStateException if the writes of an earlier commit are still sealed
+     */
+    public void seal() {
+        if (!sealed.isEmpty()) {
+            throw new IllegalStateException("store '" + name() + "' still holds the writes of a commit in flight");
+        }
+        Map<Integer, NavigableMap<byte[], byte[]>> writes = held;
+        held = sealed;
+        sealed = writes;
+    }
+
+    /** Applies the sealed writes to the store below: their commit's transaction committed. */
+    public void commitSealed() {
+        apply(sealed);
+    }
+
+    private void apply(Map<Integer, NavigableMap<byte[], byte[]>> writes) {
+        for (Map.Entry<Integer, NavigableMap<byte[], byte[]>> group : writes.entrySet()) {
             List<byte[]> keys = new ArrayList<>(group.getValue().size());
             List<byte[]> values = new ArrayList<>(group.getValue().size());
             for (Map.Entry<byte[], byte[]> entry : group.getValue().entrySet()) {
@@ -45,18 +75,22 @@ public final class UncommittedWrites implements KeyGroupedStore {
             }
             store.putAll(group.getKey(), keys, values);
         }
-        held.clear();
+        writes.clear();
     }
 
-    /** Drops the held writes: the store below is as of the last commit. */
+    /** Drops the held and sealed writes: the store below is as of the last applied commit. */
     public void discard() {
         held.clear();
+        sealed.clear();
     }
 
-    /** Writes held for the next commit. */
+    /** Writes held for the next commit and sealed for the one in flight. */
     public int heldWrites() {
         int count = 0;
         for (NavigableMap<byte[], byte[]> group : held.values()) {
+            count += group.size();
+        }
+        for (NavigableMap<byte[], byte[]> group : sealed.values()) {
             count += group.size();
         }
         return count;
@@ -75,19 +109,25 @@ public final class UncommittedWrites implements KeyGroupedStore {
     @Override
     public void wipeKeyGroup(int keyGroup) {
         held.remove(keyGroup);
+        sealed.remove(keyGroup);
         store.wipeKeyGroup(keyGroup);
     }
 
     @Override
     public byte[] get(int keyGroup, byte[] key) {
-        NavigableMap<byte[], byte[]> group = held.get(keyGroup);
-        if (group != null) {
-            byte[] value = group.get(key);
-            if (value != null) {
-                return value == DELETED ? null : value;
-            }
+        byte[] value = find(held, keyGroup, key);
+        if (value == null) {
+            value = find(sealed, keyGroup, key);
+        }
+        if (value != null) {
+            return value == DELETED ? null : value;
         }
         return store.get(keyGroup, key);
+    }
+
+    private static byte[] find(Map<Integer, NavigableMap<byte[], byte[]>> layer, int keyGroup, byte[] key) {
+        NavigableMap<byte[], byte[]> group = layer.get(keyGroup);
+        return group == null ? null : group.get(key);
     }
 
     @Override
@@ -100,30 +140,37 @@ public final class UncommittedWrites implements KeyGroupedStore {
     public void putAll(int keyGroup, List<byte[]> keys, List<byte[]> values) {
         // A restore of a key group that is not running: nothing can be held for it.
         held.remove(keyGroup);
+        sealed.remove(keyGroup);
         store.putAll(keyGroup, keys, values);
     }
 
     @Override
     public BytesIterator range(int keyGroup, byte[] from, byte[] to) {
-        NavigableMap<byte[], byte[]> group = held.get(keyGroup);
-        if (group == null || group.isEmpty()) {
-            return store.range(keyGroup, from, to);
-        }
-        NavigableMap<byte[], byte[]> view = from == null && to == null ? group
+        return over(held, keyGroup, from, to, over(sealed, keyGroup, from, to, null));
+    }
+
+    /** A layer's entries in the range over those below it (the store's when {@code below} is null). */
+    private BytesIterator over(Map<Integer, NavigableMap<byte[], byte[]>> layer, int keyGroup, byte[] from, byte[] to,
+                               BytesIterator below) {
+        NavigableMap<byte[], byte[]> group = layer.get(keyGroup);
+        NavigableMap<byte[], byte[]> view = group == null ? null
+                : from == null && to == null ? group
                 : from == null ? group.headMap(to, true)
                 : to == null ? group.tailMap(from, true)
                 : group.subMap(from, true, to, true);
-        if (view.isEmpty()) {
-            return store.range(keyGroup, from, to);
+        BytesIterator rest = below != null ? below : store.range(keyGroup, from, to);
+        if (view == null || view.isEmpty()) {
+            return rest;
         }
         // A snapshot, as the stores below give: the caller may write while iterating.
-        return new Merged(new ArrayList<>(view.entrySet()).iterator(), store.range(keyGroup, from, to));
+        return new Merged(new ArrayList<>(view.entrySet()).iterator(), rest);
     }
 
     @Override
     public long approximateCount(int keyGroup) {
         NavigableMap<byte[], byte[]> group = held.get(keyGroup);
-        return store.approximateCount(keyGroup) + (group == null ? 0 : group.size());
+        NavigableMap<byte[], byte[]> set = sealed.get(keyGroup);
+        return store.approximateCount(keyGroup) + (group == null ? 0 : group.size()) + (set == null ? 0 : set.size());
     }
 
     @Override
@@ -139,6 +186,7 @@ public final class UncommittedWrites implements KeyGroupedStore {
     @Override
     public void close() {
         held.clear();
+        sealed.clear();
         store.close();
     }
 

@@ -93,6 +93,54 @@ class UncommittedWritesTest {
         }
     }
 
+    /**
+     * A commit in flight: its writes are sealed while the next interval writes above them; reads and
+     * ranges see the newest layer first, and the store only what committed.
+     */
+    @Test
+    void writesAboveASealedCommitSeeItAndReachTheStoreInOrder() {
+        try (StateMemory memory = new StateMemory(16 << 20, 8 << 20);
+             KeyGroupedStore below = Stores.rocksDb("s", dir.resolve("p"), memory)) {
+            UncommittedWrites store = new UncommittedWrites(below);
+            store.openKeyGroup(0);
+            TreeMap<byte[], byte[]> expected = new TreeMap<>(Arrays::compareUnsigned);
+            TreeMap<byte[], byte[]> committed = new TreeMap<>(Arrays::compareUnsigned);
+            TreeMap<byte[], byte[]> inFlight = null;
+            Random random = new Random(11);
+            for (int round = 0; round < 30; round++) {
+                for (int i = 0; i < 150; i++) {
+                    byte[] key = new byte[] {(byte) random.nextInt(64), (byte) random.nextInt(4)};
+                    byte[] value = random.nextInt(4) == 0 ? null : new byte[] {(byte) round, (byte) i};
+                    store.put(0, key, value);
+                    if (value == null) {
+                        expected.remove(key);
+                    } else {
+                        expected.put(key, value);
+                    }
+                }
+                byte[] from = {(byte) random.nextInt(32)};
+                byte[] to = {(byte) (32 + random.nextInt(32))};
+                assertEquals(describe(expected.subMap(from, true, to, true)), entries(store.range(0, from, to)),
+                        "round " + round);
+                for (byte[] key : List.of(new byte[] {1, 1}, new byte[] {40, 2}, new byte[] {63, 3})) {
+                    assertEquals(Arrays.toString(expected.get(key)), Arrays.toString(store.get(0, key)), "round " + round);
+                }
+                // The commit in flight ends, then this interval's writes are sealed for the next.
+                if (inFlight != null) {
+                    store.commitSealed();
+                    committed = inFlight;
+                }
+                assertEquals(describe(committed), entries(below.range(0, null, null)), "committed, round " + round);
+                store.seal();
+                inFlight = new TreeMap<>(expected);
+            }
+            store.put(0, new byte[] {9}, new byte[] {9});
+            store.discard();
+            assertEquals(describe(committed), entries(store.range(0, null, null)),
+                    "an abort drops the sealed and the held writes");
+        }
+    }
+
     @Test
     void restoresWriteThrough() {
         try (KeyGroupedStore below = Stores.inMemory("s")) {

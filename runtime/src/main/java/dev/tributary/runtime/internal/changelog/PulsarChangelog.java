@@ -59,6 +59,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private final Map<String, CompletableFuture<MessageId>[]> lastSends = new HashMap<>();
     private final Map<String, Map<Integer, byte[]>> positions = new HashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    /** Counts the closings of producers, so that their writes' late failures are told apart. */
+    private volatile long generation;
     private final java.util.Set<String> createdNow = new java.util.HashSet<>();
     private volatile long restored;
     /** What restores report: records written, and the position a store's key group reached. */
@@ -77,8 +79,6 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     private int epoch;
     /** Exactly-once: writes belong to the task's transactions, and positions count only once it commits. */
     private boolean transactional;
-    /** Positions a flush reached, under exactly-once, until the transaction commits. */
-    private final Map<String, Map<Integer, byte[]>> staged = new HashMap<>();
     /** Under exactly-once, per store and key group, the claim marker written after the fence. */
     private final Map<String, Marker[]> markers = new HashMap<>();
     /** Makes every marker this process writes unique, so a restore never mistakes an older one for its own. */
@@ -113,7 +113,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
 
     /**
      * Under exactly-once: writes go into the task's transactions, the positions a flush reaches count
-     * only after {@link #commitPositions()}, and each claim writes a marker after its fence that the
+     * only after {@link #commitPositions}, and each claim writes a marker after its fence that the
      * restore must read before it ends: the read cannot pass an open transaction of the previous owner,
      * so the restore includes whatever that transaction commits, or waits until it aborts.
      */
@@ -249,6 +249,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
 
     /** Closes the key groups' producers; writes not flushed are dropped (their records are not acknowledged). */
     public void closeProducers(BitSet groups) {
+        generation++;
+        failure.set(null);
         for (StoreSpec store : logged) {
             Producer<byte[]>[] byGroup = producers.get(store.name());
             CompletableFuture<MessageId>[] sends = lastSends.get(store.name());
@@ -279,8 +281,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
         unflushed.set(keyGroup);
         CompletableFuture<MessageId> sent = producerFactory.message(producer).keyBytes(key).value(value).sendAsync();
+        long sentIn = generation;
         sent.whenComplete((id, error) -> {
-            if (error != null) {
+            // A write of producers closed since (a lost lease) fails late, and is nobody's concern any more.
+            if (error != null && sentIn == generation) {
                 failure.compareAndSet(null, error);
             }
         });
@@ -298,8 +302,39 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
 
     /** Waits until every write so far is durable and records the position each key group reached. */
     public void flush() {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            sendAll(positions).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof OutputException refused ? refused
+                    : new OutputException("cannot write the changelog: " + PulsarErrors.reason(e), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new OutputException("cannot write the changelog: not confirmed within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutputException("interrupted while writing the changelog", e);
+        }
+        unflushed.clear();
+    }
+
+    /**
+     * Under exactly-once: sends every write so far without waiting. The future completes once they
+     * are durable (in the transaction), or fails with an {@link OutputException} (a
+     * {@link FencedException} when another instance took key groups over); the positions reached count
+     * once the transaction commits ({@link #commitPositions}).
+     */
+    public Flush flushAsync() {
+        Map<String, Map<Integer, byte[]>> reached = new java.util.concurrent.ConcurrentHashMap<>();
+        return new Flush(sendAll(reached), reached);
+    }
+
+    /** A flush in flight and the positions it reaches, per store and key group. */
+    public record Flush(CompletableFuture<Void> durable, Map<String, Map<Integer, byte[]>> reached) {
+    }
+
+    private CompletableFuture<Void> sendAll(Map<String, Map<Integer, byte[]>> into) {
         BitSet fenced = new BitSet();
+        long sentIn = generation;
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
         for (StoreSpec store : logged) {
             CompletableFuture<MessageId>[] sends = lastSends.get(store.name());
             Producer<byte[]>[] byGroup = producers.get(store.name());
@@ -307,37 +342,49 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                 continue;
             }
             for (int group = 0; group < sends.length; group++) {
-                if (sends[group] != null && byGroup[group] != null) {
-                    byGroup[group].flushAsync();
-                }
-            }
-            for (int group = 0; group < sends.length; group++) {
                 CompletableFuture<MessageId> last = sends[group];
                 if (last == null) {
                     continue;
                 }
-                try {
-                    MessageId id = last.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    (transactional ? staged.computeIfAbsent(store.name(), name -> new HashMap<>())
-                            : positions.get(store.name())).put(group, id.toByteArray());
-                } catch (Exception e) {
-                    if (PulsarErrors.unwrap(e) instanceof PulsarClientException.ProducerFencedException) {
-                        fenced.set(group);
-                    }
-                    failure.compareAndSet(null, e);
+                if (byGroup[group] != null) {
+                    byGroup[group].flushAsync();
                 }
+                int keyGroup = group;
+                // Sends complete in order, so the last one's position is the key group's.
+                sent.add(last.handle((id, error) -> {
+                    if (error == null) {
+                        into.computeIfAbsent(store.name(), name -> new java.util.concurrent.ConcurrentHashMap<>())
+                                .put(keyGroup, id.toByteArray());
+                    } else {
+                        if (PulsarErrors.unwrap(error) instanceof PulsarClientException.ProducerFencedException) {
+                            synchronized (fenced) {
+                                fenced.set(keyGroup);
+                            }
+                        }
+                        if (sentIn == generation) {
+                            failure.compareAndSet(null, error);
+                        }
+                    }
+                    return null;
+                }));
                 sends[group] = null;
             }
         }
-        Throwable error = failure.getAndSet(null);
-        if (error != null) {
-            if (!fenced.isEmpty()) {
-                throw new FencedException("another instance took over key groups " + fenced
-                        + ": its changelog producers fenced this one's", fenced, error);
+        return CompletableFuture.allOf(sent.toArray(new CompletableFuture[0])).thenRun(() -> {
+            Throwable error = failure.getAndSet(null);
+            if (error == null && !fenced.isEmpty()) {
+                error = new OutputException("the changelog producers were closed", null);
             }
-            throw new OutputException("cannot write the changelog: " + PulsarErrors.reason(error), error);
-        }
-        unflushed.clear();
+            if (error != null) {
+                synchronized (fenced) {
+                    if (!fenced.isEmpty()) {
+                        throw new FencedException("another instance took over key groups " + fenced
+                                + ": its changelog producers fenced this one's", (BitSet) fenced.clone(), error);
+                    }
+                }
+                throw new OutputException("cannot write the changelog: " + PulsarErrors.reason(error), error);
+            }
+        });
     }
 
     /**
@@ -360,14 +407,8 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     }
 
     /** Under exactly-once, after the transaction committed: the positions its flush reached count. */
-    public void commitPositions() {
-        staged.forEach((store, reached) -> positions.get(store).putAll(reached));
-        staged.clear();
-    }
-
-    /** Under exactly-once, after the transaction aborted: its writes are not in the changelog. */
-    public void discardPositions() {
-        staged.clear();
+    public void commitPositions(Flush flush) {
+        flush.reached().forEach((store, reached) -> positions.get(store).putAll(reached));
     }
 
     /** The changelog refused this instance's writes: another instance owns those key groups now. */

@@ -85,6 +85,12 @@ public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<TypedMess
         }
     }
 
+    /** Completes once every send so far is reported, whatever its outcome. */
+    public CompletableFuture<Void> receipts() {
+        CompletableFuture<?> last = lastSend;
+        return last == null ? CompletableFuture.completedFuture(null) : last.handle((id, error) -> null);
+    }
+
     /**
      * Waits until every send so far is reported, at most until the deadline.
      *

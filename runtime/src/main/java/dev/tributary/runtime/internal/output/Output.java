@@ -101,6 +101,20 @@ final class Output {
         }
     }
 
+    /** Completes once everything sent so far is reported; failed writes go to the failure queue first. */
+    java.util.concurrent.CompletableFuture<Void> receipts() {
+        return sender.receipts();
+    }
+
+    /** Whether a send is still unconfirmed. */
+    boolean unconfirmed() {
+        return !sender.receipts().isDone();
+    }
+
+    String topic() {
+        return topic;
+    }
+
     void close() {
         closed = true;
         sender.close();

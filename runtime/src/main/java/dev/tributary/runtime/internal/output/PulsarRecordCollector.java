@@ -173,15 +173,39 @@ public final class PulsarRecordCollector implements RecordCollector {
         for (ConnectorSinkOutput sink : connectorSinks.values()) {
             sink.flush(stopping);
         }
-        if (failures.isEmpty()) {
-            return List.of();
+        return failures.isEmpty() ? List.of() : refused();
+    }
+
+    /**
+     * Sends everything held back without waiting, and hands what the sink connectors hold to them
+     * (waiting for that). The future completes once every write so far is reported; the refused ones
+     * are then in {@link #refused()}.
+     */
+    public java.util.concurrent.CompletableFuture<Void> sendAll() {
+        List<java.util.concurrent.CompletableFuture<Void>> receipts = new ArrayList<>(outputs.size());
+        for (Output output : outputs.values()) {
+            output.drain();
+            receipts.add(output.receipts());
         }
+        for (ConnectorSinkOutput sink : connectorSinks.values()) {
+            sink.flush(stopping);
+        }
+        return java.util.concurrent.CompletableFuture.allOf(receipts.toArray(new java.util.concurrent.CompletableFuture[0]));
+    }
+
+    /** Takes the writes refused since the last call, in the order they were reported per topic. */
+    public List<OutputFailure> refused() {
         List<OutputFailure> refused = new ArrayList<>();
         OutputFailure failure;
         while ((failure = failures.poll()) != null) {
             refused.add(failure);
         }
         return refused;
+    }
+
+    /** Whether a write was refused since {@link #refused()} was last called; safe from any thread. */
+    public boolean anyRefused() {
+        return !failures.isEmpty();
     }
 
     /** Unloads the topics whose refusals show a stuck transaction buffer (see {@link PulsarErrors#endedTransaction}). */
@@ -204,6 +228,16 @@ public final class PulsarRecordCollector implements RecordCollector {
     public void unstick(UnconfirmedWritesException timedOut) {
         PulsarErrors.unloadStuckTopic(admin, timedOut.topic(), "confirmed no transactional write within"
                 + " producer.send.timeout (its transaction buffer may have failed its first snapshot)");
+    }
+
+    /** Unloads the topics with writes still unconfirmed, after a commit waited for them too long. */
+    public void unstickUnconfirmed() {
+        for (Output output : outputs.values()) {
+            if (output.unconfirmed()) {
+                unstick(new UnconfirmedWritesException(output.topic(), "writes to topic '" + output.topic()
+                        + "' were not confirmed in time", null));
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.transaction.Transaction;
@@ -18,10 +19,13 @@ import org.slf4j.LoggerFactory;
  * a commit interval goes into it, and the commit ends it. Only the task's thread opens and ends it;
  * client threads may read the current one.
  *
- * <p>The id of the last transaction opened is kept in a file in the state directory (overwritten at
- * each open; aborting one that has ended is refused harmlessly). After a crash the next start
- * aborts it at once: otherwise its pending acknowledgements would hold the records it took
- * back from every consumer until the broker's transaction timeout.
+ * <p>A commit may end a transaction in the background ({@link #seal()}, {@link #commitAsync}) while
+ * the next one fills: then two are open at once.
+ *
+ * <p>The ids of the transactions open are kept in a file in the state directory (overwritten at
+ * each open and seal; aborting one that has ended is refused harmlessly). After a crash the next
+ * start aborts them at once: otherwise their pending acknowledgements would hold the records they
+ * took back from every consumer until the broker's transaction timeout.
  */
 public final class Transactions {
     private static final Logger LOG = LoggerFactory.getLogger(Transactions.class);
@@ -31,6 +35,8 @@ public final class Transactions {
     /** Where the open transaction's id is kept, or null (a stateless job has no state directory). */
     private final Path record;
     private volatile Transaction current;
+    /** The transaction whose commit is in flight, or null. */
+    private volatile Transaction sealed;
     private long openedNanos;
     private boolean used;
 
@@ -51,16 +57,21 @@ public final class Transactions {
             return;
         }
         try {
-            String[] bits = Files.readString(record, StandardCharsets.UTF_8).trim().split(":");
-            TxnID id = new TxnID(Long.parseLong(bits[0]), Long.parseLong(bits[1]));
-            try {
-                ((PulsarClientImpl) client).getTcClient().abortAsync(id)
-                        .get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-                LOG.info("Aborted transaction {} left open by this instance's previous run", id);
-            } catch (Exception e) {
-                // Already ended (committed, aborted or timed out): nothing is held back any more.
-                LOG.info("Transaction {} of this instance's previous run is not open any more ({})", id,
-                        PulsarErrors.reason(e));
+            for (String line : Files.readAllLines(record, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] bits = line.trim().split(":");
+                TxnID id = new TxnID(Long.parseLong(bits[0]), Long.parseLong(bits[1]));
+                try {
+                    ((PulsarClientImpl) client).getTcClient().abortAsync(id)
+                            .get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("Aborted transaction {} left open by this instance's previous run", id);
+                } catch (Exception e) {
+                    // Already ended (committed, aborted or timed out): nothing is held back any more.
+                    LOG.info("Transaction {} of this instance's previous run is not open any more ({})", id,
+                            PulsarErrors.reason(e));
+                }
             }
             Files.deleteIfExists(record);
         } catch (IOException | RuntimeException e) {
@@ -101,11 +112,61 @@ public final class Transactions {
         } catch (Exception e) {
             throw new TransactionException("cannot open a Pulsar transaction: " + PulsarErrors.reason(e), e);
         }
-        keep(opened.getTxnID());
         openedNanos = System.nanoTime();
         used = false;
         current = opened;
+        keep();
         return opened;
+    }
+
+    /**
+     * Ends the filling of the open transaction, whose commit now goes in flight; the next write opens
+     * another.
+     *
+     * @return the transaction sealed, or null if none was open
+     * @throws IllegalStateException if an earlier sealed transaction has not ended
+     */
+    public Transaction seal() {
+        if (sealed != null) {
+            throw new IllegalStateException("transaction " + sealed.getTxnID() + " is still in flight");
+        }
+        Transaction open = current;
+        current = null;
+        sealed = open;
+        return open;
+    }
+
+    /**
+     * Commits a sealed transaction; the future fails with a {@link TransactionException} if the commit
+     * failed or was not confirmed within pulsar.operation.timeout (it may still have happened).
+     */
+    public CompletableFuture<Void> commitAsync(Transaction transaction) {
+        return transaction.commit().orTimeout(operationTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((done, error) -> {
+                    if (error != null) {
+                        throw new TransactionException("cannot commit transaction " + transaction.getTxnID() + ": "
+                                + PulsarErrors.reason(error), error);
+                    }
+                    return null;
+                });
+    }
+
+    /** The sealed transaction ended (committed or aborted): it is no longer kept for a crash's next start. */
+    public void ended(Transaction transaction) {
+        if (sealed == transaction) {
+            sealed = null;
+            keep();
+        }
+    }
+
+    /** Aborts the sealed transaction, if one is in flight; a transaction that already ended refuses harmlessly. */
+    public void abortSealed(String why) {
+        Transaction inFlight = sealed;
+        if (inFlight != null) {
+            abort(inFlight, why);
+            sealed = null;
+            keep();
+        }
     }
 
     /** Whether anything was written or acknowledged in the open transaction. */
@@ -144,6 +205,10 @@ public final class Transactions {
             return;
         }
         current = null;
+        abort(open, why);
+    }
+
+    private void abort(Transaction open, String why) {
         try {
             open.abort().get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Aborted transaction {}: {}", open.getTxnID(), why);
@@ -153,12 +218,19 @@ public final class Transactions {
         }
     }
 
-    private void keep(TxnID id) {
+    private void keep() {
         if (record == null) {
             return;
         }
+        StringBuilder ids = new StringBuilder();
+        for (Transaction open : new Transaction[] {sealed, current}) {
+            if (open != null) {
+                ids.append(open.getTxnID().getMostSigBits()).append(':').append(open.getTxnID().getLeastSigBits())
+                        .append('\n');
+            }
+        }
         try {
-            Files.writeString(record, id.getMostSigBits() + ":" + id.getLeastSigBits(), StandardCharsets.UTF_8);
+            Files.writeString(record, ids, StandardCharsets.UTF_8);
         } catch (IOException e) {
             LOG.debug("Cannot keep the open transaction's id in {}: {}", record, e.toString());
         }

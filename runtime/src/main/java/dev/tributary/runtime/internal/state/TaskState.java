@@ -351,6 +351,16 @@ public final class TaskState implements AutoCloseable {
         uncommitted.forEach(UncommittedWrites::commit);
     }
 
+    /** Under exactly-once, as a commit goes in flight: its writes are set aside, later ones held above them. */
+    public void sealWrites() {
+        uncommitted.forEach(UncommittedWrites::seal);
+    }
+
+    /** Under exactly-once, once the commit in flight committed: its sealed writes reach the local stores. */
+    public void commitSealedWrites() {
+        uncommitted.forEach(UncommittedWrites::commitSealed);
+    }
+
     /** Tells the stores how to say where a key group that does not run here runs, for their error messages. */
     public void locate(IntFunction<String> whereIs) {
         this.whereIs = whereIs;

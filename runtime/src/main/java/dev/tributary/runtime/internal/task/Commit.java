@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * for their receipts (refused writes go back to their records' failure path), waits for dead-letter
  * and forward writes, and only then acknowledges the input done since the last commit. A crash
  * anywhere before the acknowledgement delivers the input again. Checkpoints follow commits every
- * {@code state.checkpoint.interval}.
+ * {@code state.checkpoint.interval}. Under exactly-once the same steps go into one transaction, which
+ * ends in the background ({@link TransactionalCommit}).
  */
 final class Commit {
     private static final Logger LOG = LoggerFactory.getLogger(Commit.class);
@@ -58,6 +59,8 @@ final class Commit {
     private String lostBecause;
     /** The task's transactions under exactly-once, or null. */
     private final dev.tributary.runtime.internal.pulsar.Transactions transactions;
+    /** Under exactly-once, the commits ending in the background, or null. */
+    private final TransactionalCommit transactional;
 
     /**
      * @param changelog the task's changelogs, or null when no store is logged
@@ -80,6 +83,8 @@ final class Commit {
         this.settings = settings;
         this.outcomes = outcomes;
         this.nextCheckpoint = System.nanoTime() + settings.checkpointIntervalNanos();
+        this.transactional = transactions == null ? null
+                : new TransactionalCommit(task, core, changelog, collector, transactions, metrics, settings);
     }
 
     /** A record is done with and awaits this commit. */
@@ -99,12 +104,12 @@ final class Commit {
 
     /** Commits that acknowledged input. */
     long commits() {
-        return commits;
+        return transactional != null ? transactional.commits() : commits;
     }
 
     /** Why the last commit lost the lease. */
     String lostBecause() {
-        return lostBecause;
+        return transactional != null ? transactional.lostBecause() : lostBecause;
     }
 
     /**
@@ -114,10 +119,12 @@ final class Commit {
      * @param inputs the inputs whose done deliveries are acknowledged
      * @param leaseLost whether the broker dropped consumers of this instance, which turns any changelog
      *     failure into a lost lease rather than an error
+     * @param drain under exactly-once, whether to wait until the commit's transaction ended rather than
+     *     let it end in the background (before key groups leave, and before stopping)
      */
-    Outcome run(List<Input> inputs, BooleanSupplier leaseLost) throws Exception {
+    Outcome run(List<Input> inputs, BooleanSupplier leaseLost, boolean drain) throws Exception {
         if (transactions != null) {
-            return runTransaction(inputs, leaseLost);
+            return runTransaction(inputs, leaseLost, drain);
         }
         long began = System.nanoTime();
         core.flushState();
@@ -162,40 +169,19 @@ final class Commit {
 
     /**
      * One commit under exactly-once: everything written since the last commit and the acknowledgement
-     * of the input done since are in the task's open transaction, which is committed last. Any write
-     * that failed or was refused (a dead letter's or a forward's excepted: their deliveries are simply
-     * not done yet) aborts it, and so does a failed acknowledgement: none of it is visible, the local
-     * stores never see its writes, and the input comes again.
+     * of the input done since are in the task's open transaction, which is sealed and ends in the
+     * background ({@link TransactionalCommit}). The commit in flight before it is waited for first.
      */
-    private Outcome runTransaction(List<Input> inputs, BooleanSupplier leaseLost) throws Exception {
+    private Outcome runTransaction(List<Input> inputs, BooleanSupplier leaseLost, boolean drain) throws Exception {
         long began = System.nanoTime();
         try {
+            Outcome previous = transactional.finish(leaseLost);
+            if (previous != Outcome.COMMITTED) {
+                return previous;
+            }
+            long flushing = System.nanoTime();
             core.flushState();
-            if (changelog != null) {
-                try {
-                    changelog.flush();
-                } catch (OutputException e) {
-                    changelog.unstick(e);
-                    boolean lost = e instanceof PulsarChangelog.FencedException || leaseLost.getAsBoolean();
-                    return abort(lost ? Outcome.LEASE_LOST : Outcome.ABORTED, lost ? "fenced" : "write-failed",
-                            e.getMessage());
-                }
-            }
-            long flushed = System.nanoTime();
-            metrics.commitPhase("state").record(flushed - began, TimeUnit.NANOSECONDS);
-            List<OutputFailure> refused = collector.flushReportingFailures(leaseLost);
-            long received = System.nanoTime();
-            metrics.commitPhase("outputs").record(received - flushed, TimeUnit.NANOSECONDS);
-            if (!refused.isEmpty()) {
-                OutputFailure first = refused.get(0);
-                for (OutputFailure failure : refused) {
-                    metrics.outputFailed(failure.sink());
-                }
-                collector.unstick(refused);
-                return abort(Outcome.ABORTED, "output-refused", "the broker refused " + refused.size()
-                        + " output write(s), the first to topic '" + first.topic() + "' (sink '" + first.sink() + "'): "
-                        + PulsarErrors.reason(first.error()));
-            }
+            metrics.commitPhase("state").record(System.nanoTime() - flushing, TimeUnit.NANOSECONDS);
             awaitSideWrites();
             if (uncommitted == 0 && !transactions.used()) {
                 if (transactions.idleTooLong()) {
@@ -205,61 +191,26 @@ final class Commit {
                 checkpointIfDue();
                 return Outcome.COMMITTED;
             }
-            if (uncommitted > 0) {
-                org.apache.pulsar.client.api.transaction.Transaction transaction = transactions.current();
-                List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
-                long count = 0;
-                for (Input input : inputs) {
-                    count += input.pendingAcks();
-                    acks.add(input.commitAcks(transaction));
-                }
-                try {
-                    CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(settings.ackTimeoutMillis(),
-                            TimeUnit.MILLISECONDS);
-                } catch (ExecutionException | TimeoutException e) {
-                    metrics.ackFailed();
-                    return abort(Outcome.ABORTED, "ack-failed", "the acknowledgements did not complete: "
-                            + PulsarErrors.reason(e));
-                }
-                metrics.acked(count);
-                metrics.commitPhase("acks").record(System.nanoTime() - received, TimeUnit.NANOSECONDS);
-            }
             if (leaseLost.getAsBoolean()) {
                 // A consumer that lost its connection since it subscribed may have had this commit's input
                 // delivered again, to itself or another instance: committing would count it twice.
-                return abort(Outcome.LEASE_LOST, "lease-lost", "the broker dropped consumers of this instance since"
-                        + " they subscribed; their input may have been delivered again");
+                return transactional.abort(Outcome.LEASE_LOST, "lease-lost", "the broker dropped consumers of this"
+                        + " instance since they subscribed; their input may have been delivered again");
             }
-            if (uncommitted > 0) {
-                CrashPoints.reached(CrashPoints.Point.AFTER_OUTPUTS_FLUSHED);
+            transactional.seal(inputs, uncommitted, began);
+            uncommitted = 0;
+            Outcome outcome = drain ? transactional.finish(leaseLost) : Outcome.COMMITTED;
+            if (outcome == Outcome.COMMITTED) {
+                checkpointIfDue();
             }
-            long committing = System.nanoTime();
-            transactions.commit();
-            metrics.commitPhase("transaction").record(System.nanoTime() - committing, TimeUnit.NANOSECONDS);
-            if (uncommitted > 0) {
-                CrashPoints.reached(CrashPoints.Point.AFTER_COMMIT);
-            }
+            return outcome;
         } catch (dev.tributary.runtime.internal.output.SinkUnavailableException e) {
             // Asked to stop while a sink is down: nothing of this commit counts.
-            abort(Outcome.ABORTED, "sink-unavailable", e.getMessage());
+            transactional.abort(Outcome.ABORTED, "sink-unavailable", e.getMessage());
             throw e;
         } catch (OutputException | dev.tributary.runtime.internal.pulsar.TransactionException e) {
-            if (e instanceof dev.tributary.runtime.internal.output.UnconfirmedWritesException timedOut) {
-                collector.unstick(timedOut);
-            }
-            return abort(Outcome.ABORTED, "commit-failed", e.getMessage());
+            return transactional.abort(Outcome.ABORTED, "commit-failed", e.getMessage());
         }
-        core.state().commitWrites();
-        if (changelog != null) {
-            changelog.commitPositions();
-        }
-        if (uncommitted > 0) {
-            commits++;
-            metrics.commitTimer().record(System.nanoTime() - began, TimeUnit.NANOSECONDS);
-        }
-        uncommitted = 0;
-        checkpointIfDue();
-        return Outcome.COMMITTED;
     }
 
     /** Waits for the dead letters and forwards; each confirmed one's delivery is done with. */
@@ -273,17 +224,6 @@ final class Commit {
         }, outcomes::done);
     }
 
-    private Outcome abort(Outcome outcome, String kind, String reason) {
-        lostBecause = reason;
-        metrics.transactionAborted(kind);
-        LOG.warn("Task {}: aborting the commit's transaction, its input is processed again: {}", task, reason);
-        transactions.abort(reason);
-        if (changelog != null) {
-            changelog.discardPositions();
-        }
-        return outcome;
-    }
-
     private void checkpointIfDue() {
         if (System.nanoTime() >= nextCheckpoint) {
             checkpoint();
@@ -292,6 +232,9 @@ final class Commit {
 
     /** After a lost lease: nothing done since the last commit is acknowledged. */
     void discard(List<Input> inputs) {
+        if (transactional != null) {
+            transactional.discard();
+        }
         for (Input input : inputs) {
             input.clearAcks();
         }
