@@ -669,7 +669,8 @@ class ScalingIT {
                     instance.dumpThreads();
                 }
                 throw new AssertionError(stalled.getMessage() + "; the instances' threads are at the end of their logs ("
-                        + zombie.log.toAbsolutePath().getParent() + ")", stalled);
+                        + zombie.log.toAbsolutePath().getParent() + "); the broker's view of the input: "
+                        + brokerView(topics.input, app), stalled);
             }
             for (Instance instance : all) {
                 instance.stop();
@@ -680,6 +681,19 @@ class ScalingIT {
             results.verify(guarantee);
         } finally {
             stopAll(all);
+        }
+    }
+
+    /** The subscription's stats and its cursor, for a stall's report: what the broker holds back and for whom. */
+    private static String brokerView(String topic, String subscription) {
+        String name = "persistent://public/default/" + topic;
+        try {
+            var stats = pulsar.admin().topics().getStats(name).getSubscriptions().get(subscription);
+            var cursor = pulsar.admin().topics().getInternalStats(name).cursors.get(subscription);
+            return "subscription " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(stats)
+                    + "; cursor " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(cursor);
+        } catch (Exception e) {
+            return "unavailable (" + e + ")";
         }
     }
 
