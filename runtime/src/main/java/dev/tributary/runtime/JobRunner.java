@@ -160,7 +160,10 @@ public final class JobRunner implements AutoCloseable {
         if (instanceId == null) {
             instanceId = defaultInstanceId();
         }
+        String queryToken;
         try {
+            // Read before the job starts: an unreadable token file stops the start, not a running job.
+            queryToken = ops == null ? null : QuerySettings.token(config);
             running = RunningJob.start(topology, config, compiled, metrics, errors, instanceId,
                     QuerySettings.endpoint(config, ops == null ? -1 : ops.port()));
         } catch (RuntimeException e) {
@@ -173,7 +176,7 @@ public final class JobRunner implements AutoCloseable {
         metrics.queryWaitMax(running.state(), state -> state.longestQueryWaitNanos() / 1e9);
         state = JobState.RUNNING;
         if (ops != null) {
-            ops.serveStores(queries.endpoints(QuerySettings.token(config), metrics));
+            ops.serveStores(queries.endpoints(queryToken, metrics));
         }
         LOG.info("Job '{}' running as instance '{}': {} source(s) on subscription '{}', {} key groups ({} here), broker {}",
                 applicationId, instanceId, compiled.sources().size(), applicationId, keyGroups.count(),

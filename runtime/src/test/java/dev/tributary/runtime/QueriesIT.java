@@ -186,6 +186,7 @@ class QueriesIT {
             }
             assertEquals(total, sum, "a range over every instance");
             assertEquals(400, get(first, "/stores/counts/keys?from=a", null).status());
+            assertEquals(400, get(first, "/stores/counts/keys?limit=0", null).status());
             assertEquals(400, get(first, "/stores/hourly/keys/a?from=yesterday", null).status());
 
             // Stale reads only when asked: the key's standby answers from its copy and says how old it is.

@@ -221,12 +221,17 @@ class ScalingIT {
         }
 
         private <T> Thread reader(Consumer<T> consumer, java.util.function.Consumer<Message<T>> sink) {
+            // This reader's own redeliveries (its acknowledgements lost with a dropped connection) are not the job's
+            // duplicates: a message is counted once by its id.
+            java.util.Set<org.apache.pulsar.client.api.MessageId> seen = new java.util.HashSet<>();
             Thread thread = new Thread(() -> {
                 try (consumer) {
                     while (running.get()) {
                         Message<T> m = consumer.receive(100, TimeUnit.MILLISECONDS);
                         if (m != null) {
-                            sink.accept(m);
+                            if (seen.add(m.getMessageId())) {
+                                sink.accept(m);
+                            }
                             consumer.acknowledgeAsync(m);
                         }
                     }
@@ -634,12 +639,11 @@ class ScalingIT {
 
     /**
      * Under exactly-once the paused instance holds an open transaction with acknowledgements: its key
-     * groups' new owners wait for it to time out, and nothing it does after it resumes commits.
+     * groups' new owners wait for it to time out, and nothing it does after it resumes commits. In about
+     * one run of four the broker then stops dispatching the messages that transaction had acknowledged,
+     * and the job's watch for that ({@code StalledDispatch}) loads the input again.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("stalls in about one run of three: after the resumed instance's acknowledgements"
-            + " fail with TransactionConflictException, no instance logs or processes anything more; open in"
-            + " docs/GUARANTEES.md until found")
     void aPausedInstanceUnderExactlyOnceCommitsNothingOfWhatItLost() throws Exception {
         pausedInstance("exactly-once", PER_KEY / 4);
     }

@@ -142,9 +142,7 @@ public final class TypedStore<K, V> implements KeyValueStore<K, V> {
     @Override
     public KeyValueIterator<K, V> prefixScan(K prefix) {
         byte[] start = keyBytes(prefix);
-        byte[] end = Arrays.copyOf(start, start.length + 8);
-        Arrays.fill(end, start.length, end.length, (byte) 0xFF);
-        return scan(start, end);
+        return scan(start, KeyRanges.prefixEnd(start));
     }
 
     @Override

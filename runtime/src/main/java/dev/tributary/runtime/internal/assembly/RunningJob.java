@@ -173,8 +173,10 @@ public final class RunningJob {
             long restored = changelog == null ? 0 : changelog.restoredSoFar();
             connectors.openSources(connections, producers.withoutTransactions(), keyGroups, compiled.context().internalNamespace());
             List<String> inputTopics = compiled.sources().stream().flatMap(source -> source.topics().stream()).toList();
+            // Past twice the transaction timeout no live transaction can be what holds the messages back.
             BacklogPoller backlog = BacklogPoller.start(connections.admin(), inputTopics, applicationId, metrics,
-                    config.get(RuntimeOptions.BACKLOG_INTERVAL));
+                    config.get(RuntimeOptions.BACKLOG_INTERVAL), transactions == null ? null
+                            : config.get(RuntimeOptions.TRANSACTION_TIMEOUT).multipliedBy(2).plusSeconds(10));
             Thread thread = new Thread(task, "tributary-" + applicationId + "-0");
             thread.start();
             connectors.startSources();

@@ -38,6 +38,7 @@ public final class TaskMetrics {
     public static final String STATE_ENTRIES = "tributary.state.entries";
     public static final String STATE_BYTES = "tributary.state.bytes";
     public static final String BACKLOG = "tributary.input.backlog";
+    public static final String DISPATCH_STALLS = "tributary.input.dispatch.stalls";
     public static final String FORWARDED = "tributary.records.forwarded";
     public static final String STANDBY_LAG = "tributary.standby.lag.ms";
     public static final String STANDBY_CAUGHT_UP = "tributary.standby.caught.up.time.ms";
@@ -95,7 +96,14 @@ public final class TaskMetrics {
                 .register(registry);
     }
 
-    public Counter globalTableSkipped(String table, String topic) {
+    /** An input partition held messages it dispatched to nobody, and was loaded again. */
+    public void dispatchStalled(String topic) {
+        Counter.builder(DISPATCH_STALLS).tags(common.and("topic", topic))
+                .description("Input partitions loaded again because their subscription held messages it dispatched to"
+                        + " no consumer").register(registry).increment();
+    }
+
+        public Counter globalTableSkipped(String table, String topic) {
         return Counter.builder(GLOBAL_TABLE_SKIPPED).tags(common.and("table", table, "topic", topic))
                 .description("Global-table messages skipped because their value could not be decoded").register(registry);
     }

@@ -27,8 +27,13 @@ public final class BacklogPoller implements AutoCloseable {
         this.executor = executor;
     }
 
+    /**
+     * @param stalledAfter under exactly-once, how long an input partition may hold messages it dispatches
+     *     to nobody before it is loaded again ({@link StalledDispatch}), or null not to look
+     */
     public static BacklogPoller start(PulsarAdmin admin, List<String> topics, String subscription, TaskMetrics metrics,
-                                      Duration interval) {
+                                      Duration interval, Duration stalledAfter) {
+        StalledDispatch stalls = stalledAfter == null ? null : new StalledDispatch(admin, subscription, stalledAfter, metrics);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tributary-backlog");
             thread.setDaemon(true);
@@ -41,6 +46,13 @@ public final class BacklogPoller implements AutoCloseable {
                             .set(backlog(admin, topic, subscription));
                 } catch (Exception e) {
                     LOG.debug("cannot read the backlog of {} on {}: {}", subscription, topic, e.toString());
+                }
+                if (stalls != null) {
+                    try {
+                        stalls.check(topic);
+                    } catch (Exception e) {
+                        LOG.debug("cannot read the dispatch state of {} on {}: {}", subscription, topic, e.toString());
+                    }
                 }
             }
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);

@@ -5,7 +5,6 @@ import dev.tributary.dsl.state.KeyValueIterator;
 import dev.tributary.dsl.state.ReadOnlyKeyValueStore;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.state.ConcurrentReads;
-import java.util.Arrays;
 import java.util.BitSet;
 import org.apache.pulsar.client.api.Schema;
 
@@ -56,9 +55,7 @@ final class KeyValueView<K, V> implements ReadOnlyKeyValueStore<K, V> {
     @Override
     public KeyValueIterator<K, V> prefixScan(K prefix) {
         byte[] start = encode(prefix);
-        byte[] end = Arrays.copyOf(start, start.length + 8);
-        Arrays.fill(end, start.length, end.length, (byte) 0xFF);
-        return scan(start, end);
+        return scan(start, dev.tributary.state.KeyRanges.prefixEnd(start));
     }
 
     @Override

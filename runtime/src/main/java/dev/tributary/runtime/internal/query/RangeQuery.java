@@ -61,6 +61,9 @@ final class RangeQuery {
         } catch (NumberFormatException e) {
             return errors.answer(400, "'limit' must be a whole number, not '" + query.get("limit") + "'", 0);
         }
+        if (limit <= 0) {
+            return errors.answer(400, "'limit' must be at least 1, not " + limit, 0);
+        }
         Object from;
         Object to;
         Object prefix;
@@ -82,8 +85,7 @@ final class RangeQuery {
         byte[] low = prefix != null ? keySchema.encode(prefix) : from != null ? keySchema.encode(from) : null;
         byte[] high = to != null ? keySchema.encode(to) : null;
         if (prefix != null) {
-            high = Arrays.copyOf(low, low.length + 8);
-            Arrays.fill(high, low.length, high.length, (byte) 0xFF);
+            high = dev.tributary.state.KeyRanges.prefixEnd(low);
         }
         // The key groups read are exactly the ones this answer claims to cover.
         BitSet covered = (BitSet) stores.state().queryable().clone();
