@@ -96,10 +96,10 @@ public final class TaskMetrics {
                 .register(registry);
     }
 
-    /** An input partition held messages it dispatched to nobody, and was loaded again. */
+    /** An input partition held messages it dispatched to nobody. */
     public void dispatchStalled(String topic) {
         Counter.builder(DISPATCH_STALLS).tags(common.and("topic", topic))
-                .description("Input partitions loaded again because their subscription held messages it dispatched to"
+                .description("Times an input partition's subscription was found holding messages it dispatched to"
                         + " no consumer").register(registry).increment();
     }
 

@@ -29,7 +29,7 @@ public final class BacklogPoller implements AutoCloseable {
 
     /**
      * @param stalledAfter under exactly-once, how long an input partition may hold messages it dispatches
-     *     to nobody before it is loaded again ({@link StalledDispatch}), or null not to look
+     *     to nobody before that is reported ({@link StalledDispatch}), or null not to look
      */
     public static BacklogPoller start(PulsarAdmin admin, List<String> topics, String subscription, TaskMetrics metrics,
                                       Duration interval, Duration stalledAfter) {

@@ -1,7 +1,6 @@
 package dev.tributary.runtime.internal.ops;
 
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
-import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,21 +13,22 @@ import org.apache.pulsar.common.policies.data.SubscriptionStats;
 
 /**
  * Finds input partitions whose subscription holds messages that the broker no longer dispatches,
- * and loads them again. Seen on Pulsar 4.0.7 under exactly-once: when a transaction that
- * acknowledged messages aborts after the consumer that received them is gone (an instance paused
- * past its membership timeout, whose transaction the broker then times out), the messages return
- * neither to the replay queue nor to any consumer. The subscription then shows a backlog, no message
- * unacknowledged or in replay, consumers with permits, and nothing dispatched, for good; a topic
- * loaded again reads from the acknowledged position and dispatches them.
+ * and says so. Seen on Pulsar 4.0.7 under exactly-once, after a paused instance's transaction that
+ * acknowledged messages was aborted by the broker once the consumers that received them were gone:
+ * the subscription then shows a backlog, no message unacknowledged or in replay, consumers with
+ * permits, and nothing dispatched, for good. Nothing is lost (the messages stay unacknowledged), but
+ * nothing more is processed for their keys.
  *
  * <p>A partition counts as stalled once that state has lasted the given time, which must exceed the
- * transaction timeout: the messages a live transaction acknowledged look the same until it ends.
- * Loading a topic again disconnects its consumers, so every instance reading it drops its
- * uncommitted work and claims its key groups again.
+ * transaction timeout: the messages a live transaction acknowledged look the same until it ends. The
+ * job does not unload the partition itself: loading it again dispatches the messages, but in one of
+ * two tries a duplicate output followed under exactly-once, which is not explained yet.
  */
 final class StalledDispatch {
-    private record Seen(long backlog, long dispatched, long sinceNanos) {
+    private record Seen(long backlog, long dispatched, long sinceNanos, boolean reported) {
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StalledDispatch.class);
 
     private final PulsarAdmin admin;
     private final String subscription;
@@ -54,14 +54,15 @@ final class StalledDispatch {
             long now = System.nanoTime();
             Seen last = seen.get(partition);
             if (last == null || last.backlog != sub.getMsgBacklog() || last.dispatched != sub.getMsgOutCounter()) {
-                seen.put(partition, new Seen(sub.getMsgBacklog(), sub.getMsgOutCounter(), now));
-            } else if (now - last.sinceNanos >= afterNanos) {
-                seen.remove(partition);
+                seen.put(partition, new Seen(sub.getMsgBacklog(), sub.getMsgOutCounter(), now, false));
+            } else if (!last.reported && now - last.sinceNanos >= afterNanos) {
+                seen.put(partition, new Seen(last.backlog, last.dispatched, last.sinceNanos, true));
                 metrics.dispatchStalled(partition);
-                PulsarErrors.unloadStuckTopic(admin, partition, "held " + sub.getMsgBacklog() + " message(s) of"
-                        + " subscription '" + subscription + "' that it dispatched to no consumer for "
-                        + Duration.ofNanos(now - last.sinceNanos).toSeconds() + " s (messages of an aborted"
-                        + " transaction whose consumer had gone)");
+                LOG.warn("Topic '{}' holds {} message(s) of subscription '{}' that it has dispatched to no consumer for"
+                        + " {} s (a Pulsar 4.0.7 fault after a transaction that acknowledged them aborted when their"
+                        + " consumer had gone); they stay unacknowledged. 'pulsar-admin topics unload {}' dispatches"
+                        + " them again; see docs/GUARANTEES.md before doing so under exactly-once", partition,
+                        sub.getMsgBacklog(), subscription, Duration.ofNanos(now - last.sinceNanos).toSeconds(), partition);
             }
         }
     }
