@@ -74,7 +74,9 @@ public final class RuntimeOptions {
     public static final ConfigOption<Duration> COMMIT_INTERVAL = ConfigOption.key("commit.interval").durationType()
             .defaultValue(Duration.ofMillis(100))
             .check(d -> !d.isNegative() && !d.isZero(), "must be positive")
-            .description("How often outputs are flushed and processed input acknowledged.");
+            .description("How often outputs are flushed and processed input acknowledged. Under exactly-once, the"
+                    + " shortest time between commits: a commit that falls due while the one before is still ending"
+                    + " is made once that one ended, and the task goes on processing into it meanwhile.");
 
     /** At-least-once or exactly-once. */
     public static final ConfigOption<ProcessingGuarantee> PROCESSING_GUARANTEE = ConfigOption.key("processing.guarantee")

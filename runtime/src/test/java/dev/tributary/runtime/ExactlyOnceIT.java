@@ -88,6 +88,36 @@ class ExactlyOnceIT {
     }
 
     @Test
+    void aDueCommitFillsItsTransactionWhileTheOneBeforeEndsInsteadOfStoppingTheTask(EmbeddedPulsar pulsar,
+                                                                                    @TempDir Path stateDir)
+            throws Exception {
+        String input = unique("eo-due-in");
+        String echo = unique("eo-due-echo");
+        String counts = unique("eo-due-counts");
+        createTopic(pulsar, input);
+        // Commit points every 5 ms, far more often than a transaction ends on this broker.
+        Configuration config = exactlyOnce(config(pulsar, unique("eo-due")), stateDir)
+                .with(RuntimeOptions.COMMIT_INTERVAL, Duration.ofMillis(5))
+                .with(RuntimeOptions.COMMIT_MAX_RECORDS, 1_000_000);
+        try (PulsarClient client = pulsar.newClient()) {
+            ExactOutputs.publish(client, input, KEYS, 0, PER_KEY);
+            try (JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts), config).start()) {
+                System.out.println("ExactlyOnceIT due commits: " + ExactOutputs.check(client, echo, counts, KEYS,
+                        PER_KEY, Duration.ofSeconds(90)));
+                var phases = job.meterRegistry().find("tributary.commits.phase");
+                var acks = phases.tag("phase", "acks").timer();
+                var wait = job.meterRegistry().find("tributary.commits.phase").tag("phase", "wait").timer();
+                assertTrue(acks != null && acks.count() > 1, "several commits ended in the background");
+                // Seal only once the commit before has ended: the next commit point finds it done.
+                double waited = wait == null ? 0 : wait.max(java.util.concurrent.TimeUnit.MILLISECONDS);
+                assertTrue(waited < 50, "a commit point stopped the task " + waited + " ms for the commit before"
+                        + " it (acknowledgements took " + acks.max(java.util.concurrent.TimeUnit.MILLISECONDS)
+                        + " ms at most)");
+            }
+        }
+    }
+
+    @Test
     void aBrokerWithoutTransactionsIsNamedWithItsSettings(@TempDir Path stateDir) throws Exception {
         try (EmbeddedPulsar plain = EmbeddedPulsar.builder().withoutTransactions().build().start()) {
             JobRunner job = new JobRunner(CountJobMain.topology("in", "echo", "counts"),

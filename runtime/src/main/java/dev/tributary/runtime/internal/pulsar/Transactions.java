@@ -174,6 +174,11 @@ public final class Transactions {
         return current != null && used;
     }
 
+    /** Whether the open transaction has been open for a third of the transaction timeout or longer. */
+    public boolean openLong() {
+        return current != null && System.nanoTime() - openedNanos > timeout.toNanos() / 3;
+    }
+
     /** Whether the open transaction, unused, is old enough to be ended before the broker times it out. */
     public boolean idleTooLong() {
         return current != null && !used && System.nanoTime() - openedNanos > timeout.toNanos() / 3;

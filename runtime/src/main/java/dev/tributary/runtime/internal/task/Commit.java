@@ -102,6 +102,16 @@ final class Commit {
         return uncommitted;
     }
 
+    /**
+     * Under exactly-once, whether a due commit should wait: the one before it is still ending, and the
+     * open transaction may take more. Sealing it now would only stop the task until the one before it
+     * ended; going on fills it instead, so the broker's cost per commit is spread over more records.
+     */
+    boolean deferred() {
+        return transactional != null && transactional.ending() && uncommitted < settings.commitMaxRecords()
+                && !transactions.openLong();
+    }
+
     /** Commits that acknowledged input. */
     long commits() {
         return transactional != null ? transactional.commits() : commits;

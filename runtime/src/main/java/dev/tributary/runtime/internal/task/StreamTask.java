@@ -130,7 +130,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 poll();
                 processed = processedHere;
                 core.wallClock(System.currentTimeMillis());
-                if (commit.uncommitted() >= settings.commitMaxRecords() || System.nanoTime() >= nextCommit) {
+                if ((commit.uncommitted() >= settings.commitMaxRecords() || System.nanoTime() >= nextCommit)
+                        && !commit.deferred()) {
                     commit(false);
                 } else if (System.nanoTime() >= nextDrain) {
                     // Key-group batches that did not fill within the linger leave without waiting for the commit.

@@ -105,9 +105,9 @@ final class TransactionalCommit {
         return commits;
     }
 
-    /** Whether a commit is ending in the background. */
-    boolean inFlight() {
-        return inFlight != null;
+    /** Whether a commit is still ending in the background. */
+    boolean ending() {
+        return inFlight != null && !inFlight.done.isDone();
     }
 
     /**
