@@ -153,8 +153,10 @@ public final class JobRunner implements AutoCloseable {
             bindJvmMetrics(prometheus);
             ops = OpsServer.start(config.get(RuntimeOptions.HTTP_BIND), config.get(RuntimeOptions.HTTP_PORT), prometheus,
                     this::liveness, this::readiness);
-            LOG.info("Job '{}' serves /metrics and /health on {}:{}", applicationId, config.get(RuntimeOptions.HTTP_BIND),
-                    ops.port());
+            ops.serve("/held", new dev.tributary.runtime.internal.ops.HeldEndpoint(applicationId, () -> instanceId,
+                    () -> state == JobState.RUNNING ? running : null));
+            LOG.info("Job '{}' serves /metrics, /health and /held on {}:{}", applicationId,
+                    config.get(RuntimeOptions.HTTP_BIND), ops.port());
         }
         String instanceId = config.get(RuntimeOptions.INSTANCE_ID);
         if (instanceId == null) {
@@ -286,6 +288,18 @@ public final class JobRunner implements AutoCloseable {
         }
         if (now == JobState.RUNNING && pendingKeyGroups() > 0) {
             return new OpsServer.Health(false, "claiming or restoring " + pendingKeyGroups() + " key group(s)");
+        }
+        if (now == JobState.RUNNING) {
+            var oldest = running.task().heldKeys().oldest();
+            long failing = oldest == null ? 0 : System.currentTimeMillis() - oldest.sinceMillis();
+            if (oldest != null && failing >= config.get(RuntimeOptions.HELD_DEGRADED_AFTER).toMillis()) {
+                return new OpsServer.Health(true, true, (oldest.key() == null ? "a record without a key"
+                        : "key '" + oldest.key() + "'") + " (key group " + oldest.keyGroup() + ") has failed for "
+                        + failing / 1000 + " s at node '" + oldest.node() + "' (" + oldest.attempts() + " attempt(s)): "
+                        + oldest.lastError() + "; " + oldest.heldRecords() + " later record(s) of it held, other keys"
+                        + " flow (errors.held.degraded-after " + config.get(RuntimeOptions.HELD_DEGRADED_AFTER)
+                        + "; GET /held lists every failing key)");
+            }
         }
         return new OpsServer.Health(now == JobState.RUNNING, "job '" + applicationId + "' is " + now);
     }

@@ -299,6 +299,14 @@ public final class RuntimeOptions {
             .check(d -> !d.isNegative(), "must not be negative")
             .description("The longest a failed record waits between two attempts.");
 
+    /** How long a key may fail before readiness reports the instance degraded. */
+    public static final ConfigOption<Duration> HELD_DEGRADED_AFTER = ConfigOption.key("errors.held.degraded-after")
+            .durationType().defaultValue(Duration.ofMinutes(5))
+            .check(d -> !d.isNegative() && !d.isZero(), "must be positive")
+            .description("Once a key has failed this long (its record waiting for a retry, its later records held),"
+                    + " /health/ready answers DEGRADED naming the key; it still answers 200, since the other keys"
+                    + " flow. GET /held lists every failing key.");
+
     /** Records held behind failing keys, per key group, before the job stops fetching. */
     public static final ConfigOption<Integer> MAX_HELD_RECORDS = ConfigOption.key("errors.retry.max-held-per-key-group")
             .intType().defaultValue(1000)
@@ -359,7 +367,7 @@ public final class RuntimeOptions {
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS, BATCH_LINGER,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,
                 ROCKSDB_BLOCK_CACHE_BYTES, ROCKSDB_WRITE_BUFFER_BYTES, INTERNAL_NAMESPACE, ERROR_POLICY, ERROR_POLICY_NODES,
-                RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, DEAD_LETTER_TOPIC, LATE_POLICY,
+                RETRY_ATTEMPTS, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, MAX_HELD_RECORDS, HELD_DEGRADED_AFTER, DEAD_LETTER_TOPIC, LATE_POLICY,
                 LATE_TOPIC, IDLE_ADVANCE, PARTITION_MAX_WAIT, HTTP_ENABLED,
                 HTTP_BIND, HTTP_PORT, APPLICATION_SERVER, HTTP_QUERY_TOKEN, BACKLOG_INTERVAL);
     }

@@ -214,6 +214,86 @@ class OpsEndpointsIT {
         }
     }
 
+    @Test
+    void heldNamesTheFailingKeyWithItsErrorAndAgeAndReadinessTurnsDegraded(EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("held-in");
+        String output = unique("held-out");
+        String app = unique("held");
+        createTopic(pulsar, input);
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.STRING).peek((key, value) -> {
+            if (key.equals("stuck")) {
+                throw new IllegalStateException("the rating service refused key " + key);
+            }
+        }).to(output, Produced.with(Schema.STRING, Schema.STRING));
+        int others = 40;
+        try (PulsarClient client = pulsar.newClient();
+             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false)
+                     .create()) {
+            for (int i = 0; i < 5; i++) {
+                producer.newMessage().key("stuck").value("s" + i).send();
+            }
+            for (int i = 0; i < others; i++) {
+                producer.newMessage().key("key-" + i).value("v").send();
+            }
+            Configuration config = config(pulsar, app).with(RuntimeOptions.HTTP_ENABLED, true)
+                    .with(RuntimeOptions.HTTP_PORT, 0).with(RuntimeOptions.RETRY_ATTEMPTS, 1000)
+                    .with(RuntimeOptions.RETRY_INITIAL_DELAY, Duration.ofMillis(200))
+                    .with(RuntimeOptions.RETRY_MAX_DELAY, Duration.ofMillis(200))
+                    .with(RuntimeOptions.HELD_DEGRADED_AFTER, Duration.ofSeconds(3));
+            try (JobRunner job = new JobRunner(builder.build(), config).start()) {
+                int port = job.httpPort();
+                assertEquals(400, get(port, "/held?limit=0").statusCode());
+                com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+                com.fasterxml.jackson.databind.JsonNode[] held = new com.fasterxml.jackson.databind.JsonNode[1];
+                await("/held to name the key that keeps failing, with the four records behind it",
+                        Duration.ofSeconds(30), () -> {
+                            try {
+                                held[0] = json.readTree(get(port, "/held").body());
+                                return held[0].path("keys").size() == 1
+                                        && held[0].path("keys").get(0).path("heldRecords").asInt() == 4;
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                var key = held[0].path("keys").get(0);
+                assertEquals("stuck", key.path("key").asText(), held[0].toString());
+                assertTrue(key.path("lastError").asText().contains("the rating service refused key stuck"),
+                        held[0].toString());
+                assertTrue(key.path("attempts").asInt() >= 1, held[0].toString());
+                assertTrue(key.path("failingMillis").asLong() >= 0, held[0].toString());
+                assertEquals("processing", key.path("kind").asText(), held[0].toString());
+                int keyGroup = key.path("keyGroup").asInt();
+                assertEquals(1, held[0].path("failingKeys").asInt(), held[0].toString());
+                assertEquals(keyGroup, held[0].path("keyGroups").get(0).path("keyGroup").asInt(), held[0].toString());
+                assertEquals(4, held[0].path("keyGroups").get(0).path("heldRecords").asInt(), held[0].toString());
+                // The broker's view beside it: the subscription's consumers on the input.
+                var partitions = held[0].path("broker").path("partitions");
+                assertEquals(1, partitions.size(), held[0].toString());
+                assertTrue(partitions.get(0).path("consumers").size() >= 1, held[0].toString());
+                assertTrue(partitions.get(0).path("consumers").get(0).has("drainingHashesCount"), held[0].toString());
+                // Every other key flows meanwhile.
+                await("the other keys processed", Duration.ofSeconds(30), () -> job.processedRecords() >= others);
+                await("readiness to turn degraded, naming the key", Duration.ofSeconds(30), () -> {
+                    try {
+                        HttpResponse<String> ready = get(port, "/health/ready");
+                        return ready.statusCode() == 200 && ready.body().contains("\"status\":\"DEGRADED\"")
+                                && ready.body().contains("key 'stuck' (key group " + keyGroup + ") has failed for");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                String metrics = get(port, "/metrics").body();
+                String application = "application=\"" + app + "\"";
+                assertEquals(1, value(metrics, "tributary_keys_failing", application));
+                assertEquals(4, value(metrics, "tributary_keygroup_records_held", application,
+                        "key_group=\"" + keyGroup + "\""));
+                assertTrue(value(metrics, "tributary_keygroup_failing_oldest_seconds", application,
+                        "key_group=\"" + keyGroup + "\"") >= 0);
+            }
+        }
+    }
+
     private static boolean portAnswers(int port) {
         try {
             get(port, "/health/live");

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * membership, state, outputs, connectors, ownership and the task with its thread. Internals take the
  * settings they need, read here once; none of them reads the configuration.
  */
-public final class RunningJob {
+public final class RunningJob implements dev.tributary.runtime.internal.ops.HeldEndpoint.Source {
     private static final Logger LOG = LoggerFactory.getLogger(RunningJob.class);
 
     private final String applicationId;
@@ -63,11 +63,13 @@ public final class RunningJob {
     private final dev.tributary.runtime.internal.global.GlobalTables globals;
     private final long restoredRecords;
     private final TaskState state;
+    private final List<String> inputTopics;
 
     private RunningJob(String applicationId, PulsarConnections connections, Membership membership,
                        StateDirectory stateDirectory, boolean holdsStateMemory, PulsarRecordCollector collector,
                        ConnectorRuntime connectors, StreamTask task, Thread thread, BacklogPoller backlog,
-                       long restoredRecords, dev.tributary.runtime.internal.global.GlobalTables globals, TaskState state) {
+                       long restoredRecords, dev.tributary.runtime.internal.global.GlobalTables globals, TaskState state,
+                       List<String> inputTopics) {
         this.applicationId = applicationId;
         this.connections = connections;
         this.membership = membership;
@@ -81,6 +83,7 @@ public final class RunningJob {
         this.restoredRecords = restoredRecords;
         this.globals = globals;
         this.state = state;
+        this.inputTopics = inputTopics;
     }
 
     /**
@@ -184,7 +187,7 @@ public final class RunningJob {
                 LOG.info("  source '{}' reads {} ({})", source.name(), source.topics(), source.subscriptionType());
             }
             return new RunningJob(applicationId, connections, membership, stateDirectory, holdsStateMemory, collector,
-                    connectors, task, thread, backlog, restored, compiled.context().globals(), taskState);
+                    connectors, task, thread, backlog, restored, compiled.context().globals(), taskState, inputTopics);
         } catch (RuntimeException e) {
             if (connectors != null) {
                 connectors.abandon(collector != null);
@@ -291,5 +294,16 @@ public final class RunningJob {
 
     public String serviceUrl() {
         return connections.serviceUrl();
+    }
+
+    @Override
+    public dev.tributary.runtime.internal.task.HeldKeys heldKeys() {
+        return task.heldKeys();
+    }
+
+    /** The broker's draining hashes on every input partition of the job's subscription, asked now. */
+    @Override
+    public List<dev.tributary.runtime.internal.ops.DrainingHashes.Partition> drainingHashes() {
+        return dev.tributary.runtime.internal.ops.DrainingHashes.read(connections.admin(), inputTopics, applicationId);
     }
 }

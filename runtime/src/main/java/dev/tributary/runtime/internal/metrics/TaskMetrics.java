@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,10 +56,19 @@ public final class TaskMetrics {
     public static final String LATE_RECORDS = "tributary.late.records";
     public static final String GLOBAL_TABLE_SKIPPED = "tributary.global.table.skipped";
     public static final String LATENESS = "tributary.late.records.lateness";
+    public static final String KEYS_FAILING = "tributary.keys.failing";
+    public static final String KEY_GROUP_HELD = "tributary.keygroup.records.held";
+    public static final String KEY_GROUP_FAILING_SINCE = "tributary.keygroup.failing.oldest.seconds";
 
     private final MeterRegistry registry;
     private final Tags common;
     private final AtomicLong held = new AtomicLong();
+    private final AtomicLong failingKeys = new AtomicLong();
+    private final io.micrometer.core.instrument.MultiGauge heldByGroup;
+    private volatile java.util.Map<Integer, dev.tributary.runtime.internal.task.HeldKeys.Group> heldGroups = java.util.Map.of();
+    private volatile long heldAtMillis;
+    private java.util.Set<Integer> heldRows = java.util.Set.of();
+    private final io.micrometer.core.instrument.MultiGauge oldestByGroup;
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> forwardedBySource = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicLong> gauges = new ConcurrentHashMap<>();
@@ -70,6 +80,14 @@ public final class TaskMetrics {
         this.registry = registry;
         this.common = Tags.of("application", applicationId);
         registry.gauge(HELD, common, held);
+        io.micrometer.core.instrument.Gauge.builder(KEYS_FAILING, failingKeys, AtomicLong::get).tags(common)
+                .description("Keys whose record waits for a retry, holding the key's later records").register(registry);
+        this.heldByGroup = io.micrometer.core.instrument.MultiGauge.builder(KEY_GROUP_HELD).tags(common)
+                .description("Records held behind failing keys, per key group with any (-1: records without a key)")
+                .register(registry);
+        this.oldestByGroup = io.micrometer.core.instrument.MultiGauge.builder(KEY_GROUP_FAILING_SINCE).tags(common)
+                .description("How long the longest failing key of the key group has failed, in seconds")
+                .register(registry);
         this.acked = Counter.builder(RECORDS_ACKED).tags(common)
                 .description("Input records acknowledged by commits").register(registry);
         this.commits = Timer.builder(COMMITS).tags(common)
@@ -244,6 +262,35 @@ public final class TaskMetrics {
     /** Under exactly-once, the broker could not open a transaction; the task waits and tries again. */
     public void transactionUnavailable() {
         counter(TRANSACTION_WAITS, null, null).increment();
+    }
+
+    /** Per key group, what is held behind failing keys now; key groups with nothing held drop out. */
+    public void heldKeys(dev.tributary.runtime.internal.task.HeldKeys now) {
+        failingKeys.set(now.failingKeys());
+        java.util.Map<Integer, dev.tributary.runtime.internal.task.HeldKeys.Group> groups = new java.util.HashMap<>();
+        now.keyGroups().forEach(group -> groups.put(group.keyGroup(), group));
+        heldGroups = groups;
+        heldAtMillis = now.takenAtMillis();
+        if (groups.keySet().equals(heldRows)) {
+            return;
+        }
+        // Rows read the latest copy: re-registering them on every copy would remove and add the meters.
+        heldRows = groups.keySet();
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> held = new java.util.ArrayList<>();
+        List<io.micrometer.core.instrument.MultiGauge.Row<?>> oldest = new java.util.ArrayList<>();
+        for (int keyGroup : heldRows) {
+            Tags tags = Tags.of("key_group", Integer.toString(keyGroup));
+            held.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, () -> {
+                var group = heldGroups.get(keyGroup);
+                return group == null ? 0 : group.heldRecords();
+            }));
+            oldest.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, () -> {
+                var group = heldGroups.get(keyGroup);
+                return group == null ? 0 : Math.max(0, heldAtMillis - group.oldestSinceMillis()) / 1000.0;
+            }));
+        }
+        heldByGroup.register(held, false);
+        oldestByGroup.register(oldest, false);
     }
 
     /** Records held in memory behind failing keys, now. */

@@ -18,8 +18,14 @@ import java.util.function.Supplier;
  * daemon threads (a query may wait on another instance): nothing here is on the per-record path.
  */
 public final class OpsServer implements AutoCloseable {
-    /** What a health check reports: whether it passes, and why, in a line. */
-    public record Health(boolean up, String detail) {
+    /**
+     * What a health check reports: whether it passes, and why, in a line. A degraded instance passes
+     * (200) with status DEGRADED: it serves, but something needs a look.
+     */
+    public record Health(boolean up, boolean degraded, String detail) {
+        public Health(boolean up, String detail) {
+            this(up, false, detail);
+        }
     }
 
     private static final int THREADS = 4;
@@ -73,6 +79,11 @@ public final class OpsServer implements AutoCloseable {
         return ops;
     }
 
+    /** Answers requests under {@code path} with the handler from now on. */
+    public void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     /** Answers the state queries under {@code /stores} from now on. */
     public void serveStores(com.sun.net.httpserver.HttpHandler handler) {
         this.stores = handler;
@@ -84,11 +95,12 @@ public final class OpsServer implements AutoCloseable {
 
     private static void health(HttpExchange exchange, Health health) throws IOException {
         respond(exchange, health.up() ? 200 : 503, "application/json",
-                "{\"status\":\"" + (health.up() ? "UP" : "DOWN") + "\",\"detail\":\""
+                "{\"status\":\"" + (!health.up() ? "DOWN" : health.degraded() ? "DEGRADED" : "UP") + "\",\"detail\":\""
                         + health.detail().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}\n");
     }
 
-    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+    /** Writes a whole answer. */
+    public static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", type);
         exchange.sendResponseHeaders(status, bytes.length);

@@ -224,6 +224,11 @@ final class Failures {
         return retries.held() + retries.blockedKeys();
     }
 
+    /** What is held behind failing keys now, naming the {@code top} longest failing keys. */
+    HeldKeys heldKeys(int top) {
+        return retries.snapshot(top, delivery -> PulsarErrors.reason(delivery.failure().error()));
+    }
+
     int blockedKeys() {
         return retries.blockedKeys();
     }

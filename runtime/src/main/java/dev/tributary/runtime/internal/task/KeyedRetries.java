@@ -3,7 +3,9 @@ package dev.tributary.runtime.internal.task;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 
@@ -17,6 +19,8 @@ final class KeyedRetries {
     static final class Blocked {
         final ByteBuffer key;
         final int keyGroup;
+        /** When the key began to fail, for what the ops server shows. */
+        final long sinceMillis = System.currentTimeMillis();
         Delivery head;
         final ArrayDeque<Delivery> held = new ArrayDeque<>();
 
@@ -151,6 +155,39 @@ final class KeyedRetries {
                 due.add(entry);
             }
         }
+    }
+
+    /**
+     * What is held now, per key group and for the {@code top} longest failing keys.
+     *
+     * @param describe the last error of a failing record, in a line
+     */
+    HeldKeys snapshot(int top, java.util.function.Function<Delivery, String> describe) {
+        if (blocked.isEmpty()) {
+            return HeldKeys.NONE;
+        }
+        java.util.TreeMap<Integer, HeldKeys.Group> groups = new java.util.TreeMap<>();
+        List<Blocked> keys = new ArrayList<>(blocked.values());
+        keys.sort(java.util.Comparator.comparingLong((Blocked b) -> b.sinceMillis));
+        for (Blocked entry : keys) {
+            int group = entry.keyGroup == keyGroups.count() ? -1 : entry.keyGroup;
+            HeldKeys.Group before = groups.get(group);
+            groups.put(group, before == null
+                    ? new HeldKeys.Group(group, heldByGroup[entry.keyGroup], 1, entry.sinceMillis)
+                    : new HeldKeys.Group(group, before.heldRecords(), before.failingKeys() + 1,
+                            before.oldestSinceMillis()));
+        }
+        List<HeldKeys.Key> named = new ArrayList<>(Math.min(top, keys.size()));
+        for (Blocked entry : keys.subList(0, Math.min(top, keys.size()))) {
+            Delivery head = entry.head;
+            Delivery.Failure failure = head == null ? null : head.failure();
+            named.add(new HeldKeys.Key(head == null || !head.message.hasKey() ? null : head.message.getKey(),
+                    entry.keyGroup == keyGroups.count() ? -1 : entry.keyGroup, entry.held.size(),
+                    head == null ? 0 : head.attempts(), entry.sinceMillis, failure == null ? null : failure.node(),
+                    failure == null ? null : failure.kind().label, head == null ? null : describe.apply(head)));
+        }
+        return new HeldKeys(System.currentTimeMillis(), List.copyOf(groups.values()), List.copyOf(named),
+                blocked.size(), held);
     }
 
     /** Whether some key group holds as many records as it may. */

@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class StreamTask implements Runnable, Failures.Outcomes {
     private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
     private static final int DRAIN_LIMIT = 1000;
+    /** How many failing keys the ops server can name, longest failing first. */
+    public static final int HELD_VIEW_KEYS = 100;
+    private static final long HELD_VIEW_INTERVAL_NANOS = 500_000_000L;
 
     private final String name;
     private List<Input> inputs = List.of();
@@ -71,6 +74,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
 
     private long nextCommit;
     private long nextDrain;
+    private long nextHeldView;
+    /** The failing keys as of the last look, for the ops server's thread. */
+    private volatile HeldKeys heldKeys = HeldKeys.NONE;
     private int nextBlocking;
     private Input lastFed;
     private long sequence;
@@ -128,6 +134,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 }
                 retryDue();
                 poll();
+                lookAtHeldKeys();
                 processed = processedHere;
                 core.wallClock(System.currentTimeMillis());
                 if ((commit.uncommitted() >= settings.commitMaxRecords() || System.nanoTime() >= nextCommit)
@@ -284,6 +291,25 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         }
         transactionBackoffMillis = 0;
         return true;
+    }
+
+    /**
+     * Copies what is held behind failing keys for the ops server and the metrics, twice a second at
+     * most: the copy sorts every failing key, and the ops server's thread must not read the live maps.
+     */
+    private void lookAtHeldKeys() {
+        long now = System.nanoTime();
+        if (now < nextHeldView || (failures.isEmpty() && heldKeys == HeldKeys.NONE)) {
+            return;
+        }
+        nextHeldView = now + HELD_VIEW_INTERVAL_NANOS;
+        heldKeys = failures.heldKeys(HELD_VIEW_KEYS);
+        metrics.heldKeys(heldKeys);
+    }
+
+    /** The failing keys and what waits behind them, as of at most half a second ago. */
+    public HeldKeys heldKeys() {
+        return heldKeys;
     }
 
     /** What the task is waiting for instead of processing, or null: for readiness. */

@@ -66,6 +66,42 @@ class FailuresTest {
     }
 
     @Test
+    void heldKeysNameTheLongestFailingKeysFirstWithTheirErrorAndWhatWaitsBehindThem() throws Exception {
+        Failures failures = failures("errors.retry.max-held-per-key-group=100");
+        assertSame(HeldKeys.NONE, failures.heldKeys(10));
+        Delivery first = delivery("a");
+        first.attempt();
+        failures.failed(first, processing(true));
+        failures.block(first);
+        Thread.sleep(5);
+        Delivery second = delivery("b");
+        second.attempt();
+        failures.failed(second, new Delivery.Failure(Delivery.Kind.PROCESSING, "sink",
+                new IllegalStateException("the rating service refused it"), true));
+        failures.block(second);
+        assertTrue(failures.holdIfBlocked(delivery("a")));
+        assertTrue(failures.holdIfBlocked(delivery("a")));
+        assertTrue(failures.holdIfBlocked(delivery("b")));
+
+        HeldKeys held = failures.heldKeys(10);
+        assertEquals(2, held.failingKeys());
+        assertEquals(3, held.heldRecords());
+        assertEquals(List.of("a", "b"), held.keys().stream().map(HeldKeys.Key::key).toList(), "longest failing first");
+        HeldKeys.Key a = held.keys().get(0);
+        assertEquals(2, a.heldRecords());
+        assertEquals(1, a.attempts());
+        assertEquals("map", a.node());
+        assertEquals("processing", a.kind());
+        assertTrue(a.lastError().contains("boom"), a.lastError());
+        assertEquals(new KeyGroups(4).ofKeyBytes("a".getBytes(java.nio.charset.StandardCharsets.UTF_8)), a.keyGroup());
+        assertTrue(held.keys().get(1).lastError().contains("the rating service refused it"));
+        assertSame(a, held.oldest());
+        assertEquals(held.heldRecords(), held.keyGroups().stream().mapToLong(HeldKeys.Group::heldRecords).sum());
+        assertEquals(2, held.keyGroups().stream().mapToInt(HeldKeys.Group::failingKeys).sum());
+        assertEquals(List.of("a"), failures.heldKeys(1).keys().stream().map(HeldKeys.Key::key).toList(), "the top N");
+    }
+
+    @Test
     void aRetriableFailureWaitsWithBackoffAndHoldsOnlyItsOwnKey() {
         Failures failures = failures();
         Delivery failing = delivery("a");
