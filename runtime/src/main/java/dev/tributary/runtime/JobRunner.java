@@ -147,6 +147,11 @@ public final class JobRunner implements AutoCloseable {
                 config.get(RuntimeOptions.IDLE_ADVANCE).toMillis(),
                 dev.tributary.runtime.internal.global.GlobalTables.of(topology));
         CompiledTopology compiled = new TopologyCompiler(DefaultTranslators.registry()).compile(topology, context);
+        dev.tributary.runtime.internal.compile.NonPersistentInputs.check(
+                compiled.sources().stream().flatMap(source -> source.topics().stream()).toList(),
+                topology.stores().stream().map(store -> store.name()).toList(), context.globals().topics(),
+                config.get(RuntimeOptions.PROCESSING_GUARANTEE) == ProcessingGuarantee.EXACTLY_ONCE,
+                config.get(RuntimeOptions.REPLAY_FROM) != null);
         if (config.get(RuntimeOptions.HTTP_ENABLED)) {
             // Up before the restore, so that readiness says "restoring" rather than nothing at all.
             PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) metrics.registry();

@@ -22,18 +22,24 @@ public final class TopicNames {
         }
     }
 
-    /** The dead-letter topic of an input topic: {@code <topic>-<application id>-DLQ}, partitions folded. */
+    /** The dead-letter topic of an input topic: {@code <topic>-<application id>-DLQ}, partitions folded, persistent. */
     public static String deadLetter(String inputTopic, String applicationId) {
-        TopicName name = TopicName.get(inputTopic);
-        String base = name.isPartitioned() ? name.getPartitionedTopicName() : name.toString();
-        return base + "-" + applicationId + "-DLQ";
+        return persistentBase(inputTopic) + "-" + applicationId + "-DLQ";
     }
 
-    /** The late-records topic of an input topic: {@code <topic>-<application id>-late}, partitions folded. */
+    /** The late-records topic of an input topic: {@code <topic>-<application id>-late}, partitions folded, persistent. */
     public static String late(String inputTopic, String applicationId) {
+        return persistentBase(inputTopic) + "-" + applicationId + "-late";
+    }
+
+    /**
+     * The input's name with partitions folded, and persistent: the dead letters and late records of a
+     * non-persistent input must outlast the moment nobody reads them.
+     */
+    private static String persistentBase(String inputTopic) {
         TopicName name = TopicName.get(inputTopic);
         String base = name.isPartitioned() ? name.getPartitionedTopicName() : name.toString();
-        return base + "-" + applicationId + "-late";
+        return name.isPersistent() ? base : "persistent" + base.substring(base.indexOf("://"));
     }
 
     public static boolean isPersistent(String normalizedTopic) {

@@ -96,6 +96,12 @@ public final class GlobalTables implements AutoCloseable {
         return globals;
     }
 
+    /** The topics the global tables read, normalized. */
+    public java.util.List<String> topics() {
+        return tables.values().stream().map(table -> dev.tributary.runtime.internal.compile.TopicNames
+                .normalize(table.topic(), "global table '" + table.name() + "'")).toList();
+    }
+
     public Table table(String name) {
         Table table = tables.get(name);
         if (table == null) {
