@@ -205,7 +205,7 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
             membership.close();
             releaseState(stateDirectory, holdsStateMemory);
             connections.close();
-            throw e;
+            throw dev.tributary.runtime.internal.pulsar.Permissions.explain(e, config);
         }
     }
 

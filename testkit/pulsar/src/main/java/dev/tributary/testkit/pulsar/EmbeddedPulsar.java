@@ -259,6 +259,8 @@ public final class EmbeddedPulsar implements AutoCloseable {
             conf.setAuthenticationProviders(java.util.Set.of(AuthenticationProviderToken.class.getName()));
             conf.getProperties().setProperty("tokenSecretKey", "data:;base64," + AuthTokenUtils.encodeKeyBase64(tokenKey));
             conf.setSuperUserRoles(java.util.Set.of(SUPER_USER));
+            // Roles other than the super-user can do only what they were granted, as on a real cluster.
+            conf.setAuthorizationEnabled(true);
             conf.setBrokerClientAuthenticationPlugin(AuthenticationToken.class.getName());
             conf.setBrokerClientAuthenticationParameters("token:" + superUserToken);
         }
