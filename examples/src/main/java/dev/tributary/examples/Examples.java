@@ -81,7 +81,7 @@ public final class Examples {
     static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
             "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
             "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap", "orders", "customers", "impressions", "clicks",
-            "guarantee");
+            "guarantee", "nar");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -99,6 +99,11 @@ public final class Examples {
      * @param args the command line
      */
     public static void main(String[] args) {
+        if (System.getProperty("log4j2.contextSelector") == null) {
+            // One logging context for the process: log4j would give the classes of a connector package,
+            // loaded by a class loader of their own, a context of their own without this configuration.
+            System.setProperty("log4j2.contextSelector", "org.apache.logging.log4j.core.selector.BasicContextSelector");
+        }
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "tributary-examples-log4j2.xml");
         }
@@ -122,6 +127,11 @@ public final class Examples {
         if (parsed.command().equals(REPLAY)) {
             return replayDeadLetters(parsed);
         }
+        if (parsed.command().equals(PulsarIoSourceCommand.NAME)) {
+            PulsarIoSourceCommand command = new PulsarIoSourceCommand(out, err, environment);
+            String problem = command.usageProblem(parsed);
+            return problem != null ? usage(problem) : reporting(() -> command.run(parsed));
+        }
         if (parsed.command().equals(HttpToPostgresDemo.NAME)) {
             try {
                 return new HttpToPostgresDemo(out, err).run(parsed);
@@ -134,10 +144,17 @@ public final class Examples {
         if (job == null) {
             return usage("unknown example '" + parsed.command() + "'");
         }
-        try {
+        return reporting(() -> {
             Configuration settings = config(job, parsed);
             return settings.contains(RuntimeOptions.SERVICE_URL) ? runAgainstBroker(job, parsed, settings)
                     : runDemo(job, parsed, settings);
+        });
+    }
+
+    /** Runs a job to its exit code, each kind of failure as one line with the launcher's code for it. */
+    private int reporting(java.util.concurrent.Callable<Integer> job) {
+        try {
+            return job.call();
         } catch (ConfigException | TopologyException e) {
             err.println("error: " + e.getMessage());
             return INVALID;
@@ -192,6 +209,7 @@ public final class Examples {
         text.append("\n\n").append(REPLAY).append(" --service-url URL --dead-letter-topic TOPIC [--kinds K1,K2]"
                 + " [--subscription NAME]:\n  puts dead-lettered records back on the topics they came from"
                 + " (see docs/GUARANTEES.md)");
+        text.append("\n\n").append(PulsarIoSourceCommand.usage());
         text.append("\n\n--error-policy dead-letter|skip|fail sets the job's error policy");
         text.append("\n--guarantee at-least-once|exactly-once sets processing.guarantee (docs/GUARANTEES.md)");
         text.append("\njob settings (docs/CONFIGURATION.md) come from --config FILE, TRIBUTARY_<KEY> environment variables"

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,37 @@ class LauncherIT {
         assertTrue(result.stderr().contains("error: cannot reach the Pulsar admin API at http://127.0.0.1:8080"),
                 result.stderr());
         assertEquals(1, errorLines(result.stderr()));
+    }
+
+    @Test
+    void pulsarIoSourceRunsThePublishedDataGeneratorPackageIntoATopic(EmbeddedPulsar pulsar) throws Exception {
+        Path nar = Path.of(System.getProperty("tributary.test.nars", "target/nars"), "pulsar-io-data-generator.nar");
+        String output = TestTopics.unique("people");
+        pulsar.admin().topics().createNonPartitionedTopic(output);
+        // The format of pulsar-admin sources create --source-config-file.
+        Path config = Files.writeString(temp.resolve("data-generator.yaml"), String.join("\n", "tenant: public",
+                "namespace: default", "name: people", "topicName: " + output, "configs:", "  sleepBetweenMessages: 10", ""));
+        Launched launched = start("pulsar-io-source", "--nar", nar.toString(), "--config", config.toString(),
+                "--output", output, "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
+                "--application-id", TestTopics.unique("people-source"), "--set", "http.port=0");
+        try (PulsarClient client = pulsar.newClient()) {
+            List<Message<byte[]>> people = TestTopics.readAll(client, output, Schema.BYTES, 50, Duration.ofSeconds(90));
+            var person = new com.fasterxml.jackson.databind.ObjectMapper().readTree(people.get(0).getValue());
+            assertTrue(person.path("firstName").isTextual() && person.path("email").asText().contains("@"),
+                    "a generated person as JSON: " + person);
+        } finally {
+            launched.process().destroy(); // SIGTERM
+        }
+        assertTrue(launched.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
+        Result result = result(launched);
+        assertEquals(Examples.OK, result.exitCode(), result.stderr());
+    }
+
+    @Test
+    void pulsarIoSourceWithoutAPackageIsAUsageError() throws Exception {
+        Result result = launch(60, "pulsar-io-source", "--output", "people");
+        assertEquals(Examples.USAGE, result.exitCode());
+        assertTrue(result.stderr().startsWith("error: pulsar-io-source needs --nar FILE"), result.stderr());
     }
 
     @Test

@@ -36,7 +36,17 @@ abstract class IoContext implements org.apache.pulsar.functions.api.BaseContext 
     static final ConfigOption<dev.tributary.dsl.config.Secret> SECRETS = ConfigOption.key("secrets").secretType()
             .description("A JSON object of secrets the connector reads with getSecret(name); never printed.");
 
-    static final List<ConfigOption<?>> OPTIONS = List.of(CLASS, CONFIG, SECRETS);
+    /** A connector package to load the connector from. */
+    static final ConfigOption<String> NAR = ConfigOption.key("nar").stringType()
+            .description("A Pulsar IO connector package (.nar) to run: loaded into a class loader of its own, its"
+                    + " source or sink class read from its META-INF/services/pulsar-io.yaml (class overrides it).");
+    /** The connector's configuration as a file. */
+    static final ConfigOption<String> CONFIG_FILE = ConfigOption.key("config-file").stringType()
+            .description("The connector's configuration as a YAML or JSON file: the format of pulsar-admin's"
+                    + " --source-config-file and --sink-config-file (its 'configs' map is handed to open()), or the"
+                    + " map itself. Entries of config override it.");
+
+    static final List<ConfigOption<?>> OPTIONS = List.of(CLASS, NAR, CONFIG, CONFIG_FILE, SECRETS);
 
     private final ConnectorContext context;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
@@ -67,7 +77,13 @@ abstract class IoContext implements org.apache.pulsar.functions.api.BaseContext 
     }
 
     Map<String, Object> configMap() {
-        return new HashMap<>(parse(context.config().get(CONFIG), new TypeReference<Map<String, Object>>() { }));
+        Map<String, Object> config = new HashMap<>();
+        String file = context.config().get(CONFIG_FILE);
+        if (file != null) {
+            config.putAll(NarPackage.configFile(java.nio.file.Path.of(file)));
+        }
+        config.putAll(parse(context.config().get(CONFIG), new TypeReference<Map<String, Object>>() { }));
+        return config;
     }
 
     ConnectorContext context() {
@@ -181,6 +197,25 @@ abstract class IoContext implements org.apache.pulsar.functions.api.BaseContext 
     public void fatal(Throwable error) {
         fatal.compareAndSet(null, error);
         getLogger().error("Connector '{}' reported a fatal error: {}", context.name(), error.toString());
+    }
+
+    /** A connector made from the settings, and the class loader of its package (null without one). */
+    record Made<C>(C connector, ClassLoader packageLoader) {
+    }
+
+    /**
+     * Makes the connector a job added by type: from its {@code nar} package, or its {@code class}.
+     *
+     * @param kind {@code sourceClass} or {@code sinkClass}, the package's entry to run
+     */
+    static <C> Made<C> make(ConnectorContext context, Class<C> type, String kind) {
+        String nar = context.config().get(NAR);
+        if (nar == null) {
+            return new Made<>(instantiate(context.config().get(CLASS), type, context.name()), null);
+        }
+        NarPackage connector = NarPackage.open(java.nio.file.Path.of(nar));
+        return new Made<>(connector.instantiate(kind, context.config().get(CLASS), type, context.name()),
+                connector.loader());
     }
 
     static <T> T instantiate(String className, Class<T> type, String name) {

@@ -23,8 +23,9 @@ import org.apache.pulsar.functions.api.Record;
  * key waits, then follows the error policy; a batch not settled within {@code ack-timeout} is written
  * again whole, as for an unavailable target.
  *
- * <p>Settings: {@code config} (the JSON object handed to {@code open}), {@code secrets},
- * {@code ack-timeout}, and {@code class} when added by type ({@code connector.<name>.type=pulsar-io}).
+ * <p>Settings: {@code config} (the JSON object handed to {@code open}) and {@code config-file},
+ * {@code secrets}, {@code ack-timeout}, and, when added by type ({@code connector.<name>.type=pulsar-io}),
+ * {@code class} or {@code nar} (a connector package, whose {@code sinkClass} it runs).
  *
  * @param <T> the connector's value type
  */
@@ -36,6 +37,8 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
     private org.apache.pulsar.io.core.Sink<T> sink;
     private Context io;
     private long ackTimeoutMillis;
+    /** The class loader of the connector's package, when it came from one. */
+    private ClassLoader packageLoader;
 
     /**
      * Adapts a Pulsar IO sink.
@@ -62,11 +65,17 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
     public void open(SinkContext context) throws Exception {
         io = new Context(context);
         if (sink == null) {
-            sink = IoContext.instantiate(context.config().get(IoContext.CLASS), org.apache.pulsar.io.core.Sink.class,
-                    context.name());
+            IoContext.Made<org.apache.pulsar.io.core.Sink> made = IoContext.make(context,
+                    org.apache.pulsar.io.core.Sink.class, "sinkClass");
+            sink = made.connector();
+            packageLoader = made.packageLoader();
         }
         ackTimeoutMillis = context.config().get(ACK_TIMEOUT).toMillis();
-        sink.open(io.configMap(), io);
+        Map<String, Object> config = io.configMap();
+        NarPackage.within(packageLoader, () -> {
+            sink.open(config, io);
+            return null;
+        });
     }
 
     @Override
@@ -80,7 +89,10 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
             IoRecord<T> io = new IoRecord<>((SinkRecord<Object, T>) (SinkRecord<?, ?>) record);
             settled.add(io.settled);
             try {
-                sink.write(io);
+                NarPackage.within(packageLoader, () -> {
+                    sink.write(io);
+                    return null;
+                });
             } catch (Exception e) {
                 io.settled.complete(false);
                 record.fail(e, true);
@@ -103,7 +115,10 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
     @Override
     public void close() throws Exception {
         if (sink != null) {
-            sink.close();
+            NarPackage.within(packageLoader, () -> {
+                sink.close();
+                return null;
+            });
         }
     }
 

@@ -21,14 +21,18 @@ import org.apache.pulsar.functions.api.Record;
  * positions on. Values that are byte arrays are written as they are; others are encoded with the
  * schema the source was added with, or with the record's own schema when it names another topic.
  *
- * <p>Settings: {@code config} (the JSON object handed to {@code open}), {@code secrets}, and
- * {@code class} when added by type ({@code connector.<name>.type=pulsar-io}).
+ * <p>Settings: {@code config} (the JSON object handed to {@code open}) and {@code config-file},
+ * {@code secrets}, and, when added by type ({@code connector.<name>.type=pulsar-io}), {@code class} or
+ * {@code nar} (a connector package, whose {@code sourceClass} it runs; its values, unknown to the job,
+ * are written with the record's schema, as they are if text, else as JSON).
  *
  * @param <T> the connector's value type
  */
 public final class PulsarIoSource<T> implements Source<Object> {
     private org.apache.pulsar.io.core.Source<T> source;
     private Context io;
+    /** The class loader of the connector's package, when it came from one. */
+    private ClassLoader packageLoader;
 
     /**
      * Adapts a Pulsar IO source.
@@ -53,11 +57,16 @@ public final class PulsarIoSource<T> implements Source<Object> {
     public void open(SourceContext<Object> context) throws Exception {
         io = new Context(context);
         if (source == null) {
-            source = IoContext.instantiate(context.config().get(IoContext.CLASS),
-                    org.apache.pulsar.io.core.Source.class, context.name());
+            IoContext.Made<org.apache.pulsar.io.core.Source> made = IoContext.make(context,
+                    org.apache.pulsar.io.core.Source.class, "sourceClass");
+            source = made.connector();
+            packageLoader = made.packageLoader();
         }
         Map<String, Object> config = io.configMap();
-        source.open(config, io);
+        NarPackage.within(packageLoader, () -> {
+            source.open(config, io);
+            return null;
+        });
     }
 
     @Override
@@ -68,7 +77,7 @@ public final class PulsarIoSource<T> implements Source<Object> {
             }
             Record<T> record;
             try {
-                record = source.read();
+                record = NarPackage.within(packageLoader, source::read);
             } catch (InterruptedException e) {
                 if (context.stopping()) {
                     return;
@@ -85,6 +94,11 @@ public final class PulsarIoSource<T> implements Source<Object> {
                 out = SourceRecord.encoded(bytes);
             } else if (destination.isPresent() && record.getSchema() != null) {
                 out = SourceRecord.encoded(record.getSchema().encode(value));
+            } else if (packageLoader != null) {
+                // The package's classes are unknown to the job: its own schema encodes them, else JSON.
+                out = SourceRecord.encoded(record.getSchema() != null ? record.getSchema().encode(value)
+                        : value instanceof String text ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                        : IoContext.JSON.writeValueAsBytes(value));
             } else {
                 out = SourceRecord.of(value);
             }
@@ -105,7 +119,10 @@ public final class PulsarIoSource<T> implements Source<Object> {
     @Override
     public void close() throws Exception {
         if (source != null) {
-            source.close();
+            NarPackage.within(packageLoader, () -> {
+                source.close();
+                return null;
+            });
         }
     }
 
