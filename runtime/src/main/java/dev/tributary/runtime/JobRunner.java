@@ -149,7 +149,9 @@ public final class JobRunner implements AutoCloseable {
         CompiledTopology compiled = new TopologyCompiler(DefaultTranslators.registry()).compile(topology, context);
         dev.tributary.runtime.internal.compile.NonPersistentInputs.check(
                 compiled.sources().stream().flatMap(source -> source.topics().stream()).toList(),
-                topology.stores().stream().map(store -> store.name()).toList(), context.globals().topics(),
+                topology.stores().stream().map(store -> store.name()).toList(), context.globals().topics().stream()
+                        .map(topic -> dev.tributary.runtime.internal.compile.TopicNames.normalize(topic, "a global table"))
+                        .toList(),
                 config.get(RuntimeOptions.PROCESSING_GUARANTEE) == ProcessingGuarantee.EXACTLY_ONCE,
                 config.get(RuntimeOptions.REPLAY_FROM) != null);
         if (config.get(RuntimeOptions.HTTP_ENABLED)) {

@@ -297,7 +297,7 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
     }
 
     @Override
-    public dev.tributary.runtime.internal.task.HeldKeys heldKeys() {
+    public dev.tributary.runtime.internal.metrics.HeldKeys heldKeys() {
         return task.heldKeys();
     }
 

@@ -96,10 +96,9 @@ public final class GlobalTables implements AutoCloseable {
         return globals;
     }
 
-    /** The topics the global tables read, normalized. */
+    /** The topics the global tables read, as the topology names them. */
     public java.util.List<String> topics() {
-        return tables.values().stream().map(table -> dev.tributary.runtime.internal.compile.TopicNames
-                .normalize(table.topic(), "global table '" + table.name() + "'")).toList();
+        return tables.values().stream().map(Table::topic).toList();
     }
 
     public Table table(String name) {

@@ -65,7 +65,7 @@ public final class TaskMetrics {
     private final AtomicLong held = new AtomicLong();
     private final AtomicLong failingKeys = new AtomicLong();
     private final io.micrometer.core.instrument.MultiGauge heldByGroup;
-    private volatile java.util.Map<Integer, dev.tributary.runtime.internal.task.HeldKeys.Group> heldGroups = java.util.Map.of();
+    private volatile java.util.Map<Integer, dev.tributary.runtime.internal.metrics.HeldKeys.Group> heldGroups = java.util.Map.of();
     private volatile long heldAtMillis;
     private java.util.Set<Integer> heldRows = java.util.Set.of();
     private final io.micrometer.core.instrument.MultiGauge oldestByGroup;
@@ -265,9 +265,9 @@ public final class TaskMetrics {
     }
 
     /** Per key group, what is held behind failing keys now; key groups with nothing held drop out. */
-    public void heldKeys(dev.tributary.runtime.internal.task.HeldKeys now) {
+    public void heldKeys(dev.tributary.runtime.internal.metrics.HeldKeys now) {
         failingKeys.set(now.failingKeys());
-        java.util.Map<Integer, dev.tributary.runtime.internal.task.HeldKeys.Group> groups = new java.util.HashMap<>();
+        java.util.Map<Integer, dev.tributary.runtime.internal.metrics.HeldKeys.Group> groups = new java.util.HashMap<>();
         now.keyGroups().forEach(group -> groups.put(group.keyGroup(), group));
         heldGroups = groups;
         heldAtMillis = now.takenAtMillis();

@@ -3,7 +3,7 @@ package dev.tributary.runtime.internal.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import dev.tributary.runtime.internal.task.HeldKeys;
+import dev.tributary.runtime.internal.metrics.HeldKeys;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;

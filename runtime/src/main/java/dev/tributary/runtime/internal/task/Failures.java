@@ -4,6 +4,7 @@ import dev.tributary.runtime.ErrorPolicy;
 import dev.tributary.runtime.LatePolicy;
 import dev.tributary.runtime.internal.core.LateRecordException;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.HeldKeys;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.output.OutputException;
 import dev.tributary.runtime.internal.output.OutputFailure;

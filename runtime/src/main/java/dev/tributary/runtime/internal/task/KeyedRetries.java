@@ -1,6 +1,7 @@
 package dev.tributary.runtime.internal.task;
 
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.HeldKeys;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import dev.tributary.runtime.internal.input.Input;
 import dev.tributary.runtime.internal.input.TimeOrder;
 import dev.tributary.runtime.internal.input.UndecodableRecordException;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.HeldKeys;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.output.PulsarRecordCollector;
 import dev.tributary.runtime.internal.output.SinkUnavailableException;

@@ -1,5 +1,6 @@
 package dev.tributary.runtime.internal.task;
 
+import dev.tributary.runtime.internal.metrics.HeldKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;

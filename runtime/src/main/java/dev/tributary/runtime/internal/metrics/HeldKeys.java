@@ -1,4 +1,4 @@
-package dev.tributary.runtime.internal.task;
+package dev.tributary.runtime.internal.metrics;
 
 import java.util.List;
 
