@@ -76,7 +76,9 @@ final class PulsarIoSourceCommand {
         // --config is the connector's here, so the job's settings come from the environment and --set only.
         ConfigLoader.Loaded loaded = ConfigLoader.load(RuntimeOptions.all(), null, environment, args.sets());
         loaded.warnings().forEach(warning -> err.println("warning: " + warning));
+        // The output topic is the source's to write: the broker creates it on the first write if it is new.
         Configuration config = Configuration.empty().with(RuntimeOptions.APPLICATION_ID.key(), "tributary-" + NAME)
+                .with(RuntimeOptions.REQUIRE_INPUT_TOPICS.key(), "false")
                 .withAll(loaded.configuration())
                 .with("connector." + CONNECTOR + ".type", "pulsar-io")
                 .with("connector." + CONNECTOR + ".nar", nar.toAbsolutePath().toString());

@@ -130,8 +130,8 @@ class LauncherIT {
     @Test
     void pulsarIoSourceRunsThePublishedDataGeneratorPackageIntoATopic(EmbeddedPulsar pulsar) throws Exception {
         Path nar = Path.of(System.getProperty("tributary.test.nars", "target/nars"), "pulsar-io-data-generator.nar");
+        // A new topic, which the source's first write creates.
         String output = TestTopics.unique("people");
-        pulsar.admin().topics().createNonPartitionedTopic(output);
         // The format of pulsar-admin sources create --source-config-file.
         Path config = Files.writeString(temp.resolve("data-generator.yaml"), String.join("\n", "tenant: public",
                 "namespace: default", "name: people", "topicName: " + output, "configs:", "  sleepBetweenMessages: 10", ""));

@@ -74,7 +74,11 @@ class FailuresTest {
         first.attempt();
         failures.failed(first, processing(true));
         failures.block(first);
-        Thread.sleep(5);
+        // The second key must start failing on a later millisecond than the first.
+        long firstFailed = System.currentTimeMillis();
+        while (System.currentTimeMillis() == firstFailed) {
+            Thread.onSpinWait();
+        }
         Delivery second = delivery("b");
         second.attempt();
         failures.failed(second, new Delivery.Failure(Delivery.Kind.PROCESSING, "sink",
