@@ -19,6 +19,8 @@ import org.apache.pulsar.zookeeper.LocalBookkeeperEnsemble;
  * recovers any crashed writer's. {@link #main} runs either process.
  */
 public final class BrokerProcess implements AutoCloseable {
+    private static final int START_ATTEMPTS = 3;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private final Path dataDirectory;
     private final Path log;
     private final int zooKeeperPort;
@@ -56,10 +58,20 @@ public final class BrokerProcess implements AutoCloseable {
             System.out.println("STORAGE READY");
         } else {
             // Short pings: a paused client loses its consumers within seconds, as soaks and tests want.
-            EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(directory.resolve("broker"))
-                    .keepAliveInterval(Duration.ofSeconds(5)).zooKeeper(zooKeeper)
-                    .brokerPort(Integer.parseInt(args[3])).webPort(Integer.parseInt(args[4]))
-                    .build().start();
+            EmbeddedPulsar pulsar;
+            try {
+                pulsar = EmbeddedPulsar.builder().dataDirectory(directory.resolve("broker"))
+                        .keepAliveInterval(Duration.ofSeconds(5)).zooKeeper(zooKeeper)
+                        .brokerPort(Integer.parseInt(args[3])).webPort(Integer.parseInt(args[4]))
+                        .build().start();
+            } catch (Throwable e) {
+                // The broker's client threads would keep a JVM whose start failed alive, serving nothing.
+                System.out.println("BROKER FAILED " + e);
+                e.printStackTrace(System.out);
+                System.out.flush();
+                Runtime.getRuntime().halt(1);
+                return;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(pulsar::close));
             System.out.println("BROKER READY " + pulsar.serviceUrl() + " " + pulsar.httpUrl());
         }
@@ -73,7 +85,7 @@ public final class BrokerProcess implements AutoCloseable {
      * @param dataDirectory where the processes keep their data, kept across restarts
      * @param log where both processes' output goes (appended)
      * @return the running broker
-     * @throws Exception if it does not start within two minutes
+     * @throws Exception if the storage does not serve within two minutes, or the broker after three starts
      */
     public static BrokerProcess start(Path dataDirectory, Path log) throws Exception {
         BrokerProcess process = new BrokerProcess(dataDirectory, log);
@@ -90,19 +102,73 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the broker process, and starts it again when it fails or does not serve within 90 s, as a
+     * supervisor would: a start that meets its own predecessor's leftovers (its metadata session not yet
+     * expired, say) can fail where the next one succeeds. The jobs under test wait through all of it.
+     */
     private void startBroker() throws Exception {
-        broker = spawn("broker", Integer.toString(brokerPort), Integer.toString(webPort));
         if (admin == null) {
             admin = PulsarAdmin.builder().serviceHttpUrl(httpUrl()).build();
         }
-        Await.until("the broker process to serve (log " + log.toAbsolutePath() + ")", Duration.ofMinutes(2), () -> {
-            alive(broker, "broker");
-            try {
-                return admin.namespaces().getNamespaces("public").contains("public/default");
-            } catch (Exception e) {
-                return false;
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            long logFrom = Files.exists(log) ? Files.size(log) : 0;
+            broker = spawn("broker", Integer.toString(brokerPort), Integer.toString(webPort));
+            String failure = awaitServing();
+            if (failure == null) {
+                return;
             }
-        });
+            failures.add("attempt " + attempt + ": " + failure + "; its log says: " + logErrors(logFrom));
+            System.out.println("BrokerProcess: broker start " + failures.get(failures.size() - 1));
+            kill(broker);
+        }
+        throw new AssertionError("the broker process did not serve after " + START_ATTEMPTS + " starts (log "
+                + log.toAbsolutePath() + "):\n" + String.join("\n", failures));
+    }
+
+    /** @return null once the broker serves, else why not */
+    private String awaitServing() throws Exception {
+        // Short timeouts: a request accepted while the broker is still starting must not hold the probe.
+        try (PulsarAdmin probe = PulsarAdmin.builder().serviceHttpUrl(httpUrl())
+                .connectionTimeout(2, TimeUnit.SECONDS).readTimeout(5, TimeUnit.SECONDS)
+                .requestTimeout(5, TimeUnit.SECONDS).build()) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!broker.isAlive()) {
+                    return "the process exited with " + broker.exitValue();
+                }
+                try {
+                    if (probe.namespaces().getNamespaces("public").contains("public/default")) {
+                        return null;
+                    }
+                } catch (Exception e) {
+                    // not serving yet
+                }
+                Thread.sleep(200);
+            }
+            return "not serving after " + START_TIMEOUT;
+        }
+    }
+
+    /** The error lines the log gained since {@code from}, the last 20 of them. */
+    private String logErrors(long from) {
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            String since = new String(bytes, (int) Math.min(from, bytes.length), (int) Math.max(0, bytes.length - from),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            List<String> errors = since.lines().filter(line -> line.contains("ERROR") || line.contains("FAILED")
+                    || line.contains("Exception")).toList();
+            return errors.isEmpty() ? "(no error lines)"
+                    : String.join("\n    ", errors.subList(Math.max(0, errors.size() - 20), errors.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    private static void kill(Process process) throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     private Process spawn(String role, String... ports) throws IOException {
@@ -152,7 +218,7 @@ public final class BrokerProcess implements AutoCloseable {
     /**
      * Starts the broker again on its storage and ports.
      *
-     * @throws Exception if it does not come back within two minutes
+     * @throws Exception if it does not come back after three starts of up to 90 s each
      */
     public void restart() throws Exception {
         startBroker();
