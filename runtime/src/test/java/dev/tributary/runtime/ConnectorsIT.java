@@ -116,7 +116,7 @@ class ConnectorsIT {
     static final class CountingSource implements Source<String> {
         static final ConfigOption<Integer> UNTIL = ConfigOption.key("until").intType().required()
                 .description("The last number.");
-        volatile CompletableFuture<Void> refused;
+        volatile CompletableFuture<org.apache.pulsar.client.api.MessageId> refused;
 
         @Override
         public List<ConfigOption<?>> options() {

@@ -42,4 +42,14 @@ public interface ConnectorContext {
      * @return the metrics
      */
     ConnectorMetrics metrics();
+
+    /**
+     * The connector's state: values it keeps by name across restarts and moves, shared by the job's
+     * instances. The first call reads the state whole from the broker and may block for up to
+     * {@code pulsar.operation.timeout}; later calls return the same object.
+     *
+     * @return the state
+     * @throws IllegalStateException if the state cannot be read, naming its topic and why
+     */
+    ConnectorState state();
 }

@@ -2,6 +2,7 @@ package dev.tributary.dsl.connect;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.common.schema.SchemaInfo;
 
 /**
@@ -22,12 +23,12 @@ public interface SourceContext<V> extends ConnectorContext {
      * unconfirmed, so a source cannot run ahead of the broker.
      *
      * @param record the record
-     * @return completes once the broker has stored the record; fails with a {@link SourceWriteException}
+     * @return completes with the record's message id once the broker has stored the record; fails with a {@link SourceWriteException}
      *     naming the topic if it refused it (a schema mismatch, say) or did not confirm it within
      *     {@code producer.send.timeout}
      * @throws IllegalStateException if the job is stopping
      */
-    CompletableFuture<Void> emit(SourceRecord<? extends V> record);
+    CompletableFuture<MessageId> emit(SourceRecord<? extends V> record);
 
     /**
      * Hands a record that cannot be emitted (malformed input, say) to the job's dead-letter topic with

@@ -18,6 +18,7 @@ public final class SourceRecord<V> {
     private String key;
     private long eventTime;
     private String topic;
+    private org.apache.pulsar.client.api.Schema<?> schema;
     private Map<String, String> properties = Map.of();
 
     private SourceRecord(V value, byte[] encoded) {
@@ -82,6 +83,23 @@ public final class SourceRecord<V> {
     }
 
     /**
+     * For an {@link #encoded} record: the schema its bytes were encoded with. A topic without a schema
+     * gets this one when the first such record is written to it; a topic with one checks that they are
+     * compatible, as a producer with that schema would.
+     *
+     * @param schema the schema, or null to write the bytes against whatever schema the topic has
+     * @return this record
+     * @throws IllegalStateException if the record is not an encoded one
+     */
+    public SourceRecord<V> schema(org.apache.pulsar.client.api.Schema<?> schema) {
+        if (encoded == null) {
+            throw new IllegalStateException("only an encoded record names its schema; a typed one uses the source's");
+        }
+        this.schema = schema;
+        return this;
+    }
+
+    /**
      * Adds a message property.
      *
      * @param name the property's name
@@ -94,6 +112,11 @@ public final class SourceRecord<V> {
         }
         properties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return this;
+    }
+
+    /** @return the schema an encoded value was encoded with, or null if none was given */
+    public org.apache.pulsar.client.api.Schema<?> schema() {
+        return schema;
     }
 
     /** @return the typed value, or null if the value is {@link #encodedValue() encoded} */

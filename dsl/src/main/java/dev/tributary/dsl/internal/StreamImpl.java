@@ -230,13 +230,14 @@ public final class StreamImpl<K, V> implements Stream<K, V> {
     public void sink(String name, dev.tributary.dsl.connect.Sink<? super K, ? super V> sink) {
         Objects.requireNonNull(name, "name");
         graph.add(new dev.tributary.dsl.plan.ConnectorSinkNode(graph.name(name, "connector-sink"), node,
-                Objects.requireNonNull(sink, "sink")));
+                Objects.requireNonNull(sink, "sink"), valueSchema));
     }
 
     @Override
     public void sink(String name) {
         Objects.requireNonNull(name, "name");
-        graph.add(new dev.tributary.dsl.plan.ConnectorSinkNode(graph.name(name, "connector-sink"), node, null));
+        graph.add(new dev.tributary.dsl.plan.ConnectorSinkNode(graph.name(name, "connector-sink"), node, null,
+                valueSchema));
     }
 
     @Override

@@ -196,7 +196,7 @@ public final class FileSource implements Source<Object> {
         List<byte[]> pending = new ArrayList<>(lines);
         long backoff = 100;
         while (!pending.isEmpty()) {
-            List<CompletableFuture<Void>> futures = new ArrayList<>(pending.size());
+            List<CompletableFuture<?>> futures = new ArrayList<>(pending.size());
             List<byte[]> emitted = new ArrayList<>(pending.size());
             for (byte[] line : pending) {
                 SourceRecord<Object> record = toRecord(context, partition, line);

@@ -269,7 +269,7 @@ public final class HttpIngestSource implements Source<Object> {
         if (!context.available(target.topic())) {
             return unavailable(exchange, "the broker is unavailable");
         }
-        List<CompletableFuture<Void>> stored = new ArrayList<>(records.size());
+        List<CompletableFuture<?>> stored = new ArrayList<>(records.size());
         for (SourceRecord<Object> record : records) {
             stored.add(context.emit(record));
         }

@@ -11,15 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the Pulsar IO contexts of both adapters share: the connector's configuration map, secrets,
- * counters, metrics and fatal errors. Pulsar Functions state is not offered: a connector that calls
- * it gets an {@link UnsupportedOperationException} saying so.
+ * state and counters (in the job's connector state), metrics and fatal errors.
  */
 abstract class IoContext implements org.apache.pulsar.functions.api.BaseContext {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +47,7 @@ abstract class IoContext implements org.apache.pulsar.functions.api.BaseContext 
     static final List<ConfigOption<?>> OPTIONS = List.of(CLASS, NAR, CONFIG, CONFIG_FILE, SECRETS);
 
     private final ConnectorContext context;
-    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final Object counterLock = new Object();
     private final Map<String, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> fatal = new AtomicReference<>();
     private final Map<String, String> secrets;
@@ -124,62 +122,78 @@ abstract class IoContext implements org.apache.pulsar.functions.api.BaseContext 
         return secrets.get(name);
     }
 
-    private UnsupportedOperationException noState() {
-        return new UnsupportedOperationException("connector '" + context.name() + "': Pulsar Functions state is not"
-                + " available to Pulsar IO connectors run by Tributary");
-    }
+    /*
+     * Pulsar Functions state, kept in the job's connector state (a compacted topic, shared by the
+     * instances). Counters live there too, as Pulsar keeps them: 8-byte big-endian values.
+     */
 
     @Override
     public void putState(String key, ByteBuffer value) {
-        throw noState();
+        join(putStateAsync(key, value), "putState", key);
     }
 
     @Override
     public CompletableFuture<Void> putStateAsync(String key, ByteBuffer value) {
-        return CompletableFuture.failedFuture(noState());
+        byte[] bytes = new byte[value.remaining()];
+        value.duplicate().get(bytes);
+        return bytes.length == 0 ? context.state().delete(key) : context.state().put(key, bytes);
     }
 
     @Override
     public ByteBuffer getState(String key) {
-        throw noState();
+        return context.state().get(key).map(ByteBuffer::wrap).orElse(null);
     }
 
     @Override
     public CompletableFuture<ByteBuffer> getStateAsync(String key) {
-        return CompletableFuture.failedFuture(noState());
+        return CompletableFuture.completedFuture(getState(key));
     }
 
     @Override
     public void deleteState(String key) {
-        throw noState();
+        join(deleteStateAsync(key), "deleteState", key);
     }
 
     @Override
     public CompletableFuture<Void> deleteStateAsync(String key) {
-        return CompletableFuture.failedFuture(noState());
+        return context.state().delete(key);
     }
 
-    /** Counters live in memory for the run: they start at 0 after a restart. */
+    /**
+     * Adds to a counter. Increments from one instance are serialized; increments that several instances
+     * make to the same counter at the same moment can overwrite each other (the last write wins).
+     */
     @Override
     public void incrCounter(String key, long amount) {
-        counters.computeIfAbsent(key, k -> new AtomicLong()).addAndGet(amount);
+        join(incrCounterAsync(key, amount), "incrCounter", key);
     }
 
     @Override
     public CompletableFuture<Void> incrCounterAsync(String key, long amount) {
-        incrCounter(key, amount);
-        return CompletableFuture.completedFuture(null);
+        synchronized (counterLock) {
+            long now = getCounter(key) + amount;
+            return context.state().put(key, ByteBuffer.allocate(Long.BYTES).putLong(now).array());
+        }
     }
 
     @Override
     public long getCounter(String key) {
-        AtomicLong counter = counters.get(key);
-        return counter == null ? 0 : counter.get();
+        return context.state().get(key).map(bytes -> bytes.length == Long.BYTES ? ByteBuffer.wrap(bytes).getLong() : 0L)
+                .orElse(0L);
     }
 
     @Override
     public CompletableFuture<Long> getCounterAsync(String key) {
         return CompletableFuture.completedFuture(getCounter(key));
+    }
+
+    private void join(CompletableFuture<Void> write, String call, String key) {
+        try {
+            write.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException("connector '" + context.name() + "': " + call + "('" + key + "') failed: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /** Published as the gauge {@code tributary_connector_io_metric{metric=<name>}} (the last value). */

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.common.io.SinkConfig;
 import org.apache.pulsar.functions.api.Record;
 
@@ -21,7 +22,9 @@ import org.apache.pulsar.functions.api.Record;
  * {@code write}; the batch counts as written once the connector called {@link Record#ack()} on every
  * record. A record it {@link Record#fail() fails} (or whose {@code write} throws) is retried while its
  * key waits, then follows the error policy; a batch not settled within {@code ack-timeout} is written
- * again whole, as for an unavailable target.
+ * again whole, as for an unavailable target. A record's {@code getSchema()} is the schema of the
+ * stream written to the sink, or, when the topology does not know it (after a {@code map}), one that
+ * fits the value's type.
  *
  * <p>Settings: {@code config} (the JSON object handed to {@code open}) and {@code config-file},
  * {@code secrets}, {@code ack-timeout}, and, when added by type ({@code connector.<name>.type=pulsar-io}),
@@ -37,6 +40,8 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
     private org.apache.pulsar.io.core.Sink<T> sink;
     private Context io;
     private long ackTimeoutMillis;
+    /** The schema of the values the sink receives, when the topology knows it. */
+    private Schema<?> valueSchema;
     /** The class loader of the connector's package, when it came from one. */
     private ClassLoader packageLoader;
 
@@ -71,6 +76,7 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
             packageLoader = made.packageLoader();
         }
         ackTimeoutMillis = context.config().get(ACK_TIMEOUT).toMillis();
+        valueSchema = context.valueSchema().orElse(null);
         Map<String, Object> config = io.configMap();
         NarPackage.within(packageLoader, () -> {
             sink.open(config, io);
@@ -86,7 +92,7 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
         }
         List<CompletableFuture<Boolean>> settled = new ArrayList<>(records.size());
         for (SinkRecord<Object, Object> record : records) {
-            IoRecord<T> io = new IoRecord<>((SinkRecord<Object, T>) (SinkRecord<?, ?>) record);
+            IoRecord<T> io = new IoRecord<>((SinkRecord<Object, T>) (SinkRecord<?, ?>) record, valueSchema);
             settled.add(io.settled);
             try {
                 NarPackage.within(packageLoader, () -> {
@@ -125,10 +131,19 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
     /** A record as Pulsar IO sinks see it. */
     private static final class IoRecord<T> implements Record<T> {
         private final SinkRecord<Object, T> record;
+        private final Schema<?> schema;
         final CompletableFuture<Boolean> settled = new CompletableFuture<>();
 
-        IoRecord(SinkRecord<Object, T> record) {
+        IoRecord(SinkRecord<Object, T> record, Schema<?> schema) {
             this.record = record;
+            this.schema = schema;
+        }
+
+        /** The stream's value schema, else one that fits the value's type (JSON for other objects). */
+        @Override
+        @SuppressWarnings("unchecked")
+        public Schema<T> getSchema() {
+            return (Schema<T>) (schema != null ? schema : schemaOf(record.value()));
         }
 
         @Override
@@ -160,6 +175,29 @@ public final class PulsarIoSink<T> implements Sink<Object, Object> {
         public void fail() {
             settled.complete(false);
         }
+    }
+
+    static Schema<?> schemaOf(Object value) {
+        if (value == null || value instanceof byte[]) {
+            return Schema.BYTES;
+        } else if (value instanceof String) {
+            return Schema.STRING;
+        } else if (value instanceof Long) {
+            return Schema.INT64;
+        } else if (value instanceof Integer) {
+            return Schema.INT32;
+        } else if (value instanceof Double) {
+            return Schema.DOUBLE;
+        } else if (value instanceof Float) {
+            return Schema.FLOAT;
+        } else if (value instanceof Boolean) {
+            return Schema.BOOL;
+        } else if (value instanceof Short) {
+            return Schema.INT16;
+        } else if (value instanceof Byte) {
+            return Schema.INT8;
+        }
+        return Schema.JSON(value.getClass());
     }
 
     /** The Pulsar IO view of the sink's context. */

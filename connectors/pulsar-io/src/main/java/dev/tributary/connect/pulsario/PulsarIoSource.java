@@ -20,6 +20,8 @@ import org.apache.pulsar.functions.api.Record;
  * {@link Record#fail()} if it did not, which is the contract Pulsar IO connectors build their own
  * positions on. Values that are byte arrays are written as they are; others are encoded with the
  * schema the source was added with, or with the record's own schema when it names another topic.
+ * Messages the connector builds with {@code newOutputMessage} go the same way, each to its topic.
+ * {@code putState}, {@code getState} and counters are kept in the job's connector state.
  *
  * <p>Settings: {@code config} (the JSON object handed to {@code open}) and {@code config-file},
  * {@code secrets}, and, when added by type ({@code connector.<name>.type=pulsar-io}), {@code class} or
@@ -93,7 +95,7 @@ public final class PulsarIoSource<T> implements Source<Object> {
             if (value instanceof byte[] bytes) {
                 out = SourceRecord.encoded(bytes);
             } else if (destination.isPresent() && record.getSchema() != null) {
-                out = SourceRecord.encoded(record.getSchema().encode(value));
+                out = SourceRecord.encoded(record.getSchema().encode(value)).schema(record.getSchema());
             } else if (packageLoader != null) {
                 // The package's classes are unknown to the job: its own schema encodes them, else JSON.
                 out = SourceRecord.encoded(record.getSchema() != null ? record.getSchema().encode(value)
@@ -154,10 +156,10 @@ public final class PulsarIoSource<T> implements Source<Object> {
             return config;
         }
 
+        /** Sent like a record read() returns: see {@link OutputMessage}. */
         @Override
         public <X> TypedMessageBuilder<X> newOutputMessage(String topic, Schema<X> schema) throws PulsarClientException {
-            throw new UnsupportedOperationException("connector '" + context.name() + "': newOutputMessage is not"
-                    + " supported by Tributary; return records from read() (with getDestinationTopic for other topics)");
+            return new OutputMessage<>(context, topic, schema);
         }
 
         @Override

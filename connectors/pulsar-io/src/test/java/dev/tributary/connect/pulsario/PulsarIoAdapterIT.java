@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,6 +69,91 @@ class PulsarIoAdapterIT {
         Set<String> expected = IntStream.range(0, 2000).mapToObj(i -> "k" + (i % 50) + "=T" + i)
                 .collect(Collectors.toSet());
         assertEquals(expected, new HashSet<>(lines));
+    }
+
+    private static Configuration settings(EmbeddedPulsar pulsar, String app) {
+        return Configuration.empty().with(RuntimeOptions.APPLICATION_ID, app)
+                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
+                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl());
+    }
+
+    @Test
+    void aSourceKeepsItsStateAcrossRestartsAndSendsItsOwnOutputMessages(EmbeddedPulsar pulsar) throws Exception {
+        String topic = "persistent://public/default/" + TestTopics.unique("numbers");
+        String audit = topic + "-audit";
+        pulsar.admin().topics().createNonPartitionedTopic(topic);
+        String app = TestTopics.unique("resume");
+        try (PulsarClient client = pulsar.newClient()) {
+            for (int until : List.of(100, 150)) {
+                StreamBuilder builder = new StreamBuilder();
+                builder.source("numbers", new PulsarIoSource<>(new ResumingSource()), topic, Schema.STRING);
+                Configuration config = settings(pulsar, app).with("connector.numbers.config",
+                        "{\"until\": " + until + ", \"audit\": \"" + audit + "\"}");
+                try (JobRunner job = new JobRunner(builder.build(), config).start()) {
+                    Await.until(until + " numbers stored", java.time.Duration.ofSeconds(60),
+                            () -> stored(client, topic) >= until);
+                }
+                assertEquals(until == 100 ? 1 : 2, ResumingSource.opensSeen, "the open counter survives the restart");
+            }
+            // The second run resumed where the state said: every number once, across both runs.
+            List<String> numbers = TestTopics.readAll(client, topic, Schema.STRING, 150, java.time.Duration.ofSeconds(10))
+                    .stream().map(Message::getValue).toList();
+            assertEquals(IntStream.range(0, 150).mapToObj(i -> "n" + i).toList(), numbers);
+            List<Message<Integer>> audited = TestTopics.readAll(client, audit, Schema.INT32, 15,
+                    java.time.Duration.ofSeconds(10));
+            assertEquals(IntStream.range(0, 15).map(i -> i * 10).boxed().toList(),
+                    audited.stream().map(Message::getValue).toList(), "newOutputMessage wrote to its own topic");
+            assertEquals(audited.stream().map(Message::getMessageId).toList(), ResumingSource.AUDITED,
+                    "send() returned the stored messages' ids");
+        }
+    }
+
+    /** A value with an Avro schema. */
+    public static class Reading {
+        public String name;
+        public long value;
+
+        public Reading() {
+        }
+
+        Reading(String name, long value) {
+            this.name = name;
+            this.value = value;
+        }
+    }
+
+    @Test
+    void sinkRecordsCarryTheStreamsSchemaOrOneThatFitsTheirValues(EmbeddedPulsar pulsar) throws Exception {
+        String topic = "persistent://public/default/" + TestTopics.unique("readings");
+        pulsar.admin().topics().createNonPartitionedTopic(topic);
+        StreamBuilder builder = new StreamBuilder();
+        var readings = builder.stream(topic, Schema.AVRO(Reading.class));
+        readings.sink("avro");
+        readings.mapValues(reading -> reading.name).sink("mapped");
+        Configuration config = settings(pulsar, TestTopics.unique("schemas"));
+        for (String sink : List.of("avro", "mapped")) {
+            config = config.with("connector." + sink + ".type", "pulsar-io")
+                    .with("connector." + sink + ".class", SchemaRecordingSink.class.getName());
+        }
+        try (PulsarClient client = pulsar.newClient();
+             JobRunner job = new JobRunner(builder.build(), config).start();
+             Producer<Reading> producer = client.newProducer(Schema.AVRO(Reading.class)).topic(topic).create()) {
+            for (int i = 0; i < 20; i++) {
+                producer.newMessage().key("r" + i).value(new Reading("r" + i, i)).send();
+            }
+            Await.until("both sinks wrote", java.time.Duration.ofSeconds(60), () -> job.processedRecords() >= 20
+                    && SchemaRecordingSink.SEEN.containsKey("avro") && SchemaRecordingSink.SEEN.containsKey("mapped"));
+        }
+        assertEquals(Set.of("AVRO:Reading"), SchemaRecordingSink.SEEN.get("avro"), "the stream's own schema");
+        assertEquals(Set.of("STRING:String"), SchemaRecordingSink.SEEN.get("mapped"), "a schema that fits the values");
+    }
+
+    private static int stored(PulsarClient client, String topic) {
+        try {
+            return TestTopics.readAll(client, topic, Schema.STRING, 0, java.time.Duration.ofSeconds(5)).size();
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private static List<String> lines(Path file) throws Exception {

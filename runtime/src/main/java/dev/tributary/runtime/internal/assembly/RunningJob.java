@@ -147,6 +147,8 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
                     config.get(RuntimeOptions.COMMIT_INTERVAL), metrics);
             connectors = new ConnectorRuntime(topology, config, applicationId, instanceId, metrics.registry(),
                     metrics.tags());
+            connectors.keepStateIn(connections, producers.withoutTransactions(), compiled.context().internalNamespace(),
+                    config.get(RuntimeOptions.OPERATION_TIMEOUT));
             connectors.openSinks(collector);
             for (SinkSpec sink : compiled.sinks()) {
                 collector.open(sink.topic(), sink.target());
@@ -245,6 +247,7 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
         }
         backlog.close();
         globals.close();
+        connectors.closeStates();
         membership.close();
         connections.close();
         releaseState(stateDirectory, holdsStateMemory);

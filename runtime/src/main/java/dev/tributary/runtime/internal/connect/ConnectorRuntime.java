@@ -43,6 +43,11 @@ public final class ConnectorRuntime {
     private final Tags tags;
     private final List<SourceRunner> sources = new ArrayList<>();
     private final List<Connector> openedSinks = new ArrayList<>();
+    private final java.util.Map<String, ConnectorStateStore> states = new java.util.HashMap<>();
+    private Producers stateProducers;
+    private org.apache.pulsar.client.admin.PulsarAdmin stateAdmin;
+    private String internalNamespace;
+    private long operationTimeoutMillis;
 
     public ConnectorRuntime(Topology topology, Configuration config, String applicationId, String instanceId,
                             MeterRegistry registry, Tags tags) {
@@ -79,6 +84,44 @@ public final class ConnectorRuntime {
     }
 
     /**
+     * Where connectors' state lives: topics of the internal namespace, written without transactions
+     * (state is not part of a commit).
+     */
+    public void keepStateIn(PulsarConnections connections, Producers producers, String internalNamespace,
+                            Duration operationTimeout) {
+        this.stateAdmin = connections.admin();
+        this.stateProducers = producers;
+        this.internalNamespace = internalNamespace;
+        this.operationTimeoutMillis = operationTimeout.toMillis();
+    }
+
+    /** Opens a connector's state on first use: most connectors never use it, and then have no topic. */
+    private java.util.function.Supplier<dev.tributary.dsl.connect.ConnectorState> state(String name) {
+        return () -> {
+            synchronized (states) {
+                ConnectorStateStore store = states.get(name);
+                if (store == null) {
+                    if (stateProducers == null) {
+                        throw new IllegalStateException("connector '" + name + "': state is not available here");
+                    }
+                    store = ConnectorStateStore.open(name, stateProducers, stateAdmin,
+                            ConnectorStateStore.topic(internalNamespace, applicationId, name), operationTimeoutMillis);
+                    states.put(name, store);
+                }
+                return store;
+            }
+        };
+    }
+
+    /** Closes the connectors' states, once the connectors are closed. */
+    public void closeStates() {
+        synchronized (states) {
+            states.values().forEach(ConnectorStateStore::close);
+            states.clear();
+        }
+    }
+
+    /**
      * Opens every sink connector and adds it to the collector.
      *
      * @throws JobStartException if a sink does not open
@@ -91,7 +134,7 @@ public final class ConnectorRuntime {
                 Configuration settings = ConnectorSettings.of(config, name);
                 try {
                     sink.open(new BasicContext(name, settings, applicationId, instanceId,
-                            new ConnectorMetricsImpl(registry, tags, name)));
+                            new ConnectorMetricsImpl(registry, tags, name), state(name), sinkNode.valueSchema()));
                 } catch (Exception e) {
                     closeQuietly(name, sink);
                     throw new JobStartException("sink connector '" + name + "' did not open: " + PulsarErrors.reason(e), e);
@@ -123,7 +166,7 @@ public final class ConnectorRuntime {
                         instanceId, new ConnectorMetricsImpl(registry, tags, name), producers,
                         connections.admin(), sourceNode.topic(), sourceNode.valueSchema(), keyGroups,
                         config.get(RuntimeOptions.BATCH_MAX_RECORDS),
-                        fixedDeadLetterTopic, config.get(RuntimeOptions.OPERATION_TIMEOUT));
+                        fixedDeadLetterTopic, config.get(RuntimeOptions.OPERATION_TIMEOUT), state(name));
                 runner.open(SourcePositions.topic(internalNamespace, applicationId, name));
                 sources.add(runner);
                 LOG.info("Source connector '{}' ({}) open, writing to '{}'", name, source.getClass().getSimpleName(),
@@ -150,6 +193,7 @@ public final class ConnectorRuntime {
         if (!sinksInCollector) {
             openedSinks.forEach(sink -> closeQuietly("sink", sink));
         }
+        closeStates();
     }
 
     /** The first source that failed, or null. */

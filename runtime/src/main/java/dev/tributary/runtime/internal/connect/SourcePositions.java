@@ -45,17 +45,7 @@ final class SourcePositions implements AutoCloseable {
     /** Creates the topic if needed and reads the latest position of every partition. */
     static SourcePositions open(Producers producers, PulsarAdmin admin, String topic, String producerName,
                                 long timeoutMillis) throws Exception {
-        try {
-            admin.topics().createNonPartitionedTopic(topic);
-            try {
-                admin.topicPolicies().setCompactionThreshold(topic, COMPACTION_THRESHOLD_BYTES);
-            } catch (PulsarAdminException e) {
-                LOG.warn("Could not set a compaction threshold on source positions topic {} ({}); set one so that"
-                        + " it stays small", topic, PulsarErrors.reason(e));
-            }
-        } catch (PulsarAdminException.ConflictException exists) {
-            // Created by an earlier run.
-        }
+        createCompacted(admin, topic, "source positions");
         Map<String, String> loaded = new HashMap<>();
         try (Reader<byte[]> reader = producers.client().newReader(Schema.BYTES).topic(topic).startMessageId(MessageId.earliest)
                 .readCompacted(true).create()) {
@@ -81,6 +71,21 @@ final class SourcePositions implements AutoCloseable {
         }
         Producer<byte[]> producer = builder.create();
         return new SourcePositions(topic, loaded, producer);
+    }
+
+    /** Creates a topic of the job's that compaction keeps small, unless it exists. */
+    static void createCompacted(PulsarAdmin admin, String topic, String what) throws PulsarAdminException {
+        try {
+            admin.topics().createNonPartitionedTopic(topic);
+            try {
+                admin.topicPolicies().setCompactionThreshold(topic, COMPACTION_THRESHOLD_BYTES);
+            } catch (PulsarAdminException e) {
+                LOG.warn("Could not set a compaction threshold on {} topic {} ({}); set one so that it stays small",
+                        what, topic, PulsarErrors.reason(e));
+            }
+        } catch (PulsarAdminException.ConflictException exists) {
+            // Created by an earlier run.
+        }
     }
 
     Optional<String> get(String partition) {

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
@@ -59,8 +60,8 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     private final long positionIntervalMillis;
     private final Object lock = new Object();
     /** Producers by topic, for typed records and for records given as encoded bytes; guarded by the lock. */
-    private final Map<String, BatchedSender<Object, CompletableFuture<Void>>> typedEmitters = new HashMap<>();
-    private final Map<String, BatchedSender<Object, CompletableFuture<Void>>> bytesEmitters = new HashMap<>();
+    private final Map<String, BatchedSender<Object, CompletableFuture<MessageId>>> typedEmitters = new HashMap<>();
+    private final Map<String, BatchedSender<Object, CompletableFuture<MessageId>>> bytesEmitters = new HashMap<>();
     /** Topic names as records give them, normalized once. */
     private final Map<String, String> normalizedTopics = new java.util.concurrent.ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -78,8 +79,8 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     public SourceRunner(String name, Source<?> source, Configuration settings, String applicationId, String instanceId,
                         ConnectorMetrics metrics, Producers producers, PulsarAdmin admin, String topic, Schema<?> schema,
                         KeyGroups keyGroups, int maxBatchRecords, String deadLetterTopic,
-                        Duration operationTimeout) {
-        super(name, settings, applicationId, instanceId, metrics);
+                        Duration operationTimeout, java.util.function.Supplier<dev.tributary.dsl.connect.ConnectorState> state) {
+        super(name, settings, applicationId, instanceId, metrics, state, schema);
         this.source = (Source<Object>) source;
         this.producers = producers;
         this.admin = admin;
@@ -109,7 +110,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
      */
     public void open(String positionsTopic) {
         try {
-            emitter(topic, false);
+            emitter(topic, false, null);
         } catch (RuntimeException e) {
             throw new JobStartException("source connector '" + name() + "' cannot write to topic '" + topic + "': "
                     + PulsarErrors.reason(e), e);
@@ -204,7 +205,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     }
 
     @Override
-    public CompletableFuture<Void> emit(SourceRecord<?> record) {
+    public CompletableFuture<MessageId> emit(SourceRecord<?> record) {
         if (closed) {
             throw new IllegalStateException("source connector '" + name() + "' is closed; the job stops");
         }
@@ -217,13 +218,13 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to emit", e);
         }
-        CompletableFuture<Void> result = new CompletableFuture<>();
+        CompletableFuture<MessageId> result = new CompletableFuture<>();
         synchronized (lock) {
-            BatchedSender<Object, CompletableFuture<Void>> emitter;
+            BatchedSender<Object, CompletableFuture<MessageId>> emitter;
             TypedMessageBuilder<Object> message;
             byte[] keyBytes = null;
             try {
-                emitter = emitter(target, encoded);
+                emitter = emitter(target, encoded, record.schema());
                 message = emitter.producer().newMessage().value(encoded ? record.encodedValue() : record.value());
                 if (record.key() != null) {
                     message.key(record.key());
@@ -255,10 +256,10 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
                     return;
                 }
                 dirty = false;
-                for (BatchedSender<Object, CompletableFuture<Void>> emitter : typedEmitters.values()) {
+                for (BatchedSender<Object, CompletableFuture<MessageId>> emitter : typedEmitters.values()) {
                     emitter.drain();
                 }
-                for (BatchedSender<Object, CompletableFuture<Void>> emitter : bytesEmitters.values()) {
+                for (BatchedSender<Object, CompletableFuture<MessageId>> emitter : bytesEmitters.values()) {
                     emitter.drain();
                 }
             }
@@ -281,12 +282,16 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     }
 
     @SuppressWarnings("unchecked")
-    private BatchedSender<Object, CompletableFuture<Void>> emitter(String target, boolean encoded) {
-        Map<String, BatchedSender<Object, CompletableFuture<Void>>> emitters = encoded ? bytesEmitters : typedEmitters;
-        BatchedSender<Object, CompletableFuture<Void>> emitter = emitters.get(target);
+    private BatchedSender<Object, CompletableFuture<MessageId>> emitter(String target, boolean encoded,
+                                                                     Schema<?> encodedWith) {
+        Map<String, BatchedSender<Object, CompletableFuture<MessageId>>> emitters = encoded ? bytesEmitters : typedEmitters;
+        // Bytes encoded with a named schema go through a producer of that schema, which registers it.
+        String name = encodedWith == null ? target : target + "\u0000" + encodedWith.getSchemaInfo();
+        BatchedSender<Object, CompletableFuture<MessageId>> emitter = emitters.get(name);
         if (emitter == null) {
             Schema<Object> producerSchema = encoded
-                    ? (Schema<Object>) (Schema<?>) (target.equals(topic) ? Schema.AUTO_PRODUCE_BYTES(schema) : Schema.AUTO_PRODUCE_BYTES())
+                    ? (Schema<Object>) (Schema<?>) (encodedWith != null ? Schema.AUTO_PRODUCE_BYTES(encodedWith)
+                    : target.equals(topic) ? Schema.AUTO_PRODUCE_BYTES(schema) : Schema.AUTO_PRODUCE_BYTES())
                     : schema;
             if (!encoded && !target.equals(topic)) {
                 throw new IllegalArgumentException("a typed record can only go to the source's own topic '" + topic
@@ -303,7 +308,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
                         : "cannot open a producer on topic '" + target + "': " + PulsarErrors.reason(e), e);
             }
             emitter = newSender(producer);
-            emitters.put(target, emitter);
+            emitters.put(name, emitter);
         }
         return emitter;
     }
@@ -335,7 +340,7 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     public boolean available(String name) {
         String normalized = name == null ? topic : TopicNames.normalize(name, "source connector '" + name() + "'");
         synchronized (lock) {
-            BatchedSender<Object, CompletableFuture<Void>> emitter = bytesEmitters.get(normalized);
+            BatchedSender<Object, CompletableFuture<MessageId>> emitter = bytesEmitters.get(normalized);
             if (emitter == null) {
                 emitter = typedEmitters.get(normalized);
             }
@@ -354,12 +359,12 @@ public final class SourceRunner extends BasicContext implements SourceContext<Ob
     }
 
     /** A producer with its key-group batching; the futures of emit are its messages' origins. */
-    private BatchedSender<Object, CompletableFuture<Void>> newSender(Producer<Object> producer) {
-        return new BatchedSender<>(producer, keyGroups, maxBatchRecords, (result, error) -> {
+    private BatchedSender<Object, CompletableFuture<MessageId>> newSender(Producer<Object> producer) {
+        return new BatchedSender<>(producer, keyGroups, maxBatchRecords, (result, id, error) -> {
             inFlight.release();
             if (error == null) {
                 emitted.increment();
-                result.complete(null);
+                result.complete(id);
             } else {
                 failed.increment();
                 result.completeExceptionally(new SourceWriteException("source connector '" + name() + "': topic '"

@@ -21,8 +21,11 @@ public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<TypedMess
     /** Told of every send's outcome, on the client's thread. */
     @FunctionalInterface
     public interface Receipt<O> {
-        /** @param error why the broker did not store it, unwrapped, or null once it is stored */
-        void sent(O origin, Throwable error);
+        /**
+         * @param id the message's id once it is stored, else null
+         * @param error why the broker did not store it, unwrapped, or null once it is stored
+         */
+        void sent(O origin, MessageId id, Throwable error);
     }
 
     private final Producer<T> producer;
@@ -68,7 +71,8 @@ public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<TypedMess
             // A check at send time (a schema, a size) is the record's own failure, not the batch's.
             sent = CompletableFuture.failedFuture(e);
         }
-        lastSend = sent.whenComplete((id, error) -> receipt.sent(origin, error == null ? null : PulsarErrors.unwrap(error)));
+        lastSend = sent.whenComplete((id, error) -> receipt.sent(origin, id,
+                error == null ? null : PulsarErrors.unwrap(error)));
     }
 
     @Override

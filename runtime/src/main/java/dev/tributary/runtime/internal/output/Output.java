@@ -36,7 +36,7 @@ final class Output {
         this.keySchema = target.keySchema();
         this.stringKeys = keySchema.getSchemaInfo() != null && keySchema.getSchemaInfo().getType() == SchemaType.STRING;
         KeyGroups keyGroups = target.batching() == ProducerBatching.KEY_GROUP ? new KeyGroups(target.keyGroups()) : null;
-        this.sender = new BatchedSender<>(producer, keyGroups, maxBatchRecords, (origin, error) -> {
+        this.sender = new BatchedSender<>(producer, keyGroups, maxBatchRecords, (origin, id, error) -> {
             if (error != null && !closed) {
                 failures.add(new OutputFailure(origin, sink, topic, error));
             }

@@ -47,7 +47,7 @@ final class Forwarder {
 
         Target(String topic, Producer<byte[]> producer) {
             this.topic = topic;
-            this.sender = new BatchedSender<>(producer, keyGroups, maxBatchRecords, (delivery, error) -> {
+            this.sender = new BatchedSender<>(producer, keyGroups, maxBatchRecords, (delivery, id, error) -> {
                 if (error == null) {
                     written.add(delivery);
                 } else {
