@@ -126,8 +126,8 @@ class WindowsIT {
         String output = unique("win-out");
         String app = unique("win");
         pulsar.admin().topics().createPartitionedTopic(input, 4);
-        int records = 40_000;
-        int keys = 400;
+        int records = 100_000;
+        int keys = 1_000;
         // In event-time order, 10 ms apart, each moved back by up to 2 s: inside the 5 s grace.
         Random random = new Random(7);
         List<Event> events = new ArrayList<>();
