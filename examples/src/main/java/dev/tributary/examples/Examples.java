@@ -9,6 +9,7 @@ import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.DeadLetterReplay;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.JobStartException;
+import dev.tributary.runtime.TopologyDiagram;
 import dev.tributary.runtime.JobState;
 import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.runtime.launcher.CommandLine;
@@ -81,11 +82,16 @@ public final class Examples {
     static final List<String> OPTIONS = List.of("service-url", "admin-url", "input", "output", "application-id",
             "value-schema", "records", "replay-from", "key-groups", "state-dir", "error-policy", "dead-letter-topic",
             "kinds", "subscription", "window", "grace", "emit", "late-topic", "gap", "orders", "customers", "impressions", "clicks",
-            "guarantee", "nar");
+            "guarantee", "nar", "describe");
 
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> environment;
+
+    /** The examples that run a topology, by name. */
+    static java.util.Set<String> jobNames() {
+        return JOBS.keySet();
+    }
 
     Examples(PrintStream out, PrintStream err, Map<String, String> environment) {
         this.out = out;
@@ -143,6 +149,18 @@ public final class Examples {
         ExampleJob job = JOBS.get(parsed.command());
         if (job == null) {
             return usage("unknown example '" + parsed.command() + "'");
+        }
+        if (parsed.has("describe")) {
+            String format = parsed.get("describe", "");
+            if (!TopologyDiagram.FORMATS.contains(format)) {
+                return usage("--describe takes text, dot or svg, not '" + format + "'");
+            }
+            // The topology alone, on standard output: nothing connects or starts.
+            return reporting(() -> {
+                out.print(TopologyDiagram.render(job.topology(parsed.get(job.inputOption(), job.defaultInput()),
+                        parsed.get("output", job.defaultOutput()), parsed), format));
+                return OK;
+            });
         }
         return reporting(() -> {
             Configuration settings = config(job, parsed);
@@ -211,6 +229,7 @@ public final class Examples {
                 + " (see docs/GUARANTEES.md)");
         text.append("\n\n").append(PulsarIoSourceCommand.usage());
         text.append("\n\n--error-policy dead-letter|skip|fail sets the job's error policy");
+        text.append("\n--describe text|dot|svg prints the example's topology (as text, Graphviz DOT or SVG) and exits");
         text.append("\n--guarantee at-least-once|exactly-once sets processing.guarantee (docs/GUARANTEES.md)");
         text.append("\njob settings (docs/CONFIGURATION.md) come from --config FILE, TRIBUTARY_<KEY> environment variables"
                 + " and --set key=value, with the options above on top");

@@ -99,6 +99,15 @@ class LauncherIT {
     }
 
     @Test
+    void describeSvgWritesThePictureAloneToStandardOutput() throws Exception {
+        Result svg = launch(60, "word-count", "--describe", "svg");
+        assertEquals(Examples.OK, svg.exitCode(), svg.stderr());
+        var document = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(svg.stdout().getBytes(StandardCharsets.UTF_8)));
+        assertEquals("svg", document.getDocumentElement().getTagName(), "standard output is the SVG alone");
+    }
+
+    @Test
     void anInvalidTopicNameIsOneClearLine(EmbeddedPulsar pulsar) throws Exception {
         Result result = launch(60, "click-enrich", "--service-url", pulsar.serviceUrl(), "--admin-url", pulsar.httpUrl(),
                 "--output", "bogus://public/default/out");

@@ -58,7 +58,7 @@ public final class JobLauncher {
     public static final int CANNOT_START = 4;
 
     private static final String USAGE_TEXT = "usage: java -jar <job>.jar " + CommandLine.SETTINGS_USAGE
-            + " [--dry-run] [--help]";
+            + " [--dry-run] [--describe text|dot|svg] [--help]";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -138,7 +138,7 @@ public final class JobLauncher {
     int launch(Class<? extends Job> jobClass, String[] args, List<Module> modules) {
         CommandLine line;
         try {
-            line = CommandLine.parse(args, false, List.of(), List.of("dry-run"));
+            line = CommandLine.parse(args, false, List.of("describe"), List.of("dry-run"));
         } catch (CommandLine.UsageException e) {
             return usage(e.getMessage());
         }
@@ -148,6 +148,10 @@ public final class JobLauncher {
             return OK;
         }
         boolean dryRun = line.has("dry-run");
+        String describe = line.get("describe", null);
+        if (describe != null && !dev.tributary.runtime.TopologyDiagram.FORMATS.contains(describe)) {
+            return usage("--describe takes text, dot or svg, not '" + describe + "'");
+        }
         TributaryModule tributary = null;
         try {
             List<ConfigOption<?>> runtimeOptions = RuntimeOptions.all();
@@ -173,6 +177,11 @@ public final class JobLauncher {
                 config.get(option);
             }
             Topology topology = job.topology(config);
+            if (describe != null) {
+                // Only the picture on standard output, so that it can be redirected to a file.
+                out.print(dev.tributary.runtime.TopologyDiagram.render(topology, describe));
+                return OK;
+            }
             Map<String, String> origins = new LinkedHashMap<>(loaded.origins());
             origins.putIfAbsent(RuntimeOptions.APPLICATION_ID.key(), "the job's name");
             origins.putIfAbsent(RuntimeOptions.HTTP_ENABLED.key(), "launcher default");

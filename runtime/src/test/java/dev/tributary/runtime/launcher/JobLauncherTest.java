@@ -74,6 +74,8 @@ class JobLauncherTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int launch(Map<String, String> env, String... args) {
+        out.reset();
+        err.reset();
         return new JobLauncher(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env)
                 .launch(DemoJob.class, args, List.of(new SuffixModule()));
@@ -104,6 +106,17 @@ class JobLauncherTest {
         assertFalse(banner.contains("hunter2") || stderr().contains("hunter2"));
         assertTrue(stderr().contains("warning: unknown setting 'comit.interval'") && stderr().contains(
                 "did you mean 'commit.interval'?"), stderr());
+    }
+
+    @Test
+    void describePrintsTheTopologyAloneInTheFormAskedFor() {
+        assertEquals(JobLauncher.OK, launch(Map.of(), "--describe", "svg", "--set", "demo.topic=described"));
+        assertTrue(stdout().startsWith("<svg ") && stdout().contains("described") && stdout().trim().endsWith("</svg>"),
+                stdout());
+        assertEquals(JobLauncher.OK, launch(Map.of(), "--describe", "dot"));
+        assertTrue(stdout().startsWith("digraph topology {"), stdout());
+        assertEquals(JobLauncher.USAGE, launch(Map.of(), "--describe", "pdf"));
+        assertTrue(stderr().contains("error: --describe takes text, dot or svg, not 'pdf'"), stderr());
     }
 
     @Test
