@@ -31,10 +31,10 @@ class TemplateJobIT {
     private static final String API_KEY = "k3y-that-must-not-show";
 
     @Test
-    void theJobJarCarriesTheNativesOfOnePlatformAndStaysUnder60Megabytes() throws Exception {
+    void theJobJarCarriesTheNativesOfOnePlatformAndStaysUnder66Megabytes() throws Exception {
         Path jar = Path.of("target", "my-job.jar");
         long size = Files.size(jar);
-        assertTrue(size < 60_000_000L, jar + " is " + size + " bytes; a job jar must stay under 60 MB");
+        assertTrue(size < 66_000_000L, jar + " is " + size + " bytes; a job jar must stay under 66 MB");
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
             java.util.List<String> natives = zip.stream().map(java.util.zip.ZipEntry::getName)
                     .filter(name -> name.startsWith("librocksdbjni-")).toList();
