@@ -143,6 +143,8 @@ public final class JobRunner implements AutoCloseable {
             throw new IllegalStateException("job '" + applicationId + "' was already started");
         }
         KeyGroups keyGroups = new KeyGroups(config.get(RuntimeOptions.KEY_GROUPS));
+        // Beside every instance's owned count, so that an alert can see a key group nobody owns.
+        metrics.gauge(TaskMetrics.KEY_GROUPS).set(keyGroups.count());
         CompileContext context = new CompileContext(keyGroups, applicationId, config.get(RuntimeOptions.INTERNAL_NAMESPACE),
                 config.get(RuntimeOptions.IDLE_ADVANCE).toMillis(),
                 dev.tributary.runtime.internal.global.GlobalTables.of(topology));

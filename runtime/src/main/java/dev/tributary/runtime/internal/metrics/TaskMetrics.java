@@ -33,6 +33,8 @@ public final class TaskMetrics {
     public static final String RECORDS_ACKED = "tributary.records.acked";
     public static final String LATENCY = "tributary.records.latency";
     public static final String COMMITS = "tributary.commits";
+    /** The job's key groups (key.groups), the same on every instance. */
+    public static final String KEY_GROUPS = "tributary.key.groups";
     public static final String KEY_GROUPS_OWNED = "tributary.key.groups.owned";
     public static final String KEY_GROUPS_RESTORING = "tributary.key.groups.restoring";
     public static final String RESTORED = "tributary.restore.records";
