@@ -164,7 +164,14 @@ public final class JobRunner implements AutoCloseable {
                     this::liveness, this::readiness);
             ops.serve("/held", new dev.tributary.runtime.internal.ops.HeldEndpoint(applicationId, () -> instanceId,
                     () -> state == JobState.RUNNING ? running : null));
-            LOG.info("Job '{}' serves /metrics, /health and /held on {}:{}", applicationId,
+            java.util.Map<String, String> shown = new java.util.TreeMap<>();
+            config.describe(RuntimeOptions.all()).lines().filter(line -> line.contains(" = "))
+                    .forEach(line -> shown.put(line.substring(0, line.indexOf(" = ")),
+                            line.substring(line.indexOf(" = ") + 3)));
+            new dev.tributary.runtime.internal.ops.JobPage(applicationId, () -> instanceId, () -> state.name(), topology,
+                    keyGroups.count(), shown, metrics.registry(), () -> state == JobState.RUNNING ? running : null)
+                    .serveOn(ops);
+            LOG.info("Job '{}' serves its page at /, /metrics, /health and /held on {}:{}", applicationId,
                     config.get(RuntimeOptions.HTTP_BIND), ops.port());
         }
         String instanceId = config.get(RuntimeOptions.INSTANCE_ID);

@@ -246,7 +246,8 @@ public final class TopologyDiagram {
         for (Box box : diagram.boxes.values()) {
             ElkNode node = ElkGraphUtil.createNode(graph);
             node.setIdentifier(box.id());
-            int chars = Math.max(box.label().length(), box.detail().length());
+            // Room beside a processing node's kind for the rate a page writes there (" · 12345/s · 9 err").
+            int chars = Math.max(box.label().length(), box.detail().length() + (box.node() != null ? 16 : 0));
             node.setDimensions(Math.max(90, chars * CHAR + 28), box.kind() == Kind.STORE ? 50 : 42);
             nodes.put(box.id(), node);
         }

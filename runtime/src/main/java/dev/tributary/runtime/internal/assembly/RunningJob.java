@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * membership, state, outputs, connectors, ownership and the task with its thread. Internals take the
  * settings they need, read here once; none of them reads the configuration.
  */
-public final class RunningJob implements dev.tributary.runtime.internal.ops.HeldEndpoint.Source {
+public final class RunningJob implements dev.tributary.runtime.internal.ops.HeldEndpoint.Source,
+        dev.tributary.runtime.internal.ops.JobPage.Source {
     private static final Logger LOG = LoggerFactory.getLogger(RunningJob.class);
 
     private final String applicationId;
@@ -308,5 +309,25 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
     @Override
     public List<dev.tributary.runtime.internal.ops.DrainingHashes.Partition> drainingHashes() {
         return dev.tributary.runtime.internal.ops.DrainingHashes.read(connections.admin(), inputTopics, applicationId);
+    }
+
+    @Override
+    public String ownerOf(int keyGroup) {
+        return membership.ownerOf(keyGroup);
+    }
+
+    @Override
+    public String endpointOf(String instance) {
+        return membership.endpointOf(instance);
+    }
+
+    @Override
+    public List<String> members() {
+        return membership.members();
+    }
+
+    @Override
+    public java.util.BitSet processingKeyGroups() {
+        return task.processingKeyGroups();
     }
 }

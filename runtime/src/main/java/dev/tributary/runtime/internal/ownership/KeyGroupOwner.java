@@ -54,6 +54,8 @@ public final class KeyGroupOwner {
     private final Map<String, long[]> received = new HashMap<>();
     private final List<Segment> segments = new ArrayList<>();
     private final BitSet active = new BitSet();
+    /** A copy of {@link #active} as last published, for readers on other threads (the job page). */
+    private volatile BitSet processing = new BitSet();
     private final BitSet restoring = new BitSet();
     private final PendingClaims pending;
     private final Restores restores;
@@ -371,6 +373,7 @@ public final class KeyGroupOwner {
 
     private OwnershipChange publish() {
         ownsAll = active.cardinality() == keyGroups.count();
+        processing = (BitSet) active.clone();
         List<Input> now = new ArrayList<>(unranged.inputs());
         for (Segment segment : segments) {
             if (segment.unrestored.isEmpty()) {
@@ -398,6 +401,11 @@ public final class KeyGroupOwner {
     }
 
     /** Key groups assigned here that are not processing yet. */
+    /** @return the key groups processing here as last published; safe from any thread */
+    public BitSet processing() {
+        return (BitSet) processing.clone();
+    }
+
     public int pending() {
         return restoring.cardinality() + pending.count();
     }

@@ -118,6 +118,11 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         apply(owner.start());
     }
 
+    /** Key groups processing here (claimed and restored); safe from any thread. */
+    public java.util.BitSet processingKeyGroups() {
+        return owner.processing();
+    }
+
     /** Key groups assigned here that are not processing yet (being claimed or restored). */
     public int pendingKeyGroups() {
         return pendingKeyGroups;
