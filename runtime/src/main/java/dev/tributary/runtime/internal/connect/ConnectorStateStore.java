@@ -75,15 +75,7 @@ final class ConnectorStateStore implements ConnectorState, AutoCloseable {
                     .readCompacted(true).create();
             Producer<byte[]> producer = producers.to(topic, Schema.BYTES).enableBatching(false).create();
             ConnectorStateStore store = new ConnectorStateStore(connector, topic, timeoutMillis, reader, producer);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (reader.hasMessageAvailable()) {
-                Message<byte[]> message = reader.readNext((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(
-                        deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
-                if (message == null) {
-                    throw new IllegalStateException("reading it timed out after " + timeoutMillis + " ms");
-                }
-                store.apply(message);
-            }
+            SourcePositions.readToEnd(reader, timeoutMillis, store::apply);
             store.follower.start();
             return store;
         } catch (Exception e) {

@@ -49,13 +49,7 @@ final class SourcePositions implements AutoCloseable {
         Map<String, String> loaded = new HashMap<>();
         try (Reader<byte[]> reader = producers.client().newReader(Schema.BYTES).topic(topic).startMessageId(MessageId.earliest)
                 .readCompacted(true).create()) {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            while (reader.hasMessageAvailable()) {
-                Message<byte[]> message = reader.readNext((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(
-                        deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
-                if (message == null) {
-                    throw new IllegalStateException("reading the positions in topic '" + topic + "' timed out");
-                }
+            readToEnd(reader, timeoutMillis, message -> {
                 if (message.hasKey()) {
                     if (message.getData().length == 0) {
                         loaded.remove(message.getKey());
@@ -63,7 +57,7 @@ final class SourcePositions implements AutoCloseable {
                         loaded.put(message.getKey(), new String(message.getData(), StandardCharsets.UTF_8));
                     }
                 }
-            }
+            });
         }
         var builder = producers.to(topic, Schema.BYTES).enableBatching(false);
         if (producerName != null) {
@@ -71,6 +65,25 @@ final class SourcePositions implements AutoCloseable {
         }
         Producer<byte[]> producer = builder.create();
         return new SourcePositions(topic, loaded, producer);
+    }
+
+    /**
+     * Hands every message of the reader's topic, up to its last one now, to the consumer.
+     *
+     * @throws IllegalStateException if the messages do not all come within the timeout
+     */
+    static void readToEnd(Reader<byte[]> reader, long timeoutMillis,
+                          java.util.function.Consumer<Message<byte[]>> consumer) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (reader.hasMessageAvailable()) {
+            Message<byte[]> message = reader.readNext((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(
+                    deadline - System.nanoTime())), TimeUnit.MILLISECONDS);
+            if (message == null) {
+                throw new IllegalStateException("reading topic '" + reader.getTopic() + "' timed out after "
+                        + timeoutMillis + " ms");
+            }
+            consumer.accept(message);
+        }
     }
 
     /** Creates a topic of the job's that compaction keeps small, unless it exists. */
