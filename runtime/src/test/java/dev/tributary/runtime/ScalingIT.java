@@ -450,25 +450,6 @@ class ScalingIT {
     }
 
     @Test
-    void threeInstancesCountExactlyAndInOrder() throws Exception {
-        int perKey = PER_KEY / 2;
-        String app = unique("scale3");
-        Topics topics = Topics.create("scale3");
-        List<Instance> instances = new ArrayList<>();
-        try (PulsarClient client = pulsar.newClient(); Results results = new Results(client, topics, perKey)) {
-            startThree(app, topics, instances);
-            publish(client, topics.input, BatcherBuilder.KEY_BASED, perKey, 0).join();
-            await("every record counted", Duration.ofSeconds(120), results::complete);
-            for (Instance instance : instances) {
-                instance.stop();
-            }
-            results.verify(true);
-        } finally {
-            stopAll(instances);
-        }
-    }
-
-    @Test
     void inputFromTheDefaultBatcherIsForwardedToItsOwners() throws Exception {
         int perKey = PER_KEY / 2;
         int records = KEYS * perKey;
