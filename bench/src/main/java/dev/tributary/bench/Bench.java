@@ -34,6 +34,8 @@ import org.apache.pulsar.client.api.Schema;
  * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9,B10] [--records N]
  *     [--set job.setting=value ...]
  * java -jar bench/target/tributary-bench.jar soak [--minutes 10] [--guarantee exactly-once|at-least-once]
+ * java -jar bench/target/tributary-bench.jar growth [--sizes 10000,100000,1000000,10000000] [--passes 3]
+ *     [--min-records 500000] [--plot FILE.png] [--set job.setting=value ...]
  * </pre>
  */
 public final class Bench {
@@ -90,6 +92,10 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "tributary-bench-log4j2.xml");
+        }
+        if (args.length > 0 && args[0].equals("growth")) {
+            Growth.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
         }
         if (args.length > 0 && args[0].equals("soak")) {
             dev.tributary.bench.soak.Soak.main(Arrays.copyOfRange(args, 1, args.length));
@@ -347,7 +353,12 @@ public final class Bench {
         return results;
     }
 
-    private List<Result> keyedCount(Keys keys) throws Exception {
+    /** Bytes of local state the last B3 job left on disk when it closed (for the growth table). */
+    long lastStateBytes;
+    /** Bytes the broker stores for the last B7 changelog (for the growth table). */
+    long lastChangelogBytes;
+
+    List<Result> keyedCount(Keys keys) throws Exception {
         String input = publishText(keys);
         String scenario = "B3 keyed count, " + keys.describe();
         List<Result> results = new ArrayList<>();
@@ -373,11 +384,32 @@ public final class Bench {
                 .to(topic("out"), Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
         long heapBefore = heapAfterGc();
         long[] heapWith = new long[1];
+        long diskBefore = bytesUnder(work.resolve("state"));
         Result result = tributary(scenario, "Tributary, RocksDB, changelog, emit on commit", builder.build(),
                 Configuration.empty(), job -> heapWith[0] = heapAfterGc());
+        // After the close, which flushes RocksDB's memtables: while it runs most of the state is in memory.
+        lastStateBytes = bytesUnder(work.resolve("state")) - diskBefore;
         results.add(new Result(result.scenario(), result.variant(), false, result.records(), result.nanos(),
                 result.cpuNanos(), null, Math.max(0, heapWith[0] - heapBefore)));
         return results;
+    }
+
+    /** The size of the files under a directory; 0 if it does not exist. */
+    static long bytesUnder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (java.io.IOException e) {
+                    return 0; // a RocksDB file compacted away while walking
+                }
+            }).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
     }
 
     /** Used heap after a full collection: the job's share is the difference while it runs. */
@@ -395,7 +427,7 @@ public final class Bench {
      * Tributary's time is that of {@code start()}: connecting, claiming the key groups and restoring
      * all of them, until the job is ready.
      */
-    private List<Result> restore() throws Exception {
+    List<Result> restore() throws Exception {
         String input = topic("keys");
         try (PulsarClient client = pulsar.newClient();
              Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true).create()) {
@@ -429,6 +461,7 @@ public final class Bench {
                 .orElseThrow(() -> new IllegalStateException("no changelog topic of " + app));
         List<Result> results = new ArrayList<>();
         String scenario = "B7 restore, " + String.format(Locale.ROOT, "%,d", records) + " keys";
+        lastChangelogBytes = pulsar.admin().topics().getPartitionedStats(changelog, false).getStorageSize();
         results.add(baseline(RawLoops.restore(scenario, "raw reader + RocksDB write batches", pulsar.serviceUrl(),
                 changelog, Files.createDirectories(work.resolve("raw-restore-" + (++sequence))))));
         deleteRecursively(state);
