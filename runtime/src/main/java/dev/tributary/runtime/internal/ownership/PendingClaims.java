@@ -27,6 +27,12 @@ final class PendingClaims {
      * answered at all, and the key group stayed unclaimed after the other had let it go.
      */
     static final long UNANSWERED_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * A key group refused this long because another consumer still holds its ranges is named in a
+     * warning (then at most every this often): a range conflict is the normal answer during a hand-over,
+     * but one that lasts means the previous owner never let go, and the key group waits in silence.
+     */
+    static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final PulsarClient client;
     private final List<SourceSpec> ranged;
@@ -38,6 +44,9 @@ final class PendingClaims {
     private final List<Claim> underWay = new ArrayList<>();
     private long nextClaimNanos;
     private int sequence;
+    /** When each wanted key group was first wanted, for the warning about a claim refused for long. */
+    private final java.util.Map<Integer, Long> wantedSince = new java.util.HashMap<>();
+    private long lastStuckWarning;
 
     PendingClaims(PulsarClient client, List<SourceSpec> ranged, String subscription, String instanceId,
                   KeyGroups keyGroups, int receiverQueueSize) {
@@ -63,6 +72,8 @@ final class PendingClaims {
      * @param now whether to claim them at the next turn rather than after the retry interval
      */
     void want(BitSet groups, boolean now) {
+        long at = System.nanoTime();
+        groups.stream().forEach(group -> wantedSince.putIfAbsent(group, at));
         wanted.or(groups);
         if (now) {
             nextClaimNanos = 0;
@@ -79,6 +90,7 @@ final class PendingClaims {
             }
         }
         wanted.andNot(groups);
+        groups.stream().forEach(wantedSince::remove);
     }
 
     /** Stops every claim; returns every key group that was wanted or being claimed. */
@@ -86,6 +98,7 @@ final class PendingClaims {
         BitSet all = groups();
         close();
         wanted.clear();
+        wantedSince.clear();
         return all;
     }
 
@@ -111,6 +124,7 @@ final class PendingClaims {
             Throwable error = claim.error();
             if (error == null) {
                 accepted.add(claim);
+                claim.groups.stream().forEach(wantedSince::remove);
                 continue;
             }
             claim.close();
@@ -118,6 +132,8 @@ final class PendingClaims {
             if (!InputSubscriptions.rangesTaken(error)) {
                 LOG.warn("Instance '{}' cannot claim key groups {} yet: {}", instanceId, claim.groups,
                         PulsarErrors.reason(error));
+            } else {
+                warnIfStuck(claim.groups, error);
             }
         }
         if (!wanted.isEmpty() && System.nanoTime() >= nextClaimNanos) {
@@ -130,6 +146,24 @@ final class PendingClaims {
             nextClaimNanos = System.nanoTime() + RETRY_NANOS;
         }
         return accepted;
+    }
+
+    private void warnIfStuck(BitSet groups, Throwable error) {
+        long now = System.nanoTime();
+        long since = groups.stream().mapToLong(g -> wantedSince.getOrDefault(g, now)).min().orElse(now);
+        if (now - since < STUCK_NANOS || now - lastStuckWarning < STUCK_NANOS) {
+            return;
+        }
+        lastStuckWarning = now;
+        BitSet stuck = new BitSet();
+        wantedSince.forEach((group, at) -> {
+            if (now - at >= STUCK_NANOS) {
+                stuck.set(group);
+            }
+        });
+        LOG.warn("Instance '{}' has waited {} s for key groups {}: another consumer of the subscription still holds"
+                        + " their hash ranges (the previous owner has not let them go; the broker says: {})", instanceId,
+                TimeUnit.NANOSECONDS.toSeconds(now - since), stuck, PulsarErrors.reason(error));
     }
 
     /** Every key group wanted or being claimed. */
