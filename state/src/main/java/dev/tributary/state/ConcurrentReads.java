@@ -127,6 +127,11 @@ public final class ConcurrentReads implements KeyGroupedStore {
     }
 
     @Override
+    public void openKeyGroups(java.util.BitSet keyGroups) {
+        exclusive(() -> store.openKeyGroups(keyGroups));
+    }
+
+    @Override
     public void wipeKeyGroup(int keyGroup) {
         exclusive(() -> store.wipeKeyGroup(keyGroup));
     }

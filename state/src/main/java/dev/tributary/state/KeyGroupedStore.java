@@ -11,6 +11,13 @@ public interface KeyGroupedStore extends AutoCloseable {
     /** Makes a key group usable, creating its space if it has none. */
     void openKeyGroup(int keyGroup);
 
+    /** Makes several key groups usable at once: a store may create their spaces in one step. */
+    default void openKeyGroups(java.util.BitSet keyGroups) {
+        for (int group = keyGroups.nextSetBit(0); group >= 0; group = keyGroups.nextSetBit(group + 1)) {
+            openKeyGroup(group);
+        }
+    }
+
     /** Deletes every entry of a key group (before a full restore, or when the key group leaves). */
     void wipeKeyGroup(int keyGroup);
 

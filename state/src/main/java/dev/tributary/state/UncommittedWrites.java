@@ -107,6 +107,11 @@ public final class UncommittedWrites implements KeyGroupedStore {
     }
 
     @Override
+    public void openKeyGroups(java.util.BitSet keyGroups) {
+        store.openKeyGroups(keyGroups);
+    }
+
+    @Override
     public void wipeKeyGroup(int keyGroup) {
         held.remove(keyGroup);
         sealed.remove(keyGroup);

@@ -126,6 +126,11 @@ public final class WindowKeys {
         }
 
         @Override
+        public void openKeyGroups(java.util.BitSet keyGroups) {
+            store.openKeyGroups(keyGroups);
+        }
+
+        @Override
         public void wipeKeyGroup(int keyGroup) {
             store.wipeKeyGroup(keyGroup);
         }

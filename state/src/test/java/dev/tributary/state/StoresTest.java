@@ -59,6 +59,45 @@ class StoresTest {
 
     @ParameterizedTest
     @MethodSource("kinds")
+    void aWipeEmptiesAKeyGroupWrittenOneByOneInBatchesOrInAnEarlierRun(String kind) {
+        try (StateMemory memory = new StateMemory(16 << 20, 8 << 20)) {
+            try (KeyGroupedStore store = open(kind, memory)) {
+                store.openKeyGroup(1);
+                store.openKeyGroup(2);
+                // Never written: the wipe has nothing to remove, and the key group stays usable.
+                store.wipeKeyGroup(1);
+                store.put(1, b("a"), b("1"));
+                assertArrayEquals(b("1"), store.get(1, b("a")));
+                store.wipeKeyGroup(1);
+                assertNull(store.get(1, b("a")));
+                store.putAll(2, List.of(b("x"), b("y")), java.util.Arrays.asList(b("1"), null));
+                store.wipeKeyGroup(2);
+                assertNull(store.get(2, b("x")));
+                store.put(2, b("kept"), b("2"));
+                // Opened together, an open key group among them: it keeps what it holds.
+                BitSet together = new BitSet();
+                together.set(2, 5);
+                store.openKeyGroups(together);
+                assertArrayEquals(b("2"), store.get(2, b("kept")));
+                store.put(4, b("b"), b("4"));
+                assertArrayEquals(b("4"), store.get(4, b("b")));
+                assertNull(store.get(3, b("b")));
+                store.persist();
+            }
+            if (kind.equals("rocksdb")) {
+                // Opened again from its files: what an earlier run wrote is wiped too.
+                try (KeyGroupedStore store = open(kind, memory)) {
+                    store.openKeyGroup(2);
+                    assertArrayEquals(b("2"), store.get(2, b("kept")));
+                    store.wipeKeyGroup(2);
+                    assertNull(store.get(2, b("kept")));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kinds")
     void aKeyOfAKeyGroupThatDoesNotRunHereIsRefusedNamingItsGroupAndOwner(String kind) {
         try (StateMemory memory = new StateMemory(16 << 20, 8 << 20); KeyGroupedStore store = open(kind, memory)) {
             BitSet owned = new BitSet();

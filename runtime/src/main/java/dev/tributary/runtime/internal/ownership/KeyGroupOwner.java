@@ -330,8 +330,8 @@ public final class KeyGroupOwner {
         }
         segments.add(segment);
         restoring.or(claim.groups);
+        state.openKeyGroups(claim.groups);
         for (int group = claim.groups.nextSetBit(0); group >= 0; group = claim.groups.nextSetBit(group + 1)) {
-            state.openKeyGroup(group);
             restores.add(group);
         }
     }

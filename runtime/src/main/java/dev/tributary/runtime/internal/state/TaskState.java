@@ -84,9 +84,7 @@ public final class TaskState implements AutoCloseable {
                     opened = held;
                 }
                 KeyGroupedStore bytes = spec.windows() != null ? WindowKeys.indexed(opened) : opened;
-                for (int group = owned.nextSetBit(0); group >= 0; group = owned.nextSetBit(group + 1)) {
-                    bytes.openKeyGroup(group);
-                }
+                bytes.openKeyGroups(owned);
                 StoreAccess logged = new LoggedStore(bytes, spec.logging() ? changelog : null);
                 StoreAccess access = logged;
                 RecordCache cache = null;
@@ -277,6 +275,13 @@ public final class TaskState implements AutoCloseable {
     public void openKeyGroup(int group) {
         for (Entry entry : stores.values()) {
             entry.bytes.openKeyGroup(group);
+        }
+    }
+
+    /** Makes key groups' spaces in every store usable at once, before they are restored. */
+    public void openKeyGroups(BitSet groups) {
+        for (Entry entry : stores.values()) {
+            entry.bytes.openKeyGroups(groups);
         }
     }
 
