@@ -72,6 +72,11 @@ public final class Bench {
     private final Path work;
     /** Shared by every Bench of the process (warm-up and measured runs use one broker). */
     private static int sequence;
+
+    /** A name no other run of the process uses, for an application or a directory. */
+    static String unique(String prefix) {
+        return prefix + "-" + (++sequence);
+    }
     /** B8's fixed rate: half the raw loop's B1 throughput in the first pass that measured it. */
     private double latencyRate;
 
@@ -157,7 +162,7 @@ public final class Bench {
                 report(results, mapFilter());
             }
             if (scenarios.contains("B3")) {
-                report(results, keyedCounts());
+                report(results, KeyedState.keyedCounts(this, pulsar, records, work));
             }
             if (scenarios.contains("B4")) {
                 report(results, WindowedCounts.scenario(this, pulsar, records, work));
@@ -166,7 +171,7 @@ public final class Bench {
                 report(results, StreamTableJoins.scenario(this, pulsar, records, work));
             }
             if (scenarios.contains("B7")) {
-                report(results, restore());
+                report(results, KeyedState.restore(this, pulsar, records, work).results());
             }
             if (scenarios.contains("B8")) {
                 report(results, latency(results));
@@ -344,74 +349,6 @@ public final class Bench {
         return results;
     }
 
-    /** B3: count per key in RocksDB, write each new count; 10k keys, then 1M keys uniform and Zipf-skewed. */
-    private List<Result> keyedCounts() throws Exception {
-        List<Result> results = new ArrayList<>();
-        for (Keys keys : List.of(Keys.uniform(10_000), Keys.uniform(1_000_000), Keys.zipf(1_000_000))) {
-            results.addAll(keyedCount(keys));
-        }
-        return results;
-    }
-
-    /** Bytes of local state the last B3 job left on disk when it closed (for the growth table). */
-    long lastStateBytes;
-    /** Bytes the broker stores for the last B7 changelog (for the growth table). */
-    long lastChangelogBytes;
-
-    List<Result> keyedCount(Keys keys) throws Exception {
-        String input = publishText(keys);
-        String scenario = "B3 keyed count, " + keys.describe();
-        List<Result> results = new ArrayList<>();
-        Path rocks = Files.createDirectories(work.resolve("raw-rocks-" + (++sequence)));
-        String output = topic("out");
-        RawLoops.Counts[] counts = new RawLoops.Counts[1];
-        try {
-            results.add(baseline(RawLoops.run(scenario, "raw loop + RocksDB get/put per record",
-                    pulsar.serviceUrl(), input, output, Schema.STRING, Schema.INT64, BatcherBuilder.DEFAULT,
-                    records, (k, v) -> {
-                        if (counts[0] == null) {
-                            counts[0] = new RawLoops.Counts(rocks);
-                        }
-                        return counts[0].increment(k);
-                    })));
-        } finally {
-            if (counts[0] != null) {
-                counts[0].close();
-            }
-        }
-        StreamBuilder builder = new StreamBuilder();
-        builder.stream(input, Schema.STRING).groupByKey().count().toStream()
-                .to(topic("out"), Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
-        long heapBefore = heapAfterGc();
-        long[] heapWith = new long[1];
-        long diskBefore = bytesUnder(work.resolve("state"));
-        Result result = tributary(scenario, "Tributary, RocksDB, changelog, emit on commit", builder.build(),
-                Configuration.empty(), job -> heapWith[0] = heapAfterGc());
-        // After the close, which flushes RocksDB's memtables: while it runs most of the state is in memory.
-        lastStateBytes = bytesUnder(work.resolve("state")) - diskBefore;
-        results.add(new Result(result.scenario(), result.variant(), false, result.records(), result.nanos(),
-                result.cpuNanos(), null, Math.max(0, heapWith[0] - heapBefore)));
-        return results;
-    }
-
-    /** The size of the files under a directory; 0 if it does not exist. */
-    static long bytesUnder(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (java.io.IOException e) {
-                    return 0; // a RocksDB file compacted away while walking
-                }
-            }).sum();
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            return 0;
-        }
-    }
-
     /** Used heap after a full collection: the job's share is the difference while it runs. */
     static long heapAfterGc() {
         for (int i = 0; i < 2; i++) {
@@ -419,62 +356,6 @@ public final class Bench {
         }
         Runtime runtime = Runtime.getRuntime();
         return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    /**
-     * B7: a count over as many distinct keys as records fills a changelog (not timed); then the raw
-     * restore reads it into RocksDB, and a new start of the job on an empty state directory restores it.
-     * Tributary's time is that of {@code start()}: connecting, claiming the key groups and restoring
-     * all of them, until the job is ready.
-     */
-    List<Result> restore() throws Exception {
-        String input = topic("keys");
-        try (PulsarClient client = pulsar.newClient();
-             Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true).create()) {
-            for (long i = 0; i < records; i++) {
-                producer.newMessage().key("key-" + i).value("x").sendAsync();
-            }
-            producer.flush();
-        }
-        String app = "bench-restore-" + (++sequence);
-        StreamBuilder builder = new StreamBuilder();
-        builder.stream(input, Schema.STRING).groupByKey().count().toStream()
-                .to(topic("out"), Produced.with(Schema.STRING, Schema.INT64).withBatching(ProducerBatching.KEY_GROUP));
-        Topology topology = builder.build();
-        Path state = work.resolve("state-" + app);
-        Configuration config = Configuration.empty()
-                .with(RuntimeOptions.APPLICATION_ID, app)
-                .with(RuntimeOptions.SERVICE_URL, pulsar.serviceUrl())
-                .with(RuntimeOptions.ADMIN_URL, pulsar.httpUrl())
-                .with(RuntimeOptions.STATE_DIR, state.toString())
-                .withAll(jobSettings);
-        try (JobRunner fill = new JobRunner(topology, config).start()) {
-            while (fill.processedRecords() < records) {
-                if (fill.failure().isPresent()) {
-                    throw new IllegalStateException("the job failed", fill.failure().get());
-                }
-                Thread.sleep(10);
-            }
-        }
-        String changelog = pulsar.admin().topics().getPartitionedTopicList("public/default").stream()
-                .filter(t -> t.contains("/" + app + "-") && t.endsWith("-changelog")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no changelog topic of " + app));
-        List<Result> results = new ArrayList<>();
-        String scenario = "B7 restore, " + String.format(Locale.ROOT, "%,d", records) + " keys";
-        lastChangelogBytes = pulsar.admin().topics().getPartitionedStats(changelog, false).getStorageSize();
-        results.add(baseline(RawLoops.restore(scenario, "raw reader + RocksDB write batches", pulsar.serviceUrl(),
-                changelog, Files.createDirectories(work.resolve("raw-restore-" + (++sequence))))));
-        deleteRecursively(state);
-        Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client"));
-        long began = System.nanoTime();
-        JobRunner job = new JobRunner(topology, config).start();
-        long nanos = System.nanoTime() - began;
-        long cpuNanos = cpu.nanos();
-        long restored = job.restoredRecords();
-        job.close();
-        results.add(new Result(scenario, "Tributary, start on an empty state directory", false, restored, nanos,
-                cpuNanos));
-        return results;
     }
 
     /**
@@ -548,17 +429,6 @@ public final class Bench {
             }
         }
         return results;
-    }
-
-    private static void deleteRecursively(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 
     private void report(List<Result> all, List<Result> scenario) {

@@ -7,7 +7,6 @@ import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.ProcessingGuarantee;
 import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,21 +53,7 @@ final class ExactlyOnceCost {
         Keys keys = Keys.uniform(10_000);
         String keyed = bench.publishText(keys);
         String count = "B9 exactly-once cost, keyed count, " + keys.describe();
-        Path rocks = Files.createDirectories(work.resolve("raw-rocks-eo-" + System.nanoTime()));
-        RawLoops.Counts[] counts = new RawLoops.Counts[1];
-        try {
-            results.add(Bench.baseline(RawLoops.run(count, "raw loop + RocksDB get/put per record", pulsar.serviceUrl(),
-                    keyed, bench.topic("out"), Schema.STRING, Schema.INT64, BatcherBuilder.DEFAULT, records, (k, v) -> {
-                        if (counts[0] == null) {
-                            counts[0] = new RawLoops.Counts(rocks);
-                        }
-                        return counts[0].increment(k);
-                    })));
-        } finally {
-            if (counts[0] != null) {
-                counts[0].close();
-            }
-        }
+        results.add(KeyedState.rawCount(bench, pulsar, records, work, count, keyed));
         for (java.time.Duration interval : List.of(RuntimeOptions.COMMIT_INTERVAL.defaultValue(),
                 java.time.Duration.ofSeconds(1))) {
             for (ProcessingGuarantee guarantee : ProcessingGuarantee.values()) {

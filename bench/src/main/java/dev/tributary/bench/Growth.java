@@ -82,7 +82,7 @@ final class Growth {
                     Row row = measure(pulsar, quiet, work, settings, keys, Math.max(keys, minRecords));
                     rows.add(row);
                     System.out.printf(Locale.ROOT, "pass %d, %,d keys: count %,.0f/s (raw %,.0f/s), heap +%.0f MB,"
-                                    + " disk %.0f MB; changelog %.0f MB, restore of %,d records %.1f s (raw %.1f s)%n", pass, keys,
+                                    + " disk %.1f MB; changelog %.1f MB, restore of %,d records %.1f s (raw %.1f s)%n", pass, keys,
                             row.count(), row.rawCount(), mb(row.heapBytes()), mb(row.diskBytes()), mb(row.changelogBytes()),
                             row.restoreRecords(), row.restoreSeconds(), row.rawRestoreSeconds());
                 }
@@ -103,14 +103,12 @@ final class Growth {
 
     private static Row measure(EmbeddedPulsar pulsar, PrintStream quiet, Path work, Configuration settings, long keys,
                                long countRecords) throws Exception {
-        Bench count = new Bench(pulsar, quiet, countRecords, 1, work, settings);
-        List<Result> counted = count.keyedCount(Keys.uniform(Math.toIntExact(keys)));
-        Result raw = counted.get(0);
-        Result job = counted.get(1);
-        Bench restore = new Bench(pulsar, quiet, keys, 1, work, settings);
-        List<Result> restored = restore.restore();
-        return new Row(keys, countRecords, raw.perSecond(), job.perSecond(), job.heapBytes(), count.lastStateBytes,
-                restore.lastChangelogBytes, restored.get(1).records(), restored.get(0).nanos() / 1e9, restored.get(1).nanos() / 1e9);
+        Bench bench = new Bench(pulsar, quiet, countRecords, 1, work, settings);
+        KeyedState.Count count = KeyedState.count(bench, pulsar, countRecords, work, Keys.uniform(Math.toIntExact(keys)));
+        KeyedState.Restore restore = KeyedState.restore(bench, pulsar, keys, work);
+        return new Row(keys, countRecords, count.raw().perSecond(), count.tributary().perSecond(),
+                count.tributary().heapBytes(), count.stateBytes(), restore.changelogBytes(),
+                restore.tributary().records(), restore.raw().nanos() / 1e9, restore.tributary().nanos() / 1e9);
     }
 
     private static double mb(long bytes) {
@@ -133,7 +131,7 @@ final class Growth {
             double rawRestore = median(rows, keys, Row::rawRestoreSeconds);
             double restore = median(rows, keys, Row::restoreSeconds);
             long countRecords = rows.stream().filter(r -> r.keys() == keys).findFirst().map(Row::countRecords).orElse(0L);
-            out.append(String.format(Locale.ROOT, "| %,d | %,d | %,.0f | %,.0f | %.2f | +%.0f MB | %.0f MB | %.0f MB"
+            out.append(String.format(Locale.ROOT, "| %,d | %,d | %,.0f | %,.0f | %.2f | +%.0f MB | %.1f MB | %.1f MB"
                             + " | %.1f s | %.1f s | %.2f |%n", keys, countRecords, raw, job, job / raw, mb((long) median(rows,
                             keys, Row::heapBytes)), mb((long) median(rows, keys, Row::diskBytes)), mb((long) median(rows,
                             keys, Row::changelogBytes)), rawRestore, restore,
