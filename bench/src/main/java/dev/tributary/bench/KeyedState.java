@@ -129,9 +129,14 @@ final class KeyedState {
         Result raw = Bench.baseline(RawLoops.restore(scenario, "raw reader + RocksDB write batches",
                 pulsar.serviceUrl(), changelog, Files.createDirectories(work.resolve(Bench.unique("raw-restore")))));
         deleteRecursively(state);
-        Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client"));
+        // The restore runs on the job's task thread, after start() has claimed the key groups.
+        Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client")
+                || name.startsWith("tributary-" + app));
         long began = System.nanoTime();
         JobRunner job = new JobRunner(topology, config).start();
+        if (!job.awaitKeyGroupsReady(java.time.Duration.ofHours(1))) {
+            throw new IllegalStateException("the restore did not end", job.failure().orElse(null));
+        }
         long nanos = System.nanoTime() - began;
         long cpuNanos = cpu.nanos();
         long restored = job.restoredRecords();

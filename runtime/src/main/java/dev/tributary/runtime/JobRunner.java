@@ -131,8 +131,10 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * Connects, subscribes and starts processing. Returns once every input is subscribed and every
-     * fixed output has its producer, so that errors in any of them surface here.
+     * Connects, subscribes and starts processing. Returns once every input is subscribed, every
+     * fixed output has its producer and the key groups assigned now are claimed, so that errors in any
+     * of them surface here. Their state is restored after that, each key group processing as soon as
+     * its own restore is done while the others restore ({@link #awaitKeyGroupsReady} waits for all).
      *
      * @return this job, running
      * @throws TopologyException if the topology cannot run (an invalid topic name, say)
@@ -392,12 +394,36 @@ public final class JobRunner implements AutoCloseable {
     }
 
     /**
-     * Records read from changelogs to restore local state at start.
+     * Records read from changelogs to restore local state since the job started: the key groups
+     * claimed at start, restored after {@link #start()} returns, and any gained later.
      *
-     * @return the count of changelog records restored
+     * @return the count of changelog records restored so far
      */
     public long restoredRecords() {
         return running == null ? 0 : running.restoredRecords();
+    }
+
+    /**
+     * Waits until every key group assigned to this instance processes here: claimed and restored.
+     * {@link #start()} returns once the key groups are claimed; each then processes as soon as its
+     * own restore is done, so this is needed only to know that all of them are.
+     *
+     * @param timeout how long to wait at most
+     * @return true once none is pending; false if the timeout passed first or the job is not running
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitKeyGroupsReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (state() == JobState.RUNNING) {
+            if (pendingKeyGroups() == 0) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     /**

@@ -103,8 +103,11 @@ class BadInputIT {
             producer.newMessage().value("keyless-2").send();
             try (JobRunner job = new JobRunner(topology, config(pulsar, app)).start()) {
                 List<Message<String>> copied = readAll(client, copy, Schema.STRING, 3, Duration.ofSeconds(30));
-                assertEquals(List.of("keyless-1", "keyed", "keyless-2"), copied.stream().map(Message::getValue).toList());
-                assertTrue(!copied.get(0).hasKey() && !copied.get(2).hasKey());
+                // Order holds per key (the keyless ones are one key); the keyed record's key group may still
+                // have been restoring while the keyless ones, which belong to no key group, went ahead.
+                assertEquals(List.of("keyless-1", "keyless-2"), copied.stream().filter(m -> !m.hasKey())
+                        .map(Message::getValue).toList());
+                assertEquals(List.of("keyed"), copied.stream().filter(Message::hasKey).map(Message::getValue).toList());
                 List<Message<byte[]>> dead = readAll(client, inputTopic + "-" + app + "-DLQ", Schema.BYTES, 2,
                         Duration.ofSeconds(30));
                 assertEquals(2, dead.size());

@@ -148,15 +148,15 @@ class OpsEndpointsIT {
                 await("the endpoints", Duration.ofSeconds(30), () -> job.httpPort() > 0);
                 int port = job.httpPort();
                 List<String> whileStarting = new ArrayList<>();
-                // Readiness is sampled at every check until the start completes.
-                await("the job to finish starting", Duration.ofSeconds(60), () -> {
+                // Readiness is sampled at every check until the start completes and every key group is restored.
+                await("the job to finish starting and restoring", Duration.ofSeconds(60), () -> {
                     try {
                         HttpResponse<String> ready = get(port, "/health/ready");
                         whileStarting.add(ready.statusCode() + " " + ready.body());
                     } catch (Exception e) {
                         throw new IllegalStateException("readiness did not answer during the start", e);
                     }
-                    return started.isDone();
+                    return started.isDone() && job.pendingKeyGroups() == 0;
                 });
                 started.get();
                 assertTrue(whileStarting.stream().anyMatch(r -> r.startsWith("503") && r.contains("restoring")),

@@ -156,6 +156,7 @@ class StatefulIT {
             }
             produce(client, input, 5_000, 10_000, keys);
             try (JobRunner second = new JobRunner(aggregations(input, output), stateful(pulsar, app)).start()) {
+                assertTrue(second.awaitKeyGroupsReady(Duration.ofSeconds(60)));
                 assertEquals(0, second.restoredRecords(), "the checkpoint covers the whole changelog");
                 awaitProcessed(second, 5_000);
             }
@@ -169,12 +170,115 @@ class StatefulIT {
             await("committed", Duration.ofSeconds(30), () -> CommitIT.backlogOf(pulsar, input, app) == 0);
             crashed.abort();
             try (JobRunner third = new JobRunner(aggregations(input, output), stateful(pulsar, app)).start()) {
+                assertTrue(third.awaitKeyGroupsReady(Duration.ofSeconds(60)));
                 long tail = third.restoredRecords();
                 System.out.printf("restored changelog tail: %d records%n", tail);
                 assertTrue(tail > 0 && tail <= 3 * 5_000, "only the tail after the checkpoint: " + tail);
             }
             assertCounts(client, output, 15_000, keys);
         }
+    }
+
+    /**
+     * One key group's changelog is a hundred times the others'. After a start on empty local state,
+     * every other key group processes new records while that one is still restoring, and its own
+     * records wait for its restore and then count from the restored state.
+     */
+    @Test
+    void eachKeyGroupProcessesOnceItsOwnRestoreEndsWhileALargeOneStillRestores(EmbeddedPulsar pulsar) throws Exception {
+        String input = unique("ready-in");
+        String output = unique("ready-out");
+        String app = unique("ready");
+        createTopic(pulsar, input);
+        int small = 3_000;
+        int large = 100 * small;
+        var keyGroups = new dev.tributary.runtime.internal.keygroup.KeyGroups(16);
+        int largeGroup = keyGroups.ofKey("k0");
+        Map<Integer, java.util.List<String>> keysByGroup = new HashMap<>();
+        for (int i = 0; keysByGroup.values().stream().mapToInt(java.util.List::size).sum() < large + 15 * small; i++) {
+            String key = "k" + i;
+            int group = keyGroups.ofKey(key);
+            java.util.List<String> keys = keysByGroup.computeIfAbsent(group, g -> new java.util.ArrayList<>());
+            if (keys.size() < (group == largeGroup ? large : small)) {
+                keys.add(key);
+            }
+        }
+        StreamBuilder builder = new StreamBuilder();
+        builder.stream(input, Schema.INT64).groupByKey().count(Materialized.as("counts")).toStream()
+                .to(output, batched(Schema.STRING, Schema.INT64));
+        Topology topology = builder.build();
+        long logged = 0;
+        try (PulsarClient client = pulsar.newClient()) {
+            try (Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).blockIfQueueFull(true)
+                    .batcherBuilder(org.apache.pulsar.client.api.BatcherBuilder.KEY_BASED).create()) {
+                Sends sends = new Sends();
+                for (java.util.List<String> keys : keysByGroup.values()) {
+                    for (String key : keys) {
+                        sends.add(producer.newMessage().key(key).value(1L).sendAsync());
+                        logged++;
+                    }
+                }
+                producer.flush();
+                sends.awaitAll(Duration.ofSeconds(120));
+            }
+            try (JobRunner first = new JobRunner(topology, stateful(pulsar, app)).start()) {
+                awaitProcessed(first, logged);
+            }
+            deleteRecursively(stateRoot.resolve(app));
+
+            try (Consumer<Long> reader = client.newConsumer(Schema.INT64).topic(output).subscriptionName(unique("r"))
+                         .subscriptionInitialPosition(SubscriptionInitialPosition.Latest).subscribe();
+                 Producer<Long> producer = client.newProducer(Schema.INT64).topic(input).enableBatching(false)
+                         .create();
+                 JobRunner second = new JobRunner(topology, stateful(pulsar, app)
+                         .with(RuntimeOptions.HTTP_ENABLED, true).with(RuntimeOptions.HTTP_PORT, 0)).start()) {
+                Map<String, Long> probes = new HashMap<>();
+                keysByGroup.forEach((group, keys) -> probes.put(keys.get(0), 2L));
+                for (String key : probes.keySet()) {
+                    producer.newMessage().key(key).value(1L).send();
+                }
+                String largeKey = keysByGroup.get(largeGroup).get(0);
+                Map<String, Long> seen = new HashMap<>();
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                int pendingWhenOthersDone = -1;
+                long restoredWhenOthersDone = -1;
+                String readyWhenOthersDone = null;
+                String largeRowWhenOthersDone = null;
+                while (seen.size() < probes.size() && System.nanoTime() < deadline) {
+                    Message<Long> message = reader.receive(100, TimeUnit.MILLISECONDS);
+                    if (message != null) {
+                        seen.put(message.getKey(), message.getValue());
+                        if (pendingWhenOthersDone < 0 && seen.size() == probes.size() - 1 && !seen.containsKey(largeKey)) {
+                            pendingWhenOthersDone = second.pendingKeyGroups();
+                            restoredWhenOthersDone = second.restoredRecords();
+                            readyWhenOthersDone = httpGet(second.httpPort(), "/health/ready");
+                            var groups = new com.fasterxml.jackson.databind.ObjectMapper()
+                                    .readTree(httpGet(second.httpPort(), "/api/keygroups")).get("groups");
+                            largeRowWhenOthersDone = groups.get(largeGroup).toString();
+                        }
+                    }
+                }
+                System.out.printf("other key groups done with %d key group(s) pending and %,d of %,d changelog records"
+                        + " restored%n", pendingWhenOthersDone, restoredWhenOthersDone, logged);
+                assertEquals(probes, seen, "every probe counted once on top of its restored count");
+                assertEquals(1, pendingWhenOthersDone, "the large key group was still restoring when the others"
+                        + " had processed their records");
+                assertTrue(restoredWhenOthersDone < logged, "restored " + restoredWhenOthersDone + " of " + logged);
+                System.out.println("readiness then: " + readyWhenOthersDone + "; the large key group: "
+                        + largeRowWhenOthersDone);
+                assertTrue(readyWhenOthersDone.contains("restoring 1 key group"), readyWhenOthersDone);
+                assertTrue(largeRowWhenOthersDone.contains("\"state\":\"restoring\"")
+                        && largeRowWhenOthersDone.contains("\"restoredRecords\":"), largeRowWhenOthersDone);
+                assertTrue(second.awaitKeyGroupsReady(Duration.ofSeconds(60)));
+                assertEquals(logged, second.restoredRecords());
+            }
+        }
+    }
+
+    private static String httpGet(int port, String path) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
@@ -192,6 +296,7 @@ class StatefulIT {
             deleteRecursively(stateRoot.resolve(app));
             produce(client, input, 3_000, 6_000, keys);
             try (JobRunner second = new JobRunner(aggregations(input, output), stateful(pulsar, app)).start()) {
+                assertTrue(second.awaitKeyGroupsReady(Duration.ofSeconds(60)));
                 assertTrue(second.restoredRecords() >= 3 * keys, "full restore: " + second.restoredRecords());
                 awaitProcessed(second, 3_000);
             }
@@ -216,6 +321,7 @@ class StatefulIT {
             Files.writeString(checkpoint, "tributary-checkpoint 1\n0 AAAA\ncrc 12345\n");
             produce(client, input, 2_000, 4_000, keys);
             try (JobRunner second = new JobRunner(aggregations(input, output), stateful(pulsar, app)).start()) {
+                assertTrue(second.awaitKeyGroupsReady(Duration.ofSeconds(60)));
                 assertTrue(second.restoredRecords() >= keys, "the counts store was rebuilt: " + second.restoredRecords());
                 awaitProcessed(second, 2_000);
             }

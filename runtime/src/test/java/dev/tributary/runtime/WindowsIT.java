@@ -322,6 +322,7 @@ class WindowsIT {
             }
             publish(client, input, second);
             try (JobRunner job = new JobRunner(lateTopology(input, output), settings(pulsar, app)).start()) {
+                assertTrue(job.awaitKeyGroupsReady(Duration.ofSeconds(60)));
                 assertTrue(job.restoredRecords() > 0, "restored from the changelog");
                 await("second part processed", Duration.ofSeconds(60), () -> job.processedRecords() >= second.size());
                 assertEquals(1.0, lateCount(job), 0.0);
@@ -371,6 +372,7 @@ class WindowsIT {
             assertTrue(live > 0, "open windows stay");
             deleteRecursively(stateRoot.resolve(app));
             try (JobRunner job = new JobRunner(lateTopology(input, output), settings(pulsar, app)).start()) {
+                assertTrue(job.awaitKeyGroupsReady(Duration.ofSeconds(60)));
                 System.out.printf("restore after expiry: %d records (%d live windows)%n", job.restoredRecords(), live);
                 assertTrue(job.restoredRecords() <= live + 16 * 2, "a restore reads no expired window: "
                         + job.restoredRecords());

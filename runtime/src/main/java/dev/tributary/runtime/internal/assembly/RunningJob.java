@@ -62,14 +62,14 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
     private final Thread thread;
     private final BacklogPoller backlog;
     private final dev.tributary.runtime.internal.global.GlobalTables globals;
-    private final long restoredRecords;
+    private final java.util.function.LongSupplier restoredRecords;
     private final TaskState state;
     private final List<String> inputTopics;
 
     private RunningJob(String applicationId, PulsarConnections connections, Membership membership,
                        StateDirectory stateDirectory, boolean holdsStateMemory, PulsarRecordCollector collector,
                        ConnectorRuntime connectors, StreamTask task, Thread thread, BacklogPoller backlog,
-                       long restoredRecords, dev.tributary.runtime.internal.global.GlobalTables globals, TaskState state,
+                       java.util.function.LongSupplier restoredRecords, dev.tributary.runtime.internal.global.GlobalTables globals, TaskState state,
                        List<String> inputTopics) {
         this.applicationId = applicationId;
         this.connections = connections;
@@ -176,7 +176,8 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
                 transactions.abortLeftOver();
             }
             claimAndRestore(task, applicationId);
-            long restored = changelog == null ? 0 : changelog.restoredSoFar();
+            PulsarChangelog logs = changelog;
+            java.util.function.LongSupplier restored = logs == null ? () -> 0 : logs::restoredSoFar;
             connectors.openSources(connections, producers.withoutTransactions(), keyGroups, compiled.context().internalNamespace());
             List<String> inputTopics = compiled.sources().stream().flatMap(source -> source.topics().stream()).toList();
             // Past twice the transaction timeout no live transaction can be what holds the messages back.
@@ -212,7 +213,7 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
         }
     }
 
-    /** Claims and restores the key groups assigned now; the ones another instance still holds follow. */
+    /** Claims the key groups assigned now, whose restores the task then carries out; the ones another instance still holds follow. */
     private static void claimAndRestore(StreamTask task, String applicationId) {
         try {
             task.start();
@@ -291,9 +292,9 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
         return collector.unavailableSinks();
     }
 
-    /** Changelog records restored before the job started processing. */
+    /** Changelog records restored into local state since the job started. */
     public long restoredRecords() {
-        return restoredRecords;
+        return restoredRecords.getAsLong();
     }
 
     public String serviceUrl() {
@@ -329,5 +330,10 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
     @Override
     public java.util.BitSet processingKeyGroups() {
         return task.processingKeyGroups();
+    }
+
+    @Override
+    public java.util.Map<Integer, Long> restoreProgress() {
+        return task.restoreProgress();
     }
 }

@@ -48,12 +48,15 @@ public final class RestoreQueue {
     /**
      * Reads at most about {@code budget} changelog records.
      *
-     * @return a key group that finished, or null
+     * @return the key groups that finished, often none
      */
-    public Restored step(int budget) {
+    public java.util.List<Restored> step(int budget) {
         if (changelog == null) {
-            Integer group = waiting.poll();
-            return group == null ? null : new Restored(group, 0, 0);
+            java.util.List<Restored> all = new java.util.ArrayList<>();
+            for (Integer group = waiting.poll(); group != null; group = waiting.poll()) {
+                all.add(new Restored(group, 0, 0));
+            }
+            return all;
         }
         long now = System.nanoTime();
         for (var it = retries.entrySet().iterator(); it.hasNext(); ) {
@@ -68,12 +71,17 @@ public final class RestoreQueue {
         }
         int readers = active.size();
         int share = budget == Integer.MAX_VALUE ? budget : Math.max(MIN_SHARE, budget / Math.max(1, readers));
+        java.util.List<Restored> finished = java.util.List.of();
         for (int i = 0; i < readers; i++) {
             GroupRestore restore = active.poll();
             try {
                 if (restore.step(share)) {
                     backoffMillis = 0;
-                    return new Restored(restore.group(), restore.records(), restore.elapsedNanos());
+                    if (finished.isEmpty()) {
+                        finished = new java.util.ArrayList<>();
+                    }
+                    finished.add(new Restored(restore.group(), restore.records(), restore.elapsedNanos()));
+                    continue;
                 }
             } catch (OutputException e) {
                 retryLater(restore, e);
@@ -81,7 +89,7 @@ public final class RestoreQueue {
             }
             active.add(restore);
         }
-        return null;
+        return finished;
     }
 
     /**
@@ -98,6 +106,15 @@ public final class RestoreQueue {
             LOG.warn("{}; waiting for the broker and restoring again (every {} ms at most)", e.getMessage(),
                     backoffMillis);
         }
+    }
+
+    /** Changelog records read so far by each key group being read now; the waiting ones have read none. */
+    public java.util.Map<Integer, Long> progress() {
+        java.util.Map<Integer, Long> progress = new java.util.TreeMap<>();
+        for (GroupRestore restore : active) {
+            progress.put(restore.group(), restore.records());
+        }
+        return progress;
     }
 
     /** Whether some restore is waiting for its next try after a failure. */

@@ -49,6 +49,9 @@ public final class JobPage {
 
         /** @return the key groups this instance processes (claimed and restored) */
         BitSet processingKeyGroups();
+
+        /** @return changelog records restored so far by each key group this instance is reading now */
+        Map<Integer, Long> restoreProgress();
     }
 
     private final ObjectMapper json = new ObjectMapper();
@@ -192,6 +195,7 @@ public final class JobPage {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("instance", instance.get());
         body.put("processing", now == null ? List.of() : now.processingKeyGroups().stream().boxed().toList());
+        body.put("restored", now == null ? Map.of() : now.restoreProgress());
         return body;
     }
 
@@ -208,6 +212,7 @@ public final class JobPage {
         String me = instance.get();
         Map<String, BitSet> processing = new HashMap<>();
         processing.put(me, now.processingKeyGroups());
+        Map<Integer, Long> restored = new HashMap<>(now.restoreProgress());
         List<Map<String, Object>> instances = new ArrayList<>();
         for (String member : now.members()) {
             String endpoint = now.endpointOf(member);
@@ -216,7 +221,7 @@ public final class JobPage {
             row.put("endpoint", endpoint);
             row.put("here", member.equals(me));
             if (!member.equals(me)) {
-                BitSet theirs = peerProcessing(endpoint);
+                BitSet theirs = peerProcessing(endpoint, restored);
                 row.put("reachable", theirs != null);
                 if (theirs != null) {
                     processing.put(member, theirs);
@@ -235,19 +240,27 @@ public final class JobPage {
             // Assigned but not yet processing: being claimed from its previous owner or restored.
             row.put("state", owner == null ? "unowned" : known == null ? "unknown"
                     : known.get(group) ? "processing" : "restoring");
+            if (restored.containsKey(group) && known != null && !known.get(group)) {
+                row.put("restoredRecords", restored.get(group));
+            }
             groups.add(row);
         }
         body.put("groups", groups);
         return body;
     }
 
-    private BitSet peerProcessing(String endpoint) {
+    private BitSet peerProcessing(String endpoint, Map<Integer, Long> restored) {
         JsonNode answer = peer(endpoint, "/api/keygroups?local");
         if (answer == null) {
             return null;
         }
         BitSet groups = new BitSet();
         answer.get("processing").forEach(group -> groups.set(group.asInt()));
+        JsonNode progress = answer.get("restored");
+        if (progress != null) {
+            progress.fields().forEachRemaining(field -> restored.put(Integer.parseInt(field.getKey()),
+                    field.getValue().asLong()));
+        }
         return groups;
     }
 

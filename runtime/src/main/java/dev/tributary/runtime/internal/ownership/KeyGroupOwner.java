@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
  * hash ranges, which frees them. The new owner claims the ranges by subscribing with them, paused:
  * the broker accepts that only once no one else holds them, so the old owner's last changelog writes
  * are durable by then. It then opens the group's changelog producers exclusively (fencing any
- * zombie), restores the group's state while its other groups keep flowing, and only then starts
- * fetching the group's records.
+ * zombie), restores the group's state while its other groups keep flowing, and only then processes
+ * the group's records.
+ *
+ * <p>A segment's consumers fetch once the first of its key groups is restored; records of its key
+ * groups still restoring wait in the task ({@link #restoring(int)}) until theirs is done, so each key
+ * group starts as soon as its own restore ends, even among the many claimed together at start.
  *
  * <p>The consumers holding a set of key groups are a {@link Segment}; sources without ranges are
  * {@link UnrangedSources}.
@@ -56,6 +60,9 @@ public final class KeyGroupOwner {
     private final BitSet active = new BitSet();
     /** A copy of {@link #active} as last published, for readers on other threads (the job page). */
     private volatile BitSet processing = new BitSet();
+    /** Records restored so far per key group being read, for the job page; refreshed at most ten times a second. */
+    private volatile Map<Integer, Long> restoreProgress = Map.of();
+    private long nextProgress;
     private final BitSet restoring = new BitSet();
     private final PendingClaims pending;
     private final Restores restores;
@@ -111,9 +118,10 @@ public final class KeyGroupOwner {
     }
 
     /**
-     * At start: claims every assigned key group at once and restores them before returning, so that
-     * subscription errors surface to the caller. Groups whose ranges another instance still holds are
-     * left to {@link #tick()}.
+     * At start: claims every assigned key group at once, so that subscription errors surface to the
+     * caller, and returns with their restores begun: {@link #tick()} goes on with them, and each key
+     * group processes once its own is done. Groups whose ranges another instance still holds are left
+     * to {@link #tick()} too.
      */
     public OwnershipChange start() {
         seenVersion = membership.version();
@@ -144,18 +152,7 @@ public final class KeyGroupOwner {
             pending.want(target, false);
             return publish();
         }
-        claimed(claim);
-        OwnershipChange change = OwnershipChange.INPUTS;
-        while (!restores.isEmpty()) {
-            change = change.and(restoreStep(Integer.MAX_VALUE));
-            if (restores.retrying()) {
-                // A broker outage is waited out, as a running job waits it out, rather than a reason to exit.
-                LOG.warn("Instance '{}': the broker broke off the restore of some key groups; the job starts and"
-                        + " restores them in the background as the broker comes back", instanceId);
-                break;
-            }
-        }
-        return change;
+        return OwnershipChange.INPUTS.and(claimed(claim)).and(restoreStep(RESTORE_BUDGET));
     }
 
     /** Whether the broker dropped any of the consumers holding this instance's key groups. */
@@ -180,7 +177,9 @@ public final class KeyGroupOwner {
             seenVersion = version;
             change = reconcile(membership.target());
         }
-        pending.step().forEach(this::claimed);
+        for (Claim claim : pending.step()) {
+            change = change.and(claimed(claim));
+        }
         if (unranged.tick()) {
             change = change.and(publish());
         }
@@ -237,13 +236,15 @@ public final class KeyGroupOwner {
             segments.remove(segment);
             BitSet keep = (BitSet) segment.groups.clone();
             keep.andNot(lost);
-            if (segment.unrestored.isEmpty()) {
-                reopen.or(keep);
-            } else {
+            BitSet unrestored = (BitSet) keep.clone();
+            unrestored.and(segment.unrestored);
+            keep.andNot(unrestored);
+            reopen.or(keep);
+            if (!unrestored.isEmpty()) {
                 // Its restore starts over (reading again what was read is harmless: values are absolute).
-                pending.want(keep, false);
-                restoring.andNot(keep);
-                restores.cancel(keep);
+                pending.want(unrestored, false);
+                restoring.andNot(unrestored);
+                restores.cancel(unrestored);
             }
         }
         pending.drop(lost);
@@ -315,8 +316,8 @@ public final class KeyGroupOwner {
         return new OwnershipChange(true, false, true, true).and(publish());
     }
 
-    /** The ranges are held: fence the changelogs and start restoring. */
-    private void claimed(Claim claim) {
+    /** The ranges are held: fence the changelogs and start restoring, or run at once with nothing to restore. */
+    private OwnershipChange claimed(Claim claim) {
         Segment segment = segment(claim);
         try {
             if (changelog != null) {
@@ -326,14 +327,19 @@ public final class KeyGroupOwner {
             LOG.warn("Instance '{}': {}; trying again", instanceId, e.getMessage());
             segment.close();
             pending.want(claim.groups, false);
-            return;
+            return OwnershipChange.NONE;
+        }
+        state.openKeyGroups(claim.groups);
+        if (changelog == null) {
+            segment.unrestored.clear();
+            return activate(segment);
         }
         segments.add(segment);
         restoring.or(claim.groups);
-        state.openKeyGroups(claim.groups);
         for (int group = claim.groups.nextSetBit(0); group >= 0; group = claim.groups.nextSetBit(group + 1)) {
             restores.add(group);
         }
+        return OwnershipChange.NONE;
     }
 
     private Segment segment(Claim claim) {
@@ -341,18 +347,35 @@ public final class KeyGroupOwner {
     }
 
     private OwnershipChange restoreStep(int budget) {
-        int group = restores.step(budget);
-        if (group < 0) {
-            return OwnershipChange.NONE;
+        OwnershipChange change = OwnershipChange.NONE;
+        for (int group : restores.step(budget)) {
+            change = change.and(restored(group));
         }
+        long now = System.nanoTime();
+        if (now >= nextProgress && (!restoring.isEmpty() || !restoreProgress.isEmpty())) {
+            nextProgress = now + 100_000_000L;
+            restoreProgress = restoring.isEmpty() ? Map.of() : Map.copyOf(restores.progress());
+        }
+        return change;
+    }
+
+    /** A key group's restore is done: it processes from now on, and its segment fetches if it did not yet. */
+    private OwnershipChange restored(int group) {
         for (Segment segment : segments) {
             if (segment.groups.get(group)) {
                 segment.unrestored.clear(group);
                 if (segment.unrestored.isEmpty()) {
                     metrics.handover("claim").record(System.nanoTime() - segment.claimedNanos, TimeUnit.NANOSECONDS);
-                    return activate(segment);
                 }
-                return OwnershipChange.NONE;
+                state.own(group);
+                active.set(group);
+                restoring.clear(group);
+                if (!segment.fetching) {
+                    // The first of its key groups is ready: the others' records wait in the task meanwhile.
+                    segment.fetching = true;
+                    segment.inputs.forEach(Input::resume);
+                }
+                return publish();
             }
         }
         return OwnershipChange.NONE;
@@ -367,6 +390,7 @@ public final class KeyGroupOwner {
         }
         active.or(segment.groups);
         restoring.andNot(segment.groups);
+        segment.fetching = true;
         segment.inputs.forEach(Input::resume);
         return publish();
     }
@@ -376,7 +400,7 @@ public final class KeyGroupOwner {
         processing = (BitSet) active.clone();
         List<Input> now = new ArrayList<>(unranged.inputs());
         for (Segment segment : segments) {
-            if (segment.unrestored.isEmpty()) {
+            if (segment.fetching) {
                 now.addAll(segment.inputs);
             }
         }
@@ -389,6 +413,19 @@ public final class KeyGroupOwner {
     /** The inputs to poll: the consumers of every key group that runs here, and of sources without ranges. */
     public List<Input> inputs() {
         return inputs;
+    }
+
+    /**
+     * Whether a key group is claimed here and still being restored: its records, fetched with those
+     * of its segment's key groups that run, wait until it is done.
+     */
+    public boolean restoring(int group) {
+        return restoring.get(group);
+    }
+
+    /** Whether some key group claimed here is still being restored. */
+    public boolean restoring() {
+        return !restoring.isEmpty();
     }
 
     /** Whether a key group's records are processed here now. */
@@ -404,6 +441,11 @@ public final class KeyGroupOwner {
     /** @return the key groups processing here as last published; safe from any thread */
     public BitSet processing() {
         return (BitSet) processing.clone();
+    }
+
+    /** Changelog records restored so far by each key group being read now, as of at most 100 ms ago. */
+    public Map<Integer, Long> restoreProgress() {
+        return restoreProgress;
     }
 
     public int pending() {

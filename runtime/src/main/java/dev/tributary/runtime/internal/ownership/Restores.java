@@ -44,6 +44,11 @@ final class Restores {
         return queue.isEmpty();
     }
 
+    /** Changelog records read so far by each key group being read now. */
+    java.util.Map<Integer, Long> progress() {
+        return queue.progress();
+    }
+
     /** Whether a restore the broker broke off waits for its next try. */
     boolean retrying() {
         return queue.retrying();
@@ -52,9 +57,9 @@ final class Restores {
     /**
      * Reads at most the budget of records: of the key groups being restored, else of the standby copies.
      *
-     * @return the key group whose restore this step completed, or -1
+     * @return the key groups whose restore this step completed, often none
      */
-    int step(int budget) {
+    java.util.List<Integer> step(int budget) {
         if (queue.isEmpty()) {
             if (standbys != null) {
                 try {
@@ -65,19 +70,20 @@ final class Restores {
                     standbys.abandonCurrent();
                 }
             }
-            return -1;
+            return java.util.List.of();
         }
-        RestoreQueue.Restored done = queue.step(budget);
-        if (done == null) {
-            return -1;
+        java.util.List<RestoreQueue.Restored> finished = queue.step(budget);
+        java.util.List<Integer> groups = new java.util.ArrayList<>(finished.size());
+        for (RestoreQueue.Restored done : finished) {
+            if (done.records() > 0) {
+                long nanos = done.nanos();
+                LOG.info("Instance '{}' restored key group {}: {} changelog records in {} ms ({} records/s)", instanceId,
+                        done.group(), done.records(), nanos / 1_000_000,
+                        nanos == 0 ? 0 : done.records() * 1_000_000_000L / nanos);
+            }
+            groups.add(done.group());
         }
-        if (done.records() > 0) {
-            long nanos = done.nanos();
-            LOG.info("Instance '{}' restored key group {}: {} changelog records in {} ms ({} records/s)", instanceId,
-                    done.group(), done.records(), nanos / 1_000_000,
-                    nanos == 0 ? 0 : done.records() * 1_000_000_000L / nanos);
-        }
-        return done.group();
+        return groups;
     }
 
     /** Standby copies follow the assignment: of this instance's second choices, never of a key group it holds. */

@@ -10,15 +10,17 @@ import java.util.Map;
 
 /**
  * The consumers holding a set of key groups: one per ranged source, with the groups' sticky hash
- * ranges. At start one segment holds every assigned group; later claims are one group each, so that
- * key groups become ready one at a time.
+ * ranges. At start one segment holds every assigned group; later claims are one group each. Its
+ * consumers fetch once the first of its key groups is restored.
  */
 final class Segment {
     final BitSet groups;
     final List<Input> inputs;
     final long claimedNanos = System.nanoTime();
-    /** Its key groups still being restored; its consumers fetch only once none is. */
+    /** Its key groups still being restored. */
     final BitSet unrestored;
+    /** Whether its consumers fetch: once any of its key groups is restored. */
+    boolean fetching;
 
     Segment(BitSet groups, List<Input> inputs) {
         this.groups = groups;

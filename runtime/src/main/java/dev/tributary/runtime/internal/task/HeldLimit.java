@@ -29,8 +29,12 @@ final class HeldLimit {
         return paused;
     }
 
-    /** Pauses or resumes the inputs as the records held behind failing keys say. */
-    void update(List<Input> inputs) {
+    /**
+     * Pauses or resumes the inputs as the records held behind failing keys say.
+     *
+     * @param pausedElsewhere inputs to leave paused when resuming (they hold records of restoring key groups)
+     */
+    void update(List<Input> inputs, java.util.function.Predicate<Input> pausedElsewhere) {
         boolean over = failures.overLimit();
         if (over && !paused) {
             paused = true;
@@ -42,7 +46,7 @@ final class HeldLimit {
         } else if (!over && paused) {
             paused = false;
             LOG.info("Task {}: held records below the limit again; resuming input", task);
-            inputs.forEach(Input::resume);
+            inputs.stream().filter(input -> !pausedElsewhere.test(input)).forEach(Input::resume);
         }
         metrics.held(failures.waiting());
     }

@@ -59,6 +59,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private final TaskSettings settings;
     private final TimeOrder timeOrder;
     private final HeldLimit heldLimit;
+    private final RestoreWaits restoreWaits = new RestoreWaits();
     /** The task's transactions under exactly-once, or null. */
     private final Transactions transactions;
     /** Under exactly-once, when the broker could not open a transaction: the next try, and the backoff. */
@@ -115,14 +116,23 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         collector.stopping(() -> stopRequested || abortRequested);
     }
 
-    /** Claims and restores the assigned key groups before the loop starts; errors surface to the caller. */
+    /**
+     * Claims the assigned key groups before the loop starts, so that errors surface to the caller; the
+     * loop restores them, each key group processing as soon as its own restore is done.
+     */
     public void start() throws Exception {
         apply(owner.start());
+        pendingKeyGroups = owner.pending();
     }
 
     /** Key groups processing here (claimed and restored); safe from any thread. */
     public java.util.BitSet processingKeyGroups() {
         return owner.processing();
+    }
+
+    /** Changelog records restored so far by each key group being read now; safe from any thread. */
+    public java.util.Map<Integer, Long> restoreProgress() {
+        return owner.restoreProgress();
     }
 
     /** Key groups assigned here that are not processing yet (being claimed or restored). */
@@ -137,6 +147,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             while (!stopRequested && !abortRequested) {
                 apply(owner.tick());
                 pendingKeyGroups = owner.pending();
+                restoreWaits.release(group -> !owner.restoring(group), this::handleWaited, input -> heldLimit.paused());
                 if (!transactionOpen()) {
                     continue;
                 }
@@ -166,10 +177,11 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 }
                 commit.checkpoint();
                 owner.close();
-                if (!failures.isEmpty() || sideWrites.waiting() > 0) {
-                    LOG.info("Task {} leaves {} record(s) of {} failing key(s) and {} unwritten dead letter(s)"
-                            + " unacknowledged; they are delivered again on restart", name, failures.waiting(),
-                            failures.blockedKeys(), sideWrites.waiting());
+                if (!failures.isEmpty() || sideWrites.waiting() > 0 || restoreWaits.waiting() > 0) {
+                    LOG.info("Task {} leaves {} record(s) of {} failing key(s), {} unwritten dead letter(s) and {}"
+                            + " record(s) of key groups still restoring unacknowledged; they are delivered again on"
+                            + " restart", name, failures.waiting(), failures.blockedKeys(), sideWrites.waiting(),
+                            restoreWaits.waiting());
                 }
                 LOG.info("Task {} stopped after {} records and {} commits", name, processedHere, commits);
             }
@@ -238,7 +250,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             // Smallest time first across the inputs; when none may go, wait on the one worth waiting for.
             if (timeOrder.drain(inputs, DRAIN_LIMIT, this::handle, () -> stopRequested) == 0) {
                 drainHeld();
-                timeOrder.await(inputs, waitMillis(5));
+                if (!owner.restoring()) {
+                    timeOrder.await(inputs, waitMillis(5));
+                }
             }
             return;
         }
@@ -246,8 +260,11 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         for (Input input : inputs) {
             received += drain(input);
         }
-        if (received == 0 && inputs.isEmpty()) {
-            // Nothing owned yet (key groups being claimed or restored, or more instances than key groups).
+        if (received == 0 && owner.restoring()) {
+            // The next turn restores more: waiting for records here would slow the restore down.
+            drainHeld();
+        } else if (received == 0 && inputs.isEmpty()) {
+            // Nothing owned yet (key groups being claimed, or more instances than key groups).
             LockSupport.parkNanos(2_000_000);
         } else if (received == 0) {
             // Nothing waiting anywhere: block for a short while on the input that last had records (most
@@ -351,9 +368,42 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
 
     private void handle(Input input, Message<Object> message) {
         Delivery delivery = new Delivery(input, message, ++sequence);
+        if (!owner.ownsAll()) {
+            int restoring = restoringGroup(delivery);
+            if (restoring >= 0) {
+                restoreWaits.hold(restoring, delivery);
+                return;
+            }
+            if (misrouted(delivery)) {
+                return;
+            }
+        }
+        process(delivery);
+    }
+
+    /** A record that waited for its key group's restore, which is over (or the group left). */
+    private void handleWaited(Delivery delivery) {
         if (!owner.ownsAll() && misrouted(delivery)) {
             return;
         }
+        process(delivery);
+    }
+
+    /** The key group of a record if it is claimed here and still being restored, else -1. */
+    private int restoringGroup(Delivery delivery) {
+        if (!owner.restoring()) {
+            return -1;
+        }
+        Message<Object> message = delivery.message;
+        byte[] routing = message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
+        if (routing == null) {
+            return -1;
+        }
+        int group = keyGroups.ofKeyBytes(routing);
+        return owner.restoring(group) ? group : -1;
+    }
+
+    private void process(Delivery delivery) {
         if (failures.holdIfBlocked(delivery)) {
             updatePause();
             return;
@@ -454,7 +504,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     }
 
     private void updatePause() {
-        heldLimit.update(inputs);
+        heldLimit.update(inputs, restoreWaits::pausing);
     }
 
     /** @param drain under exactly-once, whether to wait until the commit's transaction ended */
@@ -479,6 +529,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         collector.discard();
         sideWrites.discard();
         failures.clear();
+        restoreWaits.clear();
         commit.discard(inputs);
         updatePause();
     }
@@ -486,6 +537,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     /** After consumers closed: their undone deliveries come again to whoever holds the ranges next. */
     private void dropClosed() {
         failures.removeIf(delivery -> delivery.input.isClosed());
+        restoreWaits.removeIf(delivery -> delivery.input.isClosed());
         sideWrites.removeIf(delivery -> delivery.input.isClosed());
         updatePause();
     }
