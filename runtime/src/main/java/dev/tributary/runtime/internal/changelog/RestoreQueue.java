@@ -30,6 +30,8 @@ public final class RestoreQueue {
     private final java.util.Map<Integer, Long> retries = new java.util.LinkedHashMap<>();
     private long backoffMillis;
     private long lastWarned;
+    /** Records the last step read: none means its readers are waiting (opening, or for the broker). */
+    private long readLastStep;
 
     /** @param changelog the changelogs, or null when no store is logged (key groups are ready at once) */
     public RestoreQueue(PulsarChangelog changelog, TaskState state) {
@@ -72,10 +74,14 @@ public final class RestoreQueue {
         int readers = active.size();
         int share = budget == Integer.MAX_VALUE ? budget : Math.max(MIN_SHARE, budget / Math.max(1, readers));
         java.util.List<Restored> finished = java.util.List.of();
+        readLastStep = 0;
         for (int i = 0; i < readers; i++) {
             GroupRestore restore = active.poll();
+            long before = restore.records();
             try {
-                if (restore.step(share)) {
+                boolean done = restore.step(share);
+                readLastStep += restore.records() - before;
+                if (done) {
                     backoffMillis = 0;
                     if (finished.isEmpty()) {
                         finished = new java.util.ArrayList<>();
@@ -115,6 +121,11 @@ public final class RestoreQueue {
             progress.put(restore.group(), restore.records());
         }
         return progress;
+    }
+
+    /** Whether the last step read or finished anything: if not, the readers wait for the broker. */
+    public boolean progressed() {
+        return readLastStep > 0;
     }
 
     /** Whether some restore is waiting for its next try after a failure. */

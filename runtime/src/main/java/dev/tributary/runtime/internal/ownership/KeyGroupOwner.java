@@ -62,6 +62,7 @@ public final class KeyGroupOwner {
     private volatile BitSet processing = new BitSet();
     /** Records restored so far per key group being read, for the job page; refreshed at most ten times a second. */
     private volatile Map<Integer, Long> restoreProgress = Map.of();
+    private boolean restoreProgressed;
     private long nextProgress;
     private final BitSet restoring = new BitSet();
     private final PendingClaims pending;
@@ -348,9 +349,11 @@ public final class KeyGroupOwner {
 
     private OwnershipChange restoreStep(int budget) {
         OwnershipChange change = OwnershipChange.NONE;
-        for (int group : restores.step(budget)) {
+        java.util.List<Integer> finished = restores.step(budget);
+        for (int group : finished) {
             change = change.and(restored(group));
         }
+        restoreProgressed = !finished.isEmpty() || restores.progressed();
         long now = System.nanoTime();
         if (now >= nextProgress && (!restoring.isEmpty() || !restoreProgress.isEmpty())) {
             nextProgress = now + 100_000_000L;
@@ -426,6 +429,11 @@ public final class KeyGroupOwner {
     /** Whether some key group claimed here is still being restored. */
     public boolean restoring() {
         return !restoring.isEmpty();
+    }
+
+    /** Whether the last turn's restore step read or finished anything (else its readers wait for the broker). */
+    public boolean restoreProgressed() {
+        return restoreProgressed;
     }
 
     /** Whether a key group's records are processed here now. */

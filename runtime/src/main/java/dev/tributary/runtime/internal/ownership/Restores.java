@@ -44,6 +44,11 @@ final class Restores {
         return queue.isEmpty();
     }
 
+    /** Whether the last step read changelog records. */
+    boolean progressed() {
+        return queue.progressed();
+    }
+
     /** Changelog records read so far by each key group being read now. */
     java.util.Map<Integer, Long> progress() {
         return queue.progress();

@@ -252,6 +252,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 drainHeld();
                 if (!owner.restoring()) {
                     timeOrder.await(inputs, waitMillis(5));
+                } else {
+                    yieldWhileRestoreWaits();
                 }
             }
             return;
@@ -263,6 +265,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         if (received == 0 && owner.restoring()) {
             // The next turn restores more: waiting for records here would slow the restore down.
             drainHeld();
+            yieldWhileRestoreWaits();
         } else if (received == 0 && inputs.isEmpty()) {
             // Nothing owned yet (key groups being claimed, or more instances than key groups).
             LockSupport.parkNanos(2_000_000);
@@ -284,6 +287,17 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 handle(input, message);
                 drain(input);
             }
+        }
+    }
+
+    /**
+     * A restore whose readers got nothing this turn waits for the broker (a reader opening, the next
+     * fetch, a previous owner's transaction): a millisecond's pause keeps the loop from spinning on a
+     * core the broker and the other instances need.
+     */
+    private void yieldWhileRestoreWaits() {
+        if (!owner.restoreProgressed()) {
+            LockSupport.parkNanos(1_000_000);
         }
     }
 
