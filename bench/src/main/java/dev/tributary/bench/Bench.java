@@ -32,7 +32,7 @@ import org.apache.pulsar.client.api.Schema;
  *
  * <pre>
  * java -jar bench/target/tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9,B10] [--records N]
- *     [--set job.setting=value ...]
+ *     [--broker embedded|process] [--set job.setting=value ...]
  * java -jar bench/target/tributary-bench.jar soak [--minutes 10] [--guarantee exactly-once|at-least-once]
  * java -jar bench/target/tributary-bench.jar growth [--sizes 10000,100000,1000000,10000000] [--passes 3]
  *     [--min-records 500000] [--plot FILE.png] [--set job.setting=value ...]
@@ -64,7 +64,7 @@ public final class Bench {
     private static final Set<String> RUNNER_SETTINGS = Set.of(RuntimeOptions.APPLICATION_ID.key(),
             RuntimeOptions.SERVICE_URL.key(), RuntimeOptions.ADMIN_URL.key(), RuntimeOptions.STATE_DIR.key());
 
-    private final EmbeddedPulsar pulsar;
+    private final BenchBroker pulsar;
     private final PrintStream out;
     private final long records;
     private final Configuration jobSettings;
@@ -80,12 +80,12 @@ public final class Bench {
     /** B8's fixed rate: half the raw loop's B1 throughput in the first pass that measured it. */
     private double latencyRate;
 
-    Bench(EmbeddedPulsar pulsar, PrintStream out, long records, int repetitions, Path work) {
+    Bench(BenchBroker pulsar, PrintStream out, long records, int repetitions, Path work) {
         this(pulsar, out, records, repetitions, work, Configuration.empty());
     }
 
     /** @param jobSettings added to every Tributary job's settings (the smoke test starts jobs with fewer key groups) */
-    Bench(EmbeddedPulsar pulsar, PrintStream out, long records, int repetitions, Path work, Configuration jobSettings) {
+    Bench(BenchBroker pulsar, PrintStream out, long records, int repetitions, Path work, Configuration jobSettings) {
         this.jobSettings = jobSettings;
         this.pulsar = pulsar;
         this.out = out;
@@ -110,8 +110,12 @@ public final class Bench {
         long records = full ? 1_000_000 : 200_000;
         Set<String> scenarios = new TreeSet<>(List.of("B1", "B2", "B3", "B4", "B5", "B7", "B8", "B9", "B10"));
         Configuration settings = Configuration.empty();
+        boolean ownProcess = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--records")) {
+            if (args[i].equals("--broker") && i + 1 < args.length
+                    && (args[i + 1].equals("process") || args[i + 1].equals("embedded"))) {
+                ownProcess = args[++i].equals("process");
+            } else if (args[i].equals("--records")) {
                 records = Long.parseLong(args[++i]);
             } else if (args[i].equals("--scenarios")) {
                 scenarios = new TreeSet<>(Arrays.asList(args[++i].toUpperCase(Locale.ROOT).split(",")));
@@ -125,12 +129,13 @@ public final class Bench {
                 settings = settings.with(key, setting.substring(key.length() + 1));
             } else if (!args[i].equals("--quick") && !args[i].equals("--full")) {
                 System.err.println("usage: java -jar tributary-bench.jar [--quick | --full] [--scenarios B1,B2,B3,B4,B5,B7,B8,B9,B10]"
-                        + " [--records N] [--set job.setting=value ...]");
+                        + " [--records N] [--broker embedded|process] [--set job.setting=value ...]");
                 System.exit(2);
             }
         }
         Path work = Files.createTempDirectory("tributary-bench-");
-        try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start()) {
+        try (BenchBroker pulsar = ownProcess ? BenchBroker.process(work.resolve("broker"))
+                : BenchBroker.embedded(EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start())) {
             if (full) {
                 // Warm-up: every code path compiled and the broker's caches populated; nothing of it is reported.
                 System.out.println("Warming up...");
@@ -145,9 +150,9 @@ public final class Bench {
     }
 
     List<Result> run(Set<String> scenarios) throws Exception {
-        out.printf("Machine: %d cores, %s %s, Java %s; broker: embedded Pulsar %s, one bookie, journal sync off%n",
+        out.printf("Machine: %d cores, %s %s, Java %s; broker: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), org.apache.pulsar.PulsarVersion.getVersion());
+                System.getProperty("java.version"), pulsar.describe());
         out.printf("%,d records per run, %d repetition(s), values of about 100 bytes, 10,000 keys from seed 42%n%n",
                 records, repetitions);
         if (!jobSettings.asMap().isEmpty()) {

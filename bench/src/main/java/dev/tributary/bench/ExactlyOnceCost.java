@@ -6,7 +6,6 @@ import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.ProcessingGuarantee;
 import dev.tributary.runtime.RuntimeOptions;
-import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,7 @@ final class ExactlyOnceCost {
      * B9: what exactly-once costs. B1's pass-through and B3's count over 10,000 keys, each under
      * at-least-once and exactly-once, at the default commit interval and at 1 s, beside the raw loop.
      */
-    static List<Result> scenario(Bench bench, EmbeddedPulsar pulsar, long records, Path work) throws Exception {
+    static List<Result> scenario(Bench bench, BenchBroker pulsar, long records, Path work) throws Exception {
         List<Result> results = new ArrayList<>();
         String text = bench.publishText();
         String passThrough = "B9 exactly-once cost, pass-through";

@@ -72,7 +72,8 @@ final class Growth {
         int passesAtLargest = largestPasses < 0 ? passes : largestPasses;
         Path work = Files.createTempDirectory("tributary-growth-");
         List<Row> rows = new ArrayList<>();
-        try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start()) {
+        try (BenchBroker pulsar = BenchBroker.embedded(
+                EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start())) {
             PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
             for (int pass = 1; pass <= passes; pass++) {
                 for (long keys : sizes) {
@@ -101,7 +102,7 @@ final class Growth {
         System.exit(2);
     }
 
-    private static Row measure(EmbeddedPulsar pulsar, PrintStream quiet, Path work, Configuration settings, long keys,
+    private static Row measure(BenchBroker pulsar, PrintStream quiet, Path work, Configuration settings, long keys,
                                long countRecords) throws Exception {
         Bench bench = new Bench(pulsar, quiet, countRecords, 1, work, settings);
         KeyedState.Count count = KeyedState.count(bench, pulsar, countRecords, work, Keys.uniform(Math.toIntExact(keys)));

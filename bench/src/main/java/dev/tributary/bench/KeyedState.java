@@ -7,7 +7,6 @@ import dev.tributary.dsl.Topology;
 import dev.tributary.dsl.config.Configuration;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.RuntimeOptions;
-import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ final class KeyedState {
     }
 
     /** B3: count per key in RocksDB, write each new count; 10k keys, then 1M keys uniform and Zipf-skewed. */
-    static List<Result> keyedCounts(Bench bench, EmbeddedPulsar pulsar, long records, Path work) throws Exception {
+    static List<Result> keyedCounts(Bench bench, BenchBroker pulsar, long records, Path work) throws Exception {
         List<Result> results = new ArrayList<>();
         for (Keys keys : List.of(Keys.uniform(10_000), Keys.uniform(1_000_000), Keys.zipf(1_000_000))) {
             results.addAll(count(bench, pulsar, records, work, keys).results());
@@ -46,7 +45,7 @@ final class KeyedState {
         return results;
     }
 
-    static Count count(Bench bench, EmbeddedPulsar pulsar, long records, Path work, Keys keys) throws Exception {
+    static Count count(Bench bench, BenchBroker pulsar, long records, Path work, Keys keys) throws Exception {
         String input = bench.publishText(keys);
         String scenario = "B3 keyed count, " + keys.describe();
         Result raw = rawCount(bench, pulsar, records, work, scenario, input);
@@ -66,7 +65,7 @@ final class KeyedState {
     }
 
     /** The raw loop of a keyed count: a RocksDB read-modify-write per record, every new count sent (the baseline). */
-    static Result rawCount(Bench bench, EmbeddedPulsar pulsar, long records, Path work, String scenario, String input)
+    static Result rawCount(Bench bench, BenchBroker pulsar, long records, Path work, String scenario, String input)
             throws Exception {
         Path rocks = Files.createDirectories(work.resolve(Bench.unique("raw-rocks")));
         RawLoops.Counts[] counts = new RawLoops.Counts[1];
@@ -91,7 +90,7 @@ final class KeyedState {
      * Tributary's time is that of {@code start()}: connecting, claiming the key groups and restoring
      * all of them, until the job is ready.
      */
-    static Restore restore(Bench bench, EmbeddedPulsar pulsar, long records, Path work) throws Exception {
+    static Restore restore(Bench bench, BenchBroker pulsar, long records, Path work) throws Exception {
         String input = bench.topic("keys");
         try (PulsarClient client = pulsar.newClient();
              Producer<String> producer = client.newProducer(Schema.STRING).topic(input).blockIfQueueFull(true).create()) {

@@ -8,7 +8,6 @@ import dev.tributary.dsl.config.Configuration;
 import dev.tributary.dsl.state.Materialized;
 import dev.tributary.runtime.JobRunner;
 import dev.tributary.runtime.RuntimeOptions;
-import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.net.URI;
 import java.nio.file.Path;
 import java.net.http.HttpClient;
@@ -49,7 +48,7 @@ final class QueryCost {
         return Configuration.empty().with(RuntimeOptions.HTTP_ENABLED, true).with(RuntimeOptions.HTTP_PORT, 0);
     }
 
-    static List<Result> scenario(Bench bench, EmbeddedPulsar pulsar, long records) throws Exception {
+    static List<Result> scenario(Bench bench, BenchBroker pulsar, long records) throws Exception {
         List<Result> results = new ArrayList<>();
         String throughput = "B10 keyed count + queries";
         String input = bench.publishText(Keys.uniform(KEYS));
@@ -120,7 +119,7 @@ final class QueryCost {
      * Two instances count records published at the given rate; instance a is asked keys it owns and keys
      * instance b owns (which it forwards), one query at a time, each timed.
      */
-    private static List<Result> latency(Bench bench, EmbeddedPulsar pulsar, long records, double rate)
+    private static List<Result> latency(Bench bench, BenchBroker pulsar, long records, double rate)
             throws Exception {
         String scenario = "B10 query latency";
         String input = bench.topic("text");

@@ -5,7 +5,6 @@ import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.Table;
 import dev.tributary.dsl.config.Configuration;
-import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ final class StreamTableJoins {
     }
 
     /** B5: a stream-table left join over 100,000 table keys, against the raw loop doing it by hand. */
-    static List<Result> scenario(Bench bench, EmbeddedPulsar pulsar, long records, Path work) throws Exception {
+    static List<Result> scenario(Bench bench, BenchBroker pulsar, long records, Path work) throws Exception {
         String table = bench.topic("table");
         String stream = bench.topic("stream");
         // Short runs (the harness's smoke test) get a table of half their records.

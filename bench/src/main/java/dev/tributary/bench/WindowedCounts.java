@@ -6,7 +6,6 @@ import dev.tributary.dsl.ProducerBatching;
 import dev.tributary.dsl.StreamBuilder;
 import dev.tributary.dsl.TimeWindows;
 import dev.tributary.dsl.config.Configuration;
-import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,7 +54,7 @@ final class WindowedCounts {
      * B4: counts per key in tumbling 1-minute windows of event time (10,000 keys, 1% of records out of
      * order), emitted on every update and once on close, against the raw loop doing the same by hand.
      */
-    static List<Result> scenario(Bench bench, EmbeddedPulsar pulsar, long records, Path work) throws Exception {
+    static List<Result> scenario(Bench bench, BenchBroker pulsar, long records, Path work) throws Exception {
         String input = bench.topic("events");
         try (PulsarClient client = pulsar.newClient()) {
             publish(client, input, records);

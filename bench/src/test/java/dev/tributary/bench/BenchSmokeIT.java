@@ -23,7 +23,7 @@ class BenchSmokeIT {
         try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start()) {
             // Four key groups: a stateful job's start creates and restores a changelog partition per group,
             // which is most of this test's time and none of what it checks.
-            Bench bench = new Bench(pulsar, new PrintStream(text, true, StandardCharsets.UTF_8), 2_000, 1, work,
+            Bench bench = new Bench(BenchBroker.embedded(pulsar), new PrintStream(text, true, StandardCharsets.UTF_8), 2_000, 1, work,
                     Configuration.empty().with(RuntimeOptions.KEY_GROUPS, 4));
             List<Result> results = bench.run(Set.of("B1", "B2", "B3", "B4", "B5", "B8", "B9", "B10"));
             bench.print(results);
