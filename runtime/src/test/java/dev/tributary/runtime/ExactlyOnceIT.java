@@ -11,6 +11,7 @@ import dev.tributary.testkit.pulsar.PulsarExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.transaction.coordinator.proto.TxnStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +86,68 @@ class ExactlyOnceIT {
                 }
             }
         }
+    }
+
+    /**
+     * A broker stopped in the middle of a commit was seen to confirm the commit at its coordinator while
+     * some changelog partitions never received the end marker: those partitions then held every later
+     * message back, the claim marker included, and the key groups' restores waited for ever. This
+     * leaves a partition in that state on purpose (the coordinator is told the transaction committed,
+     * the partition is not) and checks that the restore gets past it and the counts stay exact.
+     */
+    @Test
+    void aChangelogPartitionHeldByATransactionItsCoordinatorEndedDoesNotStopTheRestore(EmbeddedPulsar pulsar,
+            @TempDir Path first, @TempDir Path second) throws Exception {
+        String input = unique("eo-stale-in");
+        String echo = unique("eo-stale-echo");
+        String counts = unique("eo-stale-counts");
+        String app = unique("eo-stale");
+        createTopic(pulsar, input);
+        int keys = KEYS / 4;
+        try (PulsarClient client = pulsar.newClient()) {
+            ExactOutputs.publish(client, input, keys, 0, PER_KEY / 2);
+            try (JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts),
+                    exactlyOnce(config(pulsar, app), first)).start()) {
+                await("half counted", Duration.ofSeconds(60), () -> job.processedRecords() >= keys * PER_KEY / 2);
+            }
+            // The key group of key k0, which has records to restore and to count afterwards.
+            int group = new dev.tributary.runtime.internal.keygroup.KeyGroups(64).ofKey("k0");
+            String partition = "persistent://public/default/" + app + "-count-2-store-changelog-partition-" + group;
+            org.apache.pulsar.client.api.transaction.Transaction stale = client.newTransaction()
+                    .withTransactionTimeout(10, java.util.concurrent.TimeUnit.MINUTES).build().get();
+            try (org.apache.pulsar.client.api.Producer<byte[]> producer = client.newProducer(
+                    org.apache.pulsar.client.api.Schema.BYTES).topic(partition)
+                    .sendTimeout(0, java.util.concurrent.TimeUnit.SECONDS).create()) {
+                producer.newMessage(stale).key("stale").value(new byte[] {1, 2, 3}).send();
+            }
+            endAtCoordinatorOnly(pulsar, stale.getTxnID());
+            assertEquals(1, pulsar.admin().transactions().getTransactionBufferStats(partition).ongoingTxnSize,
+                    "the partition holds the transaction open");
+            ExactOutputs.publish(client, input, keys, PER_KEY / 2, PER_KEY);
+            // An empty state directory: every key group is restored from its changelog, k0's through the
+            // partition that holds the transaction.
+            try (JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts),
+                    exactlyOnce(config(pulsar, app), second)).start()) {
+                System.out.println("ExactlyOnceIT stale transaction: " + ExactOutputs.check(client, echo, counts, keys,
+                        PER_KEY, Duration.ofSeconds(90)));
+                assertEquals(JobState.RUNNING, job.state(), "the job kept running: " + job.failure());
+            }
+        }
+    }
+
+    /** Ends a transaction at its coordinator without telling the partitions it wrote to. */
+    private static void endAtCoordinatorOnly(EmbeddedPulsar pulsar, org.apache.pulsar.client.api.transaction.TxnID id)
+            throws Exception {
+        java.lang.reflect.Field standaloneField = EmbeddedPulsar.class.getDeclaredField("standalone");
+        standaloneField.setAccessible(true);
+        Object standalone = standaloneField.get(pulsar);
+        java.lang.reflect.Field brokerField = org.apache.pulsar.PulsarStandalone.class.getDeclaredField("broker");
+        brokerField.setAccessible(true);
+        org.apache.pulsar.broker.PulsarService broker = (org.apache.pulsar.broker.PulsarService) brokerField.get(standalone);
+        var store = broker.getTransactionMetadataStoreService().getStores()
+                .get(new org.apache.pulsar.transaction.coordinator.TransactionCoordinatorID(id.getMostSigBits()));
+        store.updateTxnStatus(id, TxnStatus.COMMITTING, TxnStatus.OPEN, false).get();
+        store.updateTxnStatus(id, TxnStatus.COMMITTED, TxnStatus.COMMITTING, false).get();
     }
 
     @Test

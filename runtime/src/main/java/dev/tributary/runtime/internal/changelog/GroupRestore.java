@@ -30,6 +30,11 @@ public final class GroupRestore implements AutoCloseable {
         void reached(StoreSpec store, int group, byte[] position);
     }
 
+    /** Asks the broker to end what holds a store's key group back, where its coordinator has ended it. */
+    interface Nudge {
+        CompletableFuture<Void> nudge(StoreSpec store, int group);
+    }
+
     /** One store's part of a key group's restore. */
     static final class Part {
         final StoreSpec store;
@@ -61,10 +66,13 @@ public final class GroupRestore implements AutoCloseable {
     private long began;
     private long records;
 
-    GroupRestore(int group, List<Part> parts, Progress progress) {
+    private final Nudge nudge;
+
+    GroupRestore(int group, List<Part> parts, Progress progress, Nudge nudge) {
         this.group = group;
         this.parts = parts;
         this.progress = progress;
+        this.nudge = nudge;
     }
 
     public int group() {
@@ -122,6 +130,7 @@ public final class GroupRestore implements AutoCloseable {
                         break;
                     }
                     read++;
+                    heldBackSince = 0;
                     if (java.util.Arrays.equals(message.getKeyBytes(), PulsarChangelog.MARKER_KEY)) {
                         if (part.marker != null && java.util.Arrays.equals(message.getValue(), part.marker.value())) {
                             part.done = true;
@@ -176,10 +185,17 @@ public final class GroupRestore implements AutoCloseable {
         }
     }
 
+    private static final long HELD_BACK_NANOS = TimeUnit.SECONDS.toNanos(5);
     private long heldBackSince;
     private boolean warned;
+    private long nudged;
+    private CompletableFuture<Void> nudging;
 
-    /** An open transaction of the previous owner holds the restore back: said once, after a while. */
+    /**
+     * A transaction holds the restore back: normally one of the previous owner's, which ends within
+     * transaction.timeout. Said once after a while, and from then on the partition is nudged every few
+     * seconds, in case the transaction is one the coordinator has ended but the partition never heard of.
+     */
     private void warnIfHeldBack(Part part) {
         if (part.marker == null) {
             return;
@@ -187,11 +203,25 @@ public final class GroupRestore implements AutoCloseable {
         long now = System.nanoTime();
         if (heldBackSince == 0) {
             heldBackSince = now;
-        } else if (!warned && now - heldBackSince > TimeUnit.SECONDS.toNanos(5)) {
+            return;
+        }
+        if (now - heldBackSince < HELD_BACK_NANOS) {
+            return;
+        }
+        if (!warned) {
             warned = true;
             LOG.warn("Restore of store '{}' key group {} waits for a transaction of the key group's previous owner"
                     + " to end (at most transaction.timeout): its outcome decides the restored state", part.store.name(),
                     group);
+        }
+        if ((nudging == null || nudging.isDone()) && now - nudged > HELD_BACK_NANOS) {
+            nudged = now;
+            nudging = nudge.nudge(part.store, group).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    LOG.debug("Nudging the changelog of store '{}' key group {} failed", part.store.name(), group,
+                            error);
+                }
+            });
         }
     }
 

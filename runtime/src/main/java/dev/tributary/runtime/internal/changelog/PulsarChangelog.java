@@ -247,6 +247,33 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         return new Marker(value, sent);
     }
 
+    /** The value of the writes that {@link #nudge} aborts; no restore ever reads one. */
+    private static final byte[] NUDGE = "tributary changelog nudge".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * Under exactly-once, makes a key group's changelog partition drop what its transaction coordinator
+     * has already ended: a transaction that writes to the partition and aborts hands the partition the
+     * coordinator's low-water mark, below which the partition aborts the transactions it still holds
+     * open. A broker stopped in the middle of a commit was seen to confirm the commit while some
+     * partitions never got its end marker; the next transactional write to such a partition ends it,
+     * but none comes while its key group waits for its restore, which waits for that partition.
+     * Harmless when the transaction holding the partition back is really open: the mark stays below it.
+     */
+    CompletableFuture<Void> nudge(StoreSpec store, int group) {
+        Producer<byte[]>[] byGroup = producers.get(store.name());
+        Producer<byte[]> producer = byGroup == null ? null : byGroup[group];
+        if (producer == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return client.newTransaction().withTransactionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build()
+                .thenCompose(transaction -> {
+                    CompletableFuture<MessageId> sent = producer.newMessage(transaction).keyBytes(MARKER_KEY)
+                            .value(NUDGE).sendAsync();
+                    producer.flushAsync();
+                    return sent.handle((id, error) -> null).thenCompose(ignored -> transaction.abort());
+                });
+    }
+
     /** Closes the key groups' producers; writes not flushed are dropped (their records are not acknowledged). */
     public void closeProducers(BitSet groups) {
         generation++;
@@ -464,7 +491,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             parts.add(new GroupRestore.Part(store, bytes, reader, from,
                     markersOfStore == null ? null : markersOfStore[group]));
         }
-        return new GroupRestore(group, parts, progress);
+        return new GroupRestore(group, parts, progress, this::nudge);
     }
 
     /** Forgets where a key group's local files stand: its next restore is a full one. */

@@ -218,8 +218,15 @@ public final class Transactions {
             open.abort().get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Aborted transaction {}: {}", open.getTxnID(), why);
         } catch (Exception e) {
-            LOG.warn("Cannot abort transaction {} ({}); the broker aborts it within transaction.timeout ({})",
-                    open.getTxnID(), PulsarErrors.reason(e), timeout);
+            Transaction.State state = open.getState();
+            if (state == Transaction.State.COMMITTING || state == Transaction.State.COMMITTED) {
+                // A commit sent while the broker went away: the coordinator may still complete it.
+                LOG.warn("Cannot abort transaction {}: its commit was already sent, so the transaction coordinator"
+                        + " decides its outcome; a restore that follows waits for it and keeps what it commits", open.getTxnID());
+            } else {
+                LOG.warn("Cannot abort transaction {} ({}); the broker aborts it within transaction.timeout ({})",
+                        open.getTxnID(), PulsarErrors.reason(e), timeout);
+            }
         }
     }
 
