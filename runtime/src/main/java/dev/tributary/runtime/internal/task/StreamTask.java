@@ -383,13 +383,16 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private void handle(Input input, Message<Object> message) {
         Delivery delivery = new Delivery(input, message, ++sequence);
         if (!owner.ownsAll()) {
-            int restoring = restoringGroup(delivery);
-            if (restoring >= 0) {
-                restoreWaits.hold(restoring, delivery);
-                return;
-            }
-            if (misrouted(delivery)) {
-                return;
+            byte[] routing = routingOf(delivery);
+            if (routing != null) {
+                int group = keyGroups.ofKeyBytes(routing);
+                if (owner.restoring() && owner.restoring(group)) {
+                    restoreWaits.hold(group, delivery);
+                    return;
+                }
+                if (!owner.runs(group) && forwarded(delivery, routing)) {
+                    return;
+                }
             }
         }
         process(delivery);
@@ -403,18 +406,10 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         process(delivery);
     }
 
-    /** The key group of a record if it is claimed here and still being restored, else -1. */
-    private int restoringGroup(Delivery delivery) {
-        if (!owner.restoring()) {
-            return -1;
-        }
+    /** The bytes the broker placed a record by: its ordering key, else its key; null for neither. */
+    private static byte[] routingOf(Delivery delivery) {
         Message<Object> message = delivery.message;
-        byte[] routing = message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
-        if (routing == null) {
-            return -1;
-        }
-        int group = keyGroups.ofKeyBytes(routing);
-        return owner.restoring(group) ? group : -1;
+        return message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
     }
 
     private void process(Delivery delivery) {
@@ -434,13 +429,14 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
      * @return true if the record was taken care of
      */
     private boolean misrouted(Delivery delivery) {
-        Message<Object> message = delivery.message;
-        byte[] routing = message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
-        if (routing == null || owner.runs(keyGroups.ofKeyBytes(routing))) {
-            return false;
-        }
+        byte[] routing = routingOf(delivery);
+        return routing != null && !owner.runs(keyGroups.ofKeyBytes(routing)) && forwarded(delivery, routing);
+    }
+
+    /** Forwards a record of a key group that runs elsewhere, unless it cannot be decoded; true if forwarded. */
+    private boolean forwarded(Delivery delivery, byte[] routing) {
         try {
-            delivery.input.decode(message);
+            delivery.input.decode(delivery.message);
         } catch (UndecodableRecordException | InvalidTimestampException e) {
             return false;
         }
