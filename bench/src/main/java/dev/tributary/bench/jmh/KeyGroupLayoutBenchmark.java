@@ -20,7 +20,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * The cost of a RocksDB write as B3 makes them at 1,000,000 uniform keys, with the keys spread over
  * one key group or over 64 (a column family each, under one write-buffer budget, as in a job), written
  * one put at a time (as the write-back cache's flush does) or as one write batch per key group and
- * commit. Measures two of the hypotheses for the per-put gap in docs/BENCHMARKS.md.
+ * commit, and after other work has emptied the caches. Measures three of the hypotheses for the
+ * per-put gap in docs/BENCHMARKS.md.
  */
 public class KeyGroupLayoutBenchmark extends HotPathBenchmark {
     private static final int KEYS = 1_000_000;
@@ -84,7 +85,7 @@ public class KeyGroupLayoutBenchmark extends HotPathBenchmark {
         store.putAll(group, batchKeys, batchValues);
     }
 
-    /** Stands for the rest of a record's work in a job: it walks 2 MiB, as message building and I/O do. */
+    /** Stands for the rest of a record's work in a job: each call walks 256 KiB of a 2 MiB array. */
     private final long[] elsewhere = new long[256 * 1024];
     private int walk;
 
