@@ -89,6 +89,52 @@ class ExactlyOnceIT {
     }
 
     /**
+     * A broker that forgets acknowledgements of committed transactions delivers their input again: seen
+     * with Pulsar 4.0.7 after broker crashes (docs/GUARANTEES.md). Rewinding the subscription to the start
+     * does the same on purpose, twice: once while the job runs, and once before a new instance starts on
+     * an empty state directory, which knows each key's committed input position from the changelog alone.
+     * Nothing is processed twice, and the redelivered records are counted.
+     */
+    @Test
+    void inputDeliveredAgainAfterItsCommitIsNotProcessedTwice(EmbeddedPulsar pulsar, @TempDir Path first,
+            @TempDir Path second) throws Exception {
+        String input = unique("eo-again-in");
+        String echo = unique("eo-again-echo");
+        String counts = unique("eo-again-counts");
+        String app = unique("eo-again");
+        createTopic(pulsar, input);
+        int keys = KEYS / 4;
+        try (PulsarClient client = pulsar.newClient()) {
+            ExactOutputs.publish(client, input, keys, 0, PER_KEY / 2);
+            try (JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts),
+                    exactlyOnce(config(pulsar, app), first)).start()) {
+                await("half counted", Duration.ofSeconds(60), () -> job.processedRecords() >= keys * PER_KEY / 2
+                        && job.meterRegistry().get("tributary.commits").timer().count() > 0);
+                ExactOutputs.check(client, echo, counts, keys, PER_KEY / 2, Duration.ofSeconds(60));
+                pulsar.admin().topics().resetCursor(input, app, org.apache.pulsar.client.api.MessageId.earliest);
+                await("the rewound half skipped", Duration.ofSeconds(90), () -> redelivered(job) >= keys * PER_KEY / 2);
+                ExactOutputs.publish(client, input, keys, PER_KEY / 2, 3 * PER_KEY / 4);
+                System.out.println("ExactlyOnceIT rewound while running: " + ExactOutputs.check(client, echo, counts,
+                        keys, 3 * PER_KEY / 4, Duration.ofSeconds(90)));
+                assertEquals(JobState.RUNNING, job.state(), "the job rode out the rewind: " + job.failure());
+            }
+            pulsar.admin().topics().resetCursor(input, app, org.apache.pulsar.client.api.MessageId.earliest);
+            ExactOutputs.publish(client, input, keys, 3 * PER_KEY / 4, PER_KEY);
+            try (JobRunner job = new JobRunner(CountJobMain.topology(input, echo, counts),
+                    exactlyOnce(config(pulsar, app), second)).start()) {
+                System.out.println("ExactlyOnceIT rewound before a restore: " + ExactOutputs.check(client, echo, counts,
+                        keys, PER_KEY, Duration.ofSeconds(120)));
+                assertEquals(keys * 3 * PER_KEY / 4, redelivered(job), "every record committed before was skipped");
+            }
+        }
+    }
+
+    private static long redelivered(JobRunner job) {
+        return (long) job.meterRegistry().find("tributary.records.redelivered").counters().stream()
+                .mapToDouble(counter -> counter.count()).sum();
+    }
+
+    /**
      * A broker stopped in the middle of a commit was seen to confirm the commit at its coordinator while
      * some changelog partitions never received the end marker: those partitions then held every later
      * message back, the claim marker included, and the key groups' restores waited for ever. This

@@ -114,6 +114,15 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
         try {
             membership.join(config.get(RuntimeOptions.OPERATION_TIMEOUT));
             List<StoreSpec> stores = topology.stores();
+            if (exactlyOnce) {
+                if (stores.stream().anyMatch(dev.tributary.runtime.internal.task.RedeliveryGuard::isPositions)) {
+                    throw new JobStartException("the store name '" + dev.tributary.runtime.internal.task.RedeliveryGuard
+                            .STORE + "' is reserved under exactly-once; name the topology's store differently", null);
+                }
+                // Where each key's last committed input position lives, logged and restored with its key group.
+                stores = new java.util.ArrayList<>(stores);
+                stores.add(dev.tributary.runtime.internal.task.RedeliveryGuard.spec());
+            }
             if (!stores.isEmpty()) {
                 stateDirectory = StateDirectory.lock(Path.of(config.get(RuntimeOptions.STATE_DIR), applicationId));
             }

@@ -43,6 +43,8 @@ public final class TaskMetrics {
     public static final String BACKLOG = "tributary.input.backlog";
     public static final String DISPATCH_STALLS = "tributary.input.dispatch.stalls";
     public static final String FORWARDED = "tributary.records.forwarded";
+    /** Under exactly-once, deliveries whose acknowledgement had committed: acknowledged again, not processed. */
+    public static final String REDELIVERED = "tributary.records.redelivered";
     public static final String STANDBY_LAG = "tributary.standby.lag.ms";
     public static final String STANDBY_CAUGHT_UP = "tributary.standby.caught.up.time.ms";
     public static final String KEY_GROUPS_STANDBY = "tributary.key.groups.standby";
@@ -234,6 +236,11 @@ public final class TaskMetrics {
             counter = forwardedBySource.computeIfAbsent(source, s -> counter(FORWARDED, s, null));
         }
         counter.increment();
+    }
+
+    /** The broker delivered a record again whose acknowledgement had committed; it was not processed twice. */
+    public void redelivered(String source) {
+        counter(REDELIVERED, source, null).increment();
     }
 
     /**

@@ -28,7 +28,8 @@ public final class LocalStores {
 
     /** Whether a job's store of this spec can be queried. */
     static boolean queryable(StoreSpec spec) {
-        return spec.windows() == null || spec.windows().kind() != WindowSpec.Kind.JOIN;
+        return (spec.windows() == null || spec.windows().kind() != WindowSpec.Kind.JOIN)
+                && !dev.tributary.runtime.internal.task.RedeliveryGuard.isPositions(spec);
     }
 
     static QueryableStoreType.Kind kindOf(StoreSpec spec) {

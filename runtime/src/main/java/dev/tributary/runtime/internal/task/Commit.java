@@ -61,17 +61,21 @@ final class Commit {
     private final dev.tributary.runtime.internal.pulsar.Transactions transactions;
     /** Under exactly-once, the commits ending in the background, or null. */
     private final TransactionalCommit transactional;
+    /** Under exactly-once, writes that belong to what the commit acknowledges, run before the state is flushed. */
+    private final Runnable beforeState;
 
     /**
      * @param changelog the task's changelogs, or null when no store is logged
      * @param stateDirectory where checkpoints go, or null for a stateless topology
      * @param outcomes what the task does with dead letters and forwards once they are written
+     * @param beforeState under exactly-once, run before each commit flushes the state
      */
     Commit(String task, TaskCore core, PulsarChangelog changelog, StateDirectory stateDirectory,
            PulsarRecordCollector collector, SideWrites sideWrites, Failures failures, TaskMetrics metrics,
            TaskSettings settings, Failures.Outcomes outcomes,
-           dev.tributary.runtime.internal.pulsar.Transactions transactions) {
+           dev.tributary.runtime.internal.pulsar.Transactions transactions, Runnable beforeState) {
         this.task = task;
+        this.beforeState = beforeState;
         this.transactions = transactions;
         this.core = core;
         this.changelog = changelog;
@@ -189,10 +193,12 @@ final class Commit {
             if (previous != Outcome.COMMITTED) {
                 return previous;
             }
+            // Dead letters confirmed now are done, and acknowledged in this transaction: so is what records them.
+            awaitSideWrites();
+            beforeState.run();
             long flushing = System.nanoTime();
             core.flushState();
             metrics.commitPhase("state").record(System.nanoTime() - flushing, TimeUnit.NANOSECONDS);
-            awaitSideWrites();
             if (uncommitted == 0 && !transactions.used()) {
                 if (transactions.idleTooLong()) {
                     // Nothing in it: ended before the broker's timeout would, and opened again when needed.

@@ -151,6 +151,11 @@ final class Delivery implements WriteOrigin {
         return keyId;
     }
 
+    /** The bytes the broker placed the record by: its ordering key, else its key; null for neither. */
+    byte[] routing() {
+        return message.hasOrderingKey() ? message.getOrderingKey() : keyBytes();
+    }
+
     /** The key's bytes, or null for a keyless message. */
     byte[] keyBytes() {
         ByteBuffer id = keyId();

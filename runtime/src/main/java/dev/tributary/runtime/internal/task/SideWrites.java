@@ -17,6 +17,9 @@ final class SideWrites implements Failures.DeadLetterRoute {
     private final ErrorHandling errors;
     private final List<Delivery> deadLetterRetries = new ArrayList<>();
     private final List<Delivery> forwardRetries = new ArrayList<>();
+    /** Deliveries on their way to a dead-letter or late-records topic, not confirmed yet. */
+    private final java.util.Set<Delivery> deadLettering =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     SideWrites(DeadLetters deadLetters, Forwarder forwarder, ErrorHandling errors) {
         this.deadLetters = deadLetters;
@@ -36,7 +39,13 @@ final class SideWrites implements Failures.DeadLetterRoute {
 
     @Override
     public void deadLetter(Delivery delivery) {
+        deadLettering.add(delivery);
         deadLetters.write(delivery);
+    }
+
+    /** The deliveries being dead-lettered: their keys may have moved on past them. */
+    java.util.Collection<Delivery> deadLettering() {
+        return deadLettering;
     }
 
     void forward(Delivery delivery, String topic, byte[] routing) {
@@ -61,6 +70,7 @@ final class SideWrites implements Failures.DeadLetterRoute {
     void collect(Consumer<Delivery> deadLettered, Consumer<Delivery> forwarded) {
         Delivery delivery;
         while ((delivery = deadLetters.pollWritten()) != null) {
+            deadLettering.remove(delivery);
             deadLettered.accept(delivery);
         }
         while ((delivery = forwarder.pollWritten()) != null) {
@@ -120,6 +130,7 @@ final class SideWrites implements Failures.DeadLetterRoute {
     void removeIf(Predicate<Delivery> drop) {
         deadLetterRetries.removeIf(drop);
         forwardRetries.removeIf(drop);
+        deadLettering.removeIf(drop);
     }
 
     /** After a lost lease: forwards held back are dropped, and no failed write is tried again. */
@@ -127,6 +138,7 @@ final class SideWrites implements Failures.DeadLetterRoute {
         forwarder.discard();
         deadLetterRetries.clear();
         forwardRetries.clear();
+        deadLettering.clear();
     }
 
     void close() {

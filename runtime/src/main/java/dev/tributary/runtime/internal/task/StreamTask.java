@@ -62,6 +62,8 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private final RestoreWaits restoreWaits = new RestoreWaits();
     /** The task's transactions under exactly-once, or null. */
     private final Transactions transactions;
+    /** Under exactly-once, what keeps input whose acknowledgement committed from being processed again; else null. */
+    private final RedeliveryGuard guard;
     /** Under exactly-once, when the broker could not open a transaction: the next try, and the backoff. */
     private long nextTransactionTry;
     private long transactionBackoffMillis;
@@ -111,8 +113,10 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         this.failures = new Failures(errors, keyGroups, sideWrites, metrics, this);
         this.heldLimit = new HeldLimit(name, failures, metrics);
         this.transactions = producers.transactions();
+        this.guard = transactions != null && core.state().specs().stream().anyMatch(RedeliveryGuard::isPositions)
+                ? new RedeliveryGuard(core.state(), keyGroups, metrics, !settings.replaying()) : null;
         this.commit = new Commit(name, core, changelog, stateDirectory, collector, sideWrites, failures, metrics,
-                settings, this, transactions);
+                settings, this, transactions, guard == null ? () -> { } : () -> guard.flush(sideWrites.deadLettering()));
         collector.stopping(() -> stopRequested || abortRequested);
     }
 
@@ -408,8 +412,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
 
     /** The bytes the broker placed a record by: its ordering key, else its key; null for neither. */
     private static byte[] routingOf(Delivery delivery) {
-        Message<Object> message = delivery.message;
-        return message.hasOrderingKey() ? message.getOrderingKey() : delivery.keyBytes();
+        return delivery.routing();
     }
 
     private void process(Delivery delivery) {
@@ -452,6 +455,10 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
      */
     private boolean attempt(Delivery delivery) {
         delivery.attempt();
+        if (guard != null && guard.committedBefore(delivery, routingOf(delivery))) {
+            done(delivery);
+            return true;
+        }
         Input input = delivery.input;
         Record<Object, Object> record;
         try {
@@ -483,11 +490,15 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
 
     @Override
     public void done(Delivery delivery) {
+        boolean forwarded = delivery.state() == Delivery.State.FORWARDING;
         delivery.done();
         if (!delivery.input.resolved(delivery.message)) {
             return;
         }
         commit.recordDone();
+        if (guard != null && !forwarded) {
+            guard.done(delivery, routingOf(delivery));
+        }
         if ((++processedHere & 15) == 0) {
             metrics.latency(System.currentTimeMillis() - delivery.message.getPublishTime());
         }
@@ -495,6 +506,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
 
     @Override
     public void undone(Delivery delivery) {
+        if (guard != null) {
+            guard.undone(delivery);
+        }
         delivery.input.withdraw(delivery.message);
         commit.recordUndone();
         processedHere--;
@@ -536,6 +550,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             transactions.abort("the key groups' uncommitted work was dropped");
         }
         core.state().discardCaches();
+        if (guard != null) {
+            guard.discard();
+        }
         collector.discard();
         sideWrites.discard();
         failures.clear();

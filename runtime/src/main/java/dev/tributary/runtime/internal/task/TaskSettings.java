@@ -15,10 +15,12 @@ import dev.tributary.runtime.RuntimeOptions;
  * @param maxBatchRecords {@code producer.batch.max.records}
  * @param timeOrdered whether records are taken across inputs in time order (the topology has windows)
  * @param partitionMaxWaitNanos {@code input.partition.max-wait}
+ * @param replaying whether this start rewound the input ({@code replay.from}): under exactly-once, records
+ *     at or below a key's committed position are then processed again rather than skipped
  */
 public record TaskSettings(long commitIntervalNanos, int commitMaxRecords, long checkpointIntervalNanos,
                            long ackTimeoutMillis, long sendTimeoutNanos, long lingerNanos, int maxBatchRecords,
-                           boolean timeOrdered, long partitionMaxWaitNanos) {
+                           boolean timeOrdered, long partitionMaxWaitNanos, boolean replaying) {
     /** Reads the task's settings from the job's configuration, for a topology without windows. */
     public static TaskSettings from(Configuration config) {
         return from(config, false);
@@ -33,6 +35,6 @@ public record TaskSettings(long commitIntervalNanos, int commitMaxRecords, long 
                 config.get(RuntimeOptions.SEND_TIMEOUT).toNanos(),
                 config.get(RuntimeOptions.BATCH_LINGER).toNanos(),
                 config.get(RuntimeOptions.BATCH_MAX_RECORDS), timeOrdered,
-                config.get(RuntimeOptions.PARTITION_MAX_WAIT).toNanos());
+                config.get(RuntimeOptions.PARTITION_MAX_WAIT).toNanos(), config.get(RuntimeOptions.REPLAY_FROM) != null);
     }
 }

@@ -1,0 +1,270 @@
+package dev.tributary.runtime.internal.task;
+
+import dev.tributary.dsl.plan.StoreSpec;
+import dev.tributary.dsl.state.StoreType;
+import dev.tributary.runtime.internal.keygroup.KeyGroups;
+import dev.tributary.runtime.internal.metrics.TaskMetrics;
+import dev.tributary.runtime.internal.state.TaskState;
+import dev.tributary.state.TypedStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageIdAdv;
+import org.apache.pulsar.client.api.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Under exactly-once, keeps for each key the input position of its last record whose acknowledgement
+ * is in the task's transaction, in a store of its own that is logged and restored with the key group
+ * like any other. Key_Shared delivers the records of one key in order and the task is done with them
+ * in order, so a delivery at or below its key's position was acknowledged in a committed transaction
+ * already: the broker delivered it again because it lost that acknowledgement. Pulsar 4.0.7 was seen
+ * doing so after broker crashes (docs/GUARANTEES.md). Such a delivery is acknowledged again in the
+ * open transaction and not processed.
+ *
+ * <p>Records with neither key nor ordering key are not guarded: their order is not tied to a key. A
+ * start with {@code replay.from} processes what it rewound again, as asked; positions still only move
+ * forward.
+ */
+public final class RedeliveryGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(RedeliveryGuard.class);
+    /** The store's name, which a topology's own stores may not take. */
+    public static final String STORE = "tributary-input-positions";
+    private static final long WARN_EVERY_NANOS = 10_000_000_000L;
+
+    private final TaskState state;
+    private final KeyGroups keyGroups;
+    private final TaskMetrics metrics;
+    /** False on a start that rewound the input on purpose: what it delivers again is processed again. */
+    private final boolean skipping;
+    /** Done since the last commit; their positions are written at the commit, with their acknowledgements. */
+    private final List<Done> pending = new ArrayList<>();
+    private TypedStore<Object, Object> store;
+    private long skippedSinceWarning;
+    private long lastWarning;
+
+    private record Done(Delivery delivery, int group, byte[] routing) {
+    }
+
+    /** @param skipping false on a start with {@code replay.from}, which delivers committed input again on purpose */
+    RedeliveryGuard(TaskState state, KeyGroups keyGroups, TaskMetrics metrics, boolean skipping) {
+        this.skipping = skipping;
+        this.state = state;
+        this.keyGroups = keyGroups;
+        this.metrics = metrics;
+    }
+
+    /** The store the positions live in, added to a topology's stores under exactly-once. */
+    public static StoreSpec spec() {
+        return new StoreSpec(STORE, Schema.BYTES, Schema.BYTES, StoreType.ROCKSDB, true, true);
+    }
+
+    /** Whether a store is this one, which queries and listings leave out. */
+    public static boolean isPositions(StoreSpec spec) {
+        return STORE.equals(spec.name());
+    }
+
+    /**
+     * Whether a delivery's acknowledgement already committed: its position is at or below the last one
+     * committed for its key on its topic.
+     *
+     * @param routing the bytes the broker placed the record by, or null
+     */
+    boolean committedBefore(Delivery delivery, byte[] routing) {
+        if (routing == null || !skipping || unguarded(delivery)) {
+            return false;
+        }
+        byte[] positions = (byte[]) store().get(keyGroups.ofKeyBytes(routing), routing);
+        if (positions == null) {
+            return false;
+        }
+        Message<Object> message = delivery.message;
+        Position last = Positions.decode(positions).get(message.getTopicName());
+        if (last == null || Position.of(message).compareTo(last) > 0) {
+            return false;
+        }
+        // Deliveries built without an input (unit tests) are counted under their topic.
+        metrics.redelivered(delivery.input == null ? message.getTopicName() : delivery.input.source().name());
+        skippedSinceWarning++;
+        long now = System.nanoTime();
+        if (lastWarning == 0 || now - lastWarning >= WARN_EVERY_NANOS) {
+            LOG.warn("The broker delivered again {} record(s) whose acknowledgement had committed (since the last such"
+                    + " warning), the latest {} of topic '{}', whose key was done up to {}: acknowledged again, not"
+                    + " processed twice",
+                    skippedSinceWarning, message.getMessageId(), message.getTopicName(), last);
+            skippedSinceWarning = 0;
+            lastWarning = now;
+        }
+        return true;
+    }
+
+    /**
+     * A delivery of a key group running here is done with: its acknowledgement goes into the next commit.
+     *
+     * @param routing the bytes the broker placed the record by, or null
+     */
+    void done(Delivery delivery, byte[] routing) {
+        if (routing != null && !unguarded(delivery)) {
+            pending.add(new Done(delivery, keyGroups.ofKeyBytes(routing), routing));
+        }
+    }
+
+    /** Non-persistent topics are never delivered again, and their message ids start over with the broker. */
+    private static boolean unguarded(Delivery delivery) {
+        return delivery.message.getTopicName().startsWith("non-persistent://");
+    }
+
+    /** A delivery is not done after all: it is looked at again, and its position must not be written. */
+    void undone(Delivery delivery) {
+        pending.removeIf(done -> done.delivery == delivery);
+    }
+
+    /**
+     * Before a commit's state is flushed: the positions of what it acknowledges go into its transaction.
+     * A record being dead-lettered lets its key move on before it is done, so a later record of the same
+     * key may be done first; a position is not written past such a record (it would skip the record if
+     * the broker delivered it again), and waits in the pending list until the record is done.
+     *
+     * @param deadLettering the deliveries on their way to a dead-letter topic
+     */
+    void flush(java.util.Collection<Delivery> deadLettering) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Done> blocking = new ArrayList<>(0);
+        for (Delivery delivery : deadLettering) {
+            byte[] routing = delivery.routing();
+            if (routing != null) {
+                blocking.add(new Done(delivery, 0, routing));
+            }
+        }
+        TypedStore<Object, Object> positions = store();
+        List<Done> waiting = new ArrayList<>(0);
+        for (Done done : pending) {
+            if (!blocking.isEmpty() && behindUnresolved(done, blocking)) {
+                waiting.add(done);
+                continue;
+            }
+            Message<Object> message = done.delivery.message;
+            Position position = Position.of(message);
+            byte[] current = (byte[]) positions.get(done.group, done.routing);
+            Positions known = current == null ? new Positions() : Positions.decode(current);
+            Position last = known.get(message.getTopicName());
+            // A dead letter confirmed after later records of its key must not move the position back.
+            if (last == null || position.compareTo(last) > 0) {
+                known.put(message.getTopicName(), position);
+                positions.put(done.group, done.routing, known.encode());
+            }
+        }
+        pending.clear();
+        pending.addAll(waiting);
+    }
+
+    /** Whether a done record comes after an unresolved one of its key and topic. */
+    private static boolean behindUnresolved(Done done, List<Done> unresolved) {
+        Message<Object> message = done.delivery.message;
+        for (Done other : unresolved) {
+            Message<Object> earlier = other.delivery.message;
+            if (java.util.Arrays.equals(other.routing, done.routing)
+                    && earlier.getTopicName().equals(message.getTopicName())
+                    && Position.of(earlier).compareTo(Position.of(message)) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The uncommitted work was dropped: its deliveries come again. */
+    void discard() {
+        pending.clear();
+    }
+
+    private TypedStore<Object, Object> store() {
+        if (store == null) {
+            store = state.store(STORE);
+        }
+        return store;
+    }
+
+    /** A position in one topic (partition): ledger, entry, index in the batch (-1 for none). */
+    record Position(long ledger, long entry, int batchIndex) implements Comparable<Position> {
+        static Position of(Message<?> message) {
+            MessageIdAdv id = (MessageIdAdv) message.getMessageId();
+            return new Position(id.getLedgerId(), id.getEntryId(), id.getBatchIndex());
+        }
+
+        @Override
+        public int compareTo(Position other) {
+            int byLedger = Long.compare(ledger, other.ledger);
+            if (byLedger != 0) {
+                return byLedger;
+            }
+            int byEntry = Long.compare(entry, other.entry);
+            return byEntry != 0 ? byEntry : Integer.compare(batchIndex, other.batchIndex);
+        }
+
+        @Override
+        public String toString() {
+            return ledger + ":" + entry + (batchIndex >= 0 ? ":" + batchIndex : "");
+        }
+    }
+
+    /** One key's last positions, by topic: usually one, more when several inputs share a key. */
+    static final class Positions {
+        private final List<String> topics = new ArrayList<>(1);
+        private final List<Position> positions = new ArrayList<>(1);
+
+        Position get(String topic) {
+            int at = topics.indexOf(topic);
+            return at < 0 ? null : positions.get(at);
+        }
+
+        void put(String topic, Position position) {
+            int at = topics.indexOf(topic);
+            if (at < 0) {
+                topics.add(topic);
+                positions.add(position);
+            } else {
+                positions.set(at, position);
+            }
+        }
+
+        byte[] encode() {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 * topics.size());
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                out.writeShort(topics.size());
+                for (int i = 0; i < topics.size(); i++) {
+                    out.writeUTF(topics.get(i));
+                    Position position = positions.get(i);
+                    out.writeLong(position.ledger());
+                    out.writeLong(position.entry());
+                    out.writeInt(position.batchIndex());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return bytes.toByteArray();
+        }
+
+        static Positions decode(byte[] encoded) {
+            Positions decoded = new Positions();
+            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+                int count = in.readUnsignedShort();
+                for (int i = 0; i < count; i++) {
+                    String topic = in.readUTF();
+                    decoded.put(topic, new Position(in.readLong(), in.readLong(), in.readInt()));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("unreadable input positions of a key", e);
+            }
+            return decoded;
+        }
+    }
+}
