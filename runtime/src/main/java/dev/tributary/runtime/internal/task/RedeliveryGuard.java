@@ -145,26 +145,36 @@ public final class RedeliveryGuard {
                 blocking.add(new Done(delivery, 0, routing));
             }
         }
-        TypedStore<Object, Object> positions = store();
         List<Done> waiting = new ArrayList<>(0);
+        // One read and one write per key, however many of its records the commit holds.
+        java.util.Map<java.nio.ByteBuffer, Latest> latest = new java.util.HashMap<>();
         for (Done done : pending) {
             if (!blocking.isEmpty() && behindUnresolved(done, blocking)) {
                 waiting.add(done);
                 continue;
             }
-            Message<Object> message = done.delivery.message;
-            Position position = Position.of(message);
-            byte[] current = (byte[]) positions.get(done.group, done.routing);
+            latest.computeIfAbsent(java.nio.ByteBuffer.wrap(done.routing), key -> new Latest(done.group, done.routing,
+                    new Positions())).positions.putIfLater(done.delivery.message.getTopicName(),
+                    Position.of(done.delivery.message));
+        }
+        TypedStore<Object, Object> positions = store();
+        for (Latest key : latest.values()) {
+            byte[] current = (byte[]) positions.get(key.group, key.routing);
             Positions known = current == null ? new Positions() : Positions.decode(current);
-            Position last = known.get(message.getTopicName());
-            // A dead letter confirmed after later records of its key must not move the position back.
-            if (last == null || position.compareTo(last) > 0) {
-                known.put(message.getTopicName(), position);
-                positions.put(done.group, done.routing, known.encode());
+            boolean moved = false;
+            for (int i = 0; i < key.positions.topics.size(); i++) {
+                // A dead letter confirmed after later records of its key must not move the position back.
+                moved |= known.putIfLater(key.positions.topics.get(i), key.positions.positions.get(i));
+            }
+            if (moved) {
+                positions.put(key.group, key.routing, known.encode());
             }
         }
         pending.clear();
         pending.addAll(waiting);
+    }
+
+    private record Latest(int group, byte[] routing, Positions positions) {
     }
 
     /** Whether a done record comes after an unresolved one of its key and topic. */
@@ -224,6 +234,16 @@ public final class RedeliveryGuard {
         Position get(String topic) {
             int at = topics.indexOf(topic);
             return at < 0 ? null : positions.get(at);
+        }
+
+        /** Keeps the later of the known position and this one; true if this one was later. */
+        boolean putIfLater(String topic, Position position) {
+            Position known = get(topic);
+            if (known != null && known.compareTo(position) >= 0) {
+                return false;
+            }
+            put(topic, position);
+            return true;
         }
 
         void put(String topic, Position position) {
