@@ -85,6 +85,14 @@ public final class RuntimeOptions {
                     + " changelog writes, dead letters and input acknowledgements (the broker needs"
                     + " transactionCoordinatorEnabled=true and acknowledgmentAtBatchIndexLevelEnabled=true).");
 
+    /** Whether exactly-once keeps each key's committed input position, to skip input the broker delivers again. */
+    public static final ConfigOption<Boolean> REDELIVERY_GUARD = ConfigOption.key("transaction.redelivery.guard")
+            .booleanType().defaultValue(true)
+            .description("Under exactly-once: keep each key's last committed input position (a store and changelog of"
+                    + " the job's own, written at every commit) and skip input at or below it. Pulsar 4.0.7 was seen"
+                    + " delivering input again after broker crashes although the transaction that acknowledged it had"
+                    + " committed; false saves a write per key per commit, and such input is then processed twice.");
+
     /** How long a commit's transaction may stay open. */
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOption.key("transaction.timeout")
             .durationType().defaultValue(Duration.ofSeconds(30))
@@ -362,7 +370,7 @@ public final class RuntimeOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(APPLICATION_ID, SERVICE_URL, ADMIN_URL, LISTENER_NAME, AUTH_TOKEN, AUTH_TOKEN_FILE, TLS_TRUST_CERTS_FILE,
                 TLS_HOSTNAME_VERIFICATION, TLS_ALLOW_INSECURE, TLS_CERT_FILE, TLS_KEY_FILE, COMMIT_INTERVAL, COMMIT_MAX_RECORDS,
-                PROCESSING_GUARANTEE, TRANSACTION_TIMEOUT, KEY_GROUPS,
+                PROCESSING_GUARANTEE, TRANSACTION_TIMEOUT, REDELIVERY_GUARD, KEY_GROUPS,
                 INSTANCE_ID, MEMBERSHIP_INTERVAL, STANDBY_REPLICAS, STANDBY_INTERVAL,
                 REQUIRE_INPUT_TOPICS, REPLAY_FROM, OPERATION_TIMEOUT, SEND_TIMEOUT, BATCH_MAX_RECORDS, BATCH_LINGER,
                 RECEIVER_QUEUE_SIZE, SHUTDOWN_TIMEOUT, STATE_DIR, CHECKPOINT_INTERVAL, CACHE_MAX_RECORDS, TABLE_EMIT,

@@ -114,7 +114,7 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
         try {
             membership.join(config.get(RuntimeOptions.OPERATION_TIMEOUT));
             List<StoreSpec> stores = topology.stores();
-            if (exactlyOnce) {
+            if (exactlyOnce && config.get(RuntimeOptions.REDELIVERY_GUARD)) {
                 if (stores.stream().anyMatch(dev.tributary.runtime.internal.task.RedeliveryGuard::isPositions)) {
                     throw new JobStartException("the store name '" + dev.tributary.runtime.internal.task.RedeliveryGuard
                             .STORE + "' is reserved under exactly-once; name the topology's store differently", null);

@@ -5,6 +5,7 @@ import dev.tributary.dsl.state.StoreType;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.state.TaskState;
+import dev.tributary.state.BytesIterator;
 import dev.tributary.state.TypedStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -47,6 +48,13 @@ public final class RedeliveryGuard {
     /** Done since the last commit; their positions are written at the commit, with their acknowledgements. */
     private final List<Done> pending = new ArrayList<>();
     private TypedStore<Object, Object> store;
+    /**
+     * Per key group, the highest position written for any of its keys, by topic, and the ownership epoch
+     * it was read for: a delivery above it cannot be at or below its key's position, so only the rare
+     * one at or below it costs a store read. Read from the store once each time the group starts here.
+     */
+    private final Positions[] highest;
+    private final int[] highestEpoch;
     private long skippedSinceWarning;
     private long lastWarning;
 
@@ -59,6 +67,8 @@ public final class RedeliveryGuard {
         this.state = state;
         this.keyGroups = keyGroups;
         this.metrics = metrics;
+        this.highest = new Positions[keyGroups.count()];
+        this.highestEpoch = new int[keyGroups.count()];
     }
 
     /** The store the positions live in, added to a topology's stores under exactly-once. */
@@ -81,13 +91,19 @@ public final class RedeliveryGuard {
         if (routing == null || !skipping || unguarded(delivery)) {
             return false;
         }
-        byte[] positions = (byte[]) store().get(keyGroups.ofKeyBytes(routing), routing);
+        int group = keyGroups.ofKeyBytes(routing);
+        Message<Object> message = delivery.message;
+        Position position = Position.of(message);
+        Position highestOfGroup = highest(group).get(message.getTopicName());
+        if (highestOfGroup == null || position.compareTo(highestOfGroup) > 0) {
+            return false;
+        }
+        byte[] positions = (byte[]) store().get(group, routing);
         if (positions == null) {
             return false;
         }
-        Message<Object> message = delivery.message;
         Position last = Positions.decode(positions).get(message.getTopicName());
-        if (last == null || Position.of(message).compareTo(last) > 0) {
+        if (last == null || position.compareTo(last) > 0) {
             return false;
         }
         // Deliveries built without an input (unit tests) are counted under their topic.
@@ -168,6 +184,10 @@ public final class RedeliveryGuard {
             }
             if (moved) {
                 positions.put(key.group, key.routing, known.encode());
+                Positions highestOfGroup = highest(key.group);
+                for (int i = 0; i < key.positions.topics.size(); i++) {
+                    highestOfGroup.putIfLater(key.positions.topics.get(i), key.positions.positions.get(i));
+                }
             }
         }
         pending.clear();
@@ -191,9 +211,34 @@ public final class RedeliveryGuard {
         return false;
     }
 
+    /** Forgets deliveries that match (their consumer closed: their key group left, whose positions are not ours). */
+    void removeIf(java.util.function.Predicate<Delivery> drop) {
+        pending.removeIf(done -> drop.test(done.delivery));
+    }
+
     /** The uncommitted work was dropped: its deliveries come again. */
     void discard() {
         pending.clear();
+    }
+
+    /** The highest positions of a key group's keys, read from the store when the group started here. */
+    private Positions highest(int group) {
+        int epoch = state.ownEpoch(group);
+        Positions known = highest[group];
+        if (known == null || highestEpoch[group] != epoch) {
+            known = new Positions();
+            try (BytesIterator entries = state.bytes(STORE).range(group, null, null)) {
+                while (entries.hasNext()) {
+                    Positions ofKey = Positions.decode(entries.next().value());
+                    for (int i = 0; i < ofKey.topics.size(); i++) {
+                        known.putIfLater(ofKey.topics.get(i), ofKey.positions.get(i));
+                    }
+                }
+            }
+            highest[group] = known;
+            highestEpoch[group] = epoch;
+        }
+        return known;
     }
 
     private TypedStore<Object, Object> store() {

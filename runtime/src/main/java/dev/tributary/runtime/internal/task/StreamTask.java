@@ -566,6 +566,9 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         failures.removeIf(delivery -> delivery.input.isClosed());
         restoreWaits.removeIf(delivery -> delivery.input.isClosed());
         sideWrites.removeIf(delivery -> delivery.input.isClosed());
+        if (guard != null) {
+            guard.removeIf(delivery -> delivery.input.isClosed());
+        }
         updatePause();
     }
 
