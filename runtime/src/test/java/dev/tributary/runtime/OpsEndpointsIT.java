@@ -181,6 +181,8 @@ class OpsEndpointsIT {
                                 && value(scrape[0], "tributary_state_entries") >= keys * 0.5
                                 && scrape[0].contains("tributary_records_acked_total{")
                                 && value(scrape[0], "tributary_records_acked_total") >= 1000
+                                // Counted when a commit's acknowledgements are sent; its timer once they completed.
+                                && value(scrape[0], "tributary_commits_seconds_count") >= 1
                                 && value(scrape[0], "tributary_records_out_total", "topic=\"persistent://public/default/"
                                         + output + "\"") >= 1;
                     } catch (Exception e) {
