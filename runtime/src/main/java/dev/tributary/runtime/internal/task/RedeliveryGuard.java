@@ -58,7 +58,7 @@ public final class RedeliveryGuard {
     private long skippedSinceWarning;
     private long lastWarning;
 
-    private record Done(Delivery delivery, int group, byte[] routing) {
+    private record Done(Delivery delivery, byte[] routing) {
     }
 
     /** @param skipping false on a start with {@code replay.from}, which delivers committed input again on purpose */
@@ -128,7 +128,8 @@ public final class RedeliveryGuard {
      */
     void done(Delivery delivery, byte[] routing) {
         if (routing != null && !unguarded(delivery)) {
-            pending.add(new Done(delivery, keyGroups.ofKeyBytes(routing), routing));
+            // The key group is worked out at the commit, once per key rather than per record.
+            pending.add(new Done(delivery, routing));
         }
     }
 
@@ -154,23 +155,16 @@ public final class RedeliveryGuard {
         if (pending.isEmpty()) {
             return;
         }
-        List<Done> blocking = new ArrayList<>(0);
-        for (Delivery delivery : deadLettering) {
-            byte[] routing = delivery.routing();
-            if (routing != null) {
-                blocking.add(new Done(delivery, 0, routing));
-            }
-        }
         List<Done> waiting = new ArrayList<>(0);
         // One read and one write per key, however many of its records the commit holds.
         java.util.Map<java.nio.ByteBuffer, Latest> latest = new java.util.HashMap<>();
         for (Done done : pending) {
-            if (!blocking.isEmpty() && behindUnresolved(done, blocking)) {
+            if (!deadLettering.isEmpty() && behindUnresolved(done, deadLettering)) {
                 waiting.add(done);
                 continue;
             }
-            latest.computeIfAbsent(java.nio.ByteBuffer.wrap(done.routing), key -> new Latest(done.group, done.routing,
-                    new Positions())).positions.putIfLater(done.delivery.message.getTopicName(),
+            latest.computeIfAbsent(java.nio.ByteBuffer.wrap(done.routing), key -> new Latest(
+                    keyGroups.ofKeyBytes(done.routing), done.routing, new Positions())).positions.putIfLater(done.delivery.message.getTopicName(),
                     Position.of(done.delivery.message));
         }
         TypedStore<Object, Object> positions = store();
@@ -198,11 +192,11 @@ public final class RedeliveryGuard {
     }
 
     /** Whether a done record comes after an unresolved one of its key and topic. */
-    private static boolean behindUnresolved(Done done, List<Done> unresolved) {
+    private static boolean behindUnresolved(Done done, java.util.Collection<Delivery> unresolved) {
         Message<Object> message = done.delivery.message;
-        for (Done other : unresolved) {
-            Message<Object> earlier = other.delivery.message;
-            if (java.util.Arrays.equals(other.routing, done.routing)
+        for (Delivery other : unresolved) {
+            Message<Object> earlier = other.message;
+            if (java.util.Arrays.equals(other.routing(), done.routing)
                     && earlier.getTopicName().equals(message.getTopicName())
                     && Position.of(earlier).compareTo(Position.of(message)) < 0) {
                 return true;
