@@ -123,7 +123,18 @@ final class ExactOutputs {
             }
         }
         if (echoed.size() < keys * perKey) {
-            return "only " + echoed.size() + " of " + keys * perKey + " inputs echoed";
+            // Which ones, and how far their keys were counted: a gap shows whether a key stopped or skipped.
+            List<String> missing = new ArrayList<>();
+            for (int key = 0; key < keys && missing.size() < 10; key++) {
+                for (int seq = 0; seq < perKey && missing.size() < 10; seq++) {
+                    if (!echoed.containsKey("k" + key + ":" + seq)) {
+                        List<Long> values = byKey.get("k" + key);
+                        missing.add("k" + key + ":" + seq + " (k" + key + " counted up to "
+                                + (values == null ? 0 : values.get(values.size() - 1)) + ")");
+                    }
+                }
+            }
+            return "only " + echoed.size() + " of " + keys * perKey + " inputs echoed; missing " + missing;
         }
         for (int key = 0; key < keys; key++) {
             List<Long> values = byKey.get("k" + key);
