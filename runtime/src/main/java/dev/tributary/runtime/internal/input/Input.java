@@ -211,10 +211,36 @@ public final class Input {
      * @param transaction the commit's transaction under exactly-once, or null
      */
     public CompletableFuture<Void> commitAcks(org.apache.pulsar.client.api.transaction.Transaction transaction) {
+        return commitAcks(transaction, null);
+    }
+
+    /**
+     * Takes the acknowledgements of everything resolved since the last commit now, and sends them once
+     * {@code after} completes; none are sent if it fails.
+     *
+     * @param transaction the commit's transaction
+     * @param after what must be done first, or null to send at once
+     */
+    public CompletableFuture<Void> commitAcks(org.apache.pulsar.client.api.transaction.Transaction transaction,
+                                              CompletableFuture<?> after) {
         if (closed) {
             return CompletableFuture.completedFuture(null);
         }
-        return acks.commit(AckTracker.Acknowledger.of(consumer, transaction), unresolved > 0);
+        AckTracker.Acknowledger now = AckTracker.Acknowledger.of(consumer, transaction);
+        if (after == null) {
+            return acks.commit(now, unresolved > 0);
+        }
+        return acks.commit(new AckTracker.Acknowledger() {
+            @Override
+            public CompletableFuture<Void> each(java.util.List<org.apache.pulsar.client.api.MessageId> ids) {
+                return after.thenCompose(ready -> now.each(ids));
+            }
+
+            @Override
+            public CompletableFuture<Void> cumulative(org.apache.pulsar.client.api.MessageId upTo) {
+                return after.thenCompose(ready -> now.cumulative(upTo));
+            }
+        }, unresolved > 0);
     }
 
     /** Whether the broker dropped this consumer since it subscribed: its ranges may have gone to another instance. */

@@ -187,6 +187,13 @@ final class TransactionalCommit {
         PulsarChangelog.Flush flush = changelog == null ? null : changelog.flushAsync();
         CompletableFuture<Void> outputs = collector.sendAll().thenRun(() ->
                 metrics.commitPhase("outputs").record(System.nanoTime() - sealing, TimeUnit.NANOSECONDS));
+        CompletableFuture<Void> durable = flush == null ? CompletableFuture.completedFuture(null) : flush.durable();
+        // The acknowledgements leave only once the transaction's changelog writes are stored: a transaction
+        // whose acknowledgements hold input back then always has writes in the changelog partitions of those
+        // inputs' key groups (the redelivery guard writes each key's position), and a new owner's restore
+        // waits there until it ends. Sent alongside, they could reach the broker alone (an instance cut
+        // off mid-commit), and the new owner would be sent the keys' later input first; when the
+        // transaction aborted, the held input came back behind it, out of order.
         List<CompletableFuture<Void>> acks = new ArrayList<>(inputs.size());
         List<Input> acknowledged = new ArrayList<>(inputs.size());
         long count = 0;
@@ -196,11 +203,15 @@ final class TransactionalCommit {
             if (pending > 0) {
                 acknowledged.add(input);
             }
-            acks.add(input.commitAcks(transaction));
+            acks.add(input.commitAcks(transaction, durable));
         }
-        CompletableFuture<Void> acked = CompletableFuture.allOf(acks.toArray(new CompletableFuture[0]))
-                .orTimeout(settings.ackTimeoutMillis(), TimeUnit.MILLISECONDS)
+        CompletableFuture<Void> acked = durable.thenCompose(stored -> CompletableFuture.allOf(
+                        acks.toArray(new CompletableFuture[0])).orTimeout(settings.ackTimeoutMillis(), TimeUnit.MILLISECONDS))
                 .handle((done, error) -> {
+                    if (error != null && durable.isCompletedExceptionally()) {
+                        // Not an acknowledgement's failure: the changelog's, which fails the commit itself.
+                        return null;
+                    }
                     if (error != null) {
                         metrics.ackFailed();
                         throw new NotCommitted(Commit.Outcome.ABORTED, "ack-failed",
@@ -212,7 +223,6 @@ final class TransactionalCommit {
         transactions.seal();
         core.state().sealWrites();
         InFlight sealed = new InFlight(transaction, flush, records, count, began);
-        CompletableFuture<Void> durable = flush == null ? CompletableFuture.completedFuture(null) : flush.durable();
         sealed.done = CompletableFuture.allOf(durable, outputs, acked).thenCompose(ready -> {
             if (sealed.cancelled) {
                 throw new NotCommitted(Commit.Outcome.LEASE_LOST, "lease-lost", "given up by the task");
