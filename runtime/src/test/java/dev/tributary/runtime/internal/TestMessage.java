@@ -14,25 +14,18 @@ public final class TestMessage implements Message<Object> {
     private final String key;
     private final Object value;
     private final MessageId id;
-    private final int redeliveryCount;
 
-    private TestMessage(String topic, String key, Object value, MessageId id, int redeliveryCount) {
+    private TestMessage(String topic, String key, Object value, MessageId id) {
         this.topic = topic;
         this.key = key;
         this.value = value;
         this.id = id;
-        this.redeliveryCount = redeliveryCount;
-    }
-
-    /** The same message as the broker counts it after delivering it again this many times. */
-    public TestMessage redelivered(int count) {
-        return new TestMessage(topic, key, value, id, count);
     }
 
     /** A message of the topic at a ledger entry, with a string key (or none) and a value. */
     public static TestMessage of(String topic, long entry, String key, Object value) {
         return new TestMessage(topic, key, value,
-                DefaultImplementation.getDefaultImplementation().newMessageId(1, entry, -1), 0);
+                DefaultImplementation.getDefaultImplementation().newMessageId(1, entry, -1));
     }
 
     @Override public Map<String, String> getProperties() { return Map.of(); }
@@ -54,7 +47,7 @@ public final class TestMessage implements Message<Object> {
     @Override public byte[] getOrderingKey() { return null; }
     @Override public String getTopicName() { return topic; }
     @Override public Optional<EncryptionContext> getEncryptionCtx() { return Optional.empty(); }
-    @Override public int getRedeliveryCount() { return redeliveryCount; }
+    @Override public int getRedeliveryCount() { return 0; }
     @Override public byte[] getSchemaVersion() { return null; }
     @Override public boolean isReplicated() { return false; }
     @Override public String getReplicatedFrom() { return null; }

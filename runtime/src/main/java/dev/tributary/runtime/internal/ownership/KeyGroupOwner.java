@@ -373,8 +373,11 @@ public final class KeyGroupOwner {
                 state.own(group);
                 active.set(group);
                 restoring.clear(group);
-                if (!segment.fetching) {
+                if (!segment.fetching && (!settings.wholeSegments() || segment.unrestored.isEmpty())) {
                     // The first of its key groups is ready: the others' records wait in the task meanwhile.
+                    // Not under exactly-once: a key group's restore that waits for a previous owner's
+                    // transaction means that transaction may hold some of the group's input back, and
+                    // the group's later input must not be fetched ahead of it (it would come back behind).
                     segment.fetching = true;
                     segment.inputs.forEach(Input::resume);
                 }

@@ -30,8 +30,13 @@ import org.slf4j.LoggerFactory;
  * doing so after broker crashes (docs/GUARANTEES.md). Such a delivery is acknowledged again in the
  * open transaction and not processed.
  *
- * <p>A delivery the broker counts as a redelivery is never skipped: it was not committed (see
- * {@link #committedBefore}). Records with neither key nor ordering key are not guarded: their order is not tied to a key. A
+ * <p>That order holds only if no key group runs while a previous owner's transaction may still hold
+ * some of its input back (input an open transaction acknowledged is dispatched to nobody while the
+ * key's later input is, and comes back behind it if the transaction aborts): acknowledgements leave
+ * only after their transaction's changelog writes, so such a transaction holds the next owner's
+ * restore back, and under exactly-once a key group fetches nothing before its restore is done.
+ *
+ * <p>Records with neither key nor ordering key are not guarded: their order is not tied to a key. A
  * start with {@code replay.from} processes what it rewound again, as asked; positions still only move
  * forward.
  */
@@ -90,13 +95,6 @@ public final class RedeliveryGuard {
      */
     boolean committedBefore(Delivery delivery, byte[] routing) {
         if (routing == null || !skipping || unguarded(delivery)) {
-            return false;
-        }
-        if (delivery.message.getRedeliveryCount() > 0) {
-            // The broker counts it as delivered again: it came back from a transaction that aborted or a
-            // consumer that left, so it was never committed, and it may come after later records of its key
-            // (input an open transaction acknowledged is held back while they are dispatched). A broker that
-            // forgets committed acknowledgements does so across a restart, which starts its counts over.
             return false;
         }
         int group = keyGroups.ofKeyBytes(routing);

@@ -62,17 +62,6 @@ class RedeliveryGuardTest {
     }
 
     @Test
-    void aDeliveryTheBrokerCountsAsRedeliveredIsNeverSkipped() {
-        // An aborted transaction's input comes back counted, possibly behind later records of its key.
-        RedeliveryGuard guard = guard(true);
-        done(guard, delivery("a", 5));
-        guard.flush(List.of());
-        Delivery heldBack = new Delivery(null, TestMessage.of(TOPIC, 2, "a", "v2").redelivered(1), ++sequence);
-        assertFalse(committed(guard, heldBack));
-        assertTrue(committed(guard, delivery("a", 2)), "delivered with a count of 0, as after a broker restart");
-    }
-
-    @Test
     void aPositionDoesNotPassARecordOfItsKeyStillBeingDeadLettered() {
         RedeliveryGuard guard = guard(true);
         Delivery failing = delivery("a", 1);
