@@ -91,7 +91,9 @@ public final class RuntimeOptions {
             .description("Under exactly-once: keep each key's last committed input position (a store and changelog of"
                     + " the job's own, written at every commit) and skip input at or below it. Pulsar 4.0.7 was seen"
                     + " delivering input again after broker crashes although the transaction that acknowledged it had"
-                    + " committed; false saves a write per key per commit, and such input is then processed twice.");
+                    + " committed; false saves a write per key per commit, and such input is then processed twice. With the"
+                    + " guard on, an input partition found holding messages it dispatches to no consumer is unloaded by"
+                    + " the job (without it, only reported).");
 
     /** How long a commit's transaction may stay open. */
     public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOption.key("transaction.timeout")

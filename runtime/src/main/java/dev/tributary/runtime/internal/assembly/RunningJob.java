@@ -192,7 +192,8 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
             // Past twice the transaction timeout no live transaction can be what holds the messages back.
             BacklogPoller backlog = BacklogPoller.start(connections.admin(), inputTopics, applicationId, metrics,
                     config.get(RuntimeOptions.BACKLOG_INTERVAL), transactions == null ? null
-                            : config.get(RuntimeOptions.TRANSACTION_TIMEOUT).multipliedBy(2).plusSeconds(10));
+                            : config.get(RuntimeOptions.TRANSACTION_TIMEOUT).multipliedBy(2).plusSeconds(10),
+                    transactions != null && config.get(RuntimeOptions.REDELIVERY_GUARD));
             Thread thread = new Thread(task, "tributary-" + applicationId + "-0");
             thread.start();
             connectors.startSources();

@@ -42,6 +42,7 @@ public final class TaskMetrics {
     public static final String STATE_BYTES = "tributary.state.bytes";
     public static final String BACKLOG = "tributary.input.backlog";
     public static final String DISPATCH_STALLS = "tributary.input.dispatch.stalls";
+    public static final String DISPATCH_UNLOADS = "tributary.input.dispatch.unloads";
     public static final String FORWARDED = "tributary.records.forwarded";
     /** Under exactly-once, deliveries whose acknowledgement had committed: acknowledged again, not processed. */
     public static final String REDELIVERED = "tributary.records.redelivered";
@@ -116,6 +117,13 @@ public final class TaskMetrics {
         io.micrometer.core.instrument.Gauge.builder(QUERY_WAIT_MAX, owner, seconds).tags(common)
                 .description("The longest the processing thread waited for a state query's read, in seconds")
                 .register(registry);
+    }
+
+    /** A stalled input partition was unloaded, so that the broker dispatches its held messages again. */
+    public void dispatchUnloaded(String topic) {
+        Counter.builder(DISPATCH_UNLOADS).tags(common.and("topic", topic))
+                .description("Times the job unloaded an input partition found holding messages it dispatched to no"
+                        + " consumer").register(registry).increment();
     }
 
     /** An input partition held messages it dispatched to nobody. */

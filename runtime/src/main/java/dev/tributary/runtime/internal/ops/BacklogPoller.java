@@ -30,10 +30,12 @@ public final class BacklogPoller implements AutoCloseable {
     /**
      * @param stalledAfter under exactly-once, how long an input partition may hold messages it dispatches
      *     to nobody before that is reported ({@link StalledDispatch}), or null not to look
+     * @param unloadStalled whether such a partition is also unloaded, so that the broker dispatches its messages again
      */
     public static BacklogPoller start(PulsarAdmin admin, List<String> topics, String subscription, TaskMetrics metrics,
-                                      Duration interval, Duration stalledAfter) {
-        StalledDispatch stalls = stalledAfter == null ? null : new StalledDispatch(admin, subscription, stalledAfter, metrics);
+                                      Duration interval, Duration stalledAfter, boolean unloadStalled) {
+        StalledDispatch stalls = stalledAfter == null ? null
+                : new StalledDispatch(admin, subscription, stalledAfter, metrics, unloadStalled);
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "tributary-backlog");
             thread.setDaemon(true);

@@ -20,9 +20,11 @@ import org.apache.pulsar.common.policies.data.SubscriptionStats;
  * nothing more is processed for their keys.
  *
  * <p>A partition counts as stalled once that state has lasted the given time, which must exceed the
- * transaction timeout: the messages a live transaction acknowledged look the same until it ends. The
- * job does not unload the partition itself: loading it again dispatches the messages, but in one of
- * two tries a duplicate output followed under exactly-once, which is not explained yet.
+ * transaction timeout: the messages a live transaction acknowledged look the same until it ends.
+ * Loading the partition again dispatches the messages. With the redelivery guard on, the job unloads
+ * it itself: loading a partition can also bring back messages whose acknowledgement a committed
+ * transaction held (the broker forgets some, see docs/GUARANTEES.md), and the guard skips those,
+ * where without it one of two tries had a duplicate output.
  */
 final class StalledDispatch {
     private record Seen(long backlog, long dispatched, long sinceNanos, boolean reported) {
@@ -34,13 +36,18 @@ final class StalledDispatch {
     private final String subscription;
     private final long afterNanos;
     private final TaskMetrics metrics;
+    /** Whether a stalled partition is unloaded, rather than only reported. */
+    private final boolean unload;
     private final Map<String, Seen> seen = new HashMap<>();
+    /** Per partition, how often it was unloaded and when it may be again: what an unload did not clear waits longer. */
+    private final Map<String, long[]> unloaded = new HashMap<>();
 
-    StalledDispatch(PulsarAdmin admin, String subscription, Duration after, TaskMetrics metrics) {
+    StalledDispatch(PulsarAdmin admin, String subscription, Duration after, TaskMetrics metrics, boolean unload) {
         this.admin = admin;
         this.subscription = subscription;
         this.afterNanos = after.toNanos();
         this.metrics = metrics;
+        this.unload = unload;
     }
 
     /** Looks at each partition of an input topic once. */
@@ -58,12 +65,38 @@ final class StalledDispatch {
             } else if (!last.reported && now - last.sinceNanos >= afterNanos) {
                 seen.put(partition, new Seen(last.backlog, last.dispatched, last.sinceNanos, true));
                 metrics.dispatchStalled(partition);
+                long[] before = unloaded.get(partition);
+                if (unload && (before == null || now >= before[1])) {
+                    unload(partition, sub.getMsgBacklog(), now - last.sinceNanos);
+                    continue;
+                }
                 LOG.warn("Topic '{}' holds {} message(s) of subscription '{}' that it has dispatched to no consumer for"
                         + " {} s (a Pulsar 4.0.7 fault after a transaction that acknowledged them aborted when their"
                         + " consumer had gone); they stay unacknowledged. 'pulsar-admin topics unload {}' dispatches"
                         + " them again; see docs/GUARANTEES.md before doing so under exactly-once", partition,
                         sub.getMsgBacklog(), subscription, Duration.ofNanos(now - last.sinceNanos).toSeconds(), partition);
             }
+        }
+    }
+
+    private void unload(String partition, long backlog, long stalledNanos) {
+        LOG.warn("Topic '{}' holds {} message(s) of subscription '{}' that it has dispatched to no consumer for {} s (a"
+                + " Pulsar 4.0.7 fault after a transaction that acknowledged them aborted when their consumer had gone);"
+                + " unloading it so that the broker dispatches them again (the redelivery guard skips any whose"
+                + " processing was committed)", partition, backlog, subscription,
+                Duration.ofNanos(stalledNanos).toSeconds());
+        try {
+            admin.topics().unload(partition);
+            metrics.dispatchUnloaded(partition);
+            // Unloading drops the partition's consumers, which the job answers by claiming again: if the
+            // state comes back, each further unload waits twice as long (reported meanwhile), at most a day.
+            long[] times = unloaded.computeIfAbsent(partition, p -> new long[2]);
+            times[0]++;
+            times[1] = System.nanoTime() + Math.min(afterNanos << Math.min(times[0], 20), 86_400_000_000_000L);
+            seen.remove(partition);
+        } catch (Exception e) {
+            LOG.warn("Cannot unload topic '{}' ({}); 'pulsar-admin topics unload {}' dispatches its held messages",
+                    partition, e.getMessage(), partition);
         }
     }
 
