@@ -25,12 +25,22 @@ class ExactlyOnceIT {
     private static final int KEYS = 200;
     private static final int PER_KEY = 60;
 
-    /** Publishes one round (a record of every key) at a time, a little apart, so that records flow meanwhile. */
-    private static void publishRounds(PulsarClient client, String input, int from, int to) {
+    /**
+     * Publishes one round (a record of every key) at a time, each once the job has acknowledged the
+     * one before, so that records flow meanwhile.
+     */
+    private static void publishRounds(EmbeddedPulsar pulsar, PulsarClient client, String input, String app, int from,
+                                      int to) {
         try {
             for (int seq = from; seq < to; seq++) {
                 ExactOutputs.publish(client, input, KEYS, seq, seq + 1);
-                Thread.sleep(100);
+                await("round " + seq + " acknowledged", Duration.ofSeconds(60), () -> {
+                    try {
+                        return backlog(pulsar, input, app) == 0;
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
             }
         } catch (Exception e) {
             throw new IllegalStateException("publishing to " + input + " failed", e);
@@ -66,7 +76,7 @@ class ExactlyOnceIT {
                 // A second instance takes half the key groups while records flow, then leaves again.
                 int middle = PER_KEY / 2;
                 java.util.concurrent.CompletableFuture<Void> flowing = java.util.concurrent.CompletableFuture.runAsync(
-                        () -> publishRounds(client, input, PER_KEY / 3, middle));
+                        () -> publishRounds(pulsar, client, input, app, PER_KEY / 3, middle));
                 try (JobRunner b = new JobRunner(CountJobMain.topology(input, echo, counts),
                         exactlyOnce(config(pulsar, app), dirB).with(RuntimeOptions.INSTANCE_ID, "b")).start()) {
                     await("b holds its key groups", Duration.ofSeconds(60),

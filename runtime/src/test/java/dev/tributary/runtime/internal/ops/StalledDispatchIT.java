@@ -39,13 +39,7 @@ class StalledDispatchIT {
             Transaction holding = holdBack(client, topic);
             try (Consumer<String> waiting = subscribe(client, topic)) {
                 assertNull(waiting.receive(500, TimeUnit.MILLISECONDS), "the held messages reach no consumer");
-                SimpleMeterRegistry registry = new SimpleMeterRegistry();
-                StalledDispatch watch = new StalledDispatch(pulsar.admin(), "s", Duration.ofMillis(300),
-                        new TaskMetrics(registry, "app"), true);
-                Await.until("the stall found and the partition unloaded", Duration.ofSeconds(20), () -> {
-                    check(watch, topic);
-                    return count(registry, TaskMetrics.DISPATCH_UNLOADS) > 0;
-                });
+                SimpleMeterRegistry registry = watchUntil(pulsar, topic, true, TaskMetrics.DISPATCH_UNLOADS);
                 assertEquals(1, count(registry, TaskMetrics.DISPATCH_STALLS), "reported once");
                 assertEquals(1, count(registry, TaskMetrics.DISPATCH_UNLOADS), "unloaded once");
                 // Whatever held them (here the open transaction) is still in force after the unload: once it
@@ -66,13 +60,7 @@ class StalledDispatchIT {
         try (PulsarClient client = pulsar.newClient()) {
             Transaction holding = holdBack(client, topic);
             try (Consumer<String> waiting = subscribe(client, topic)) {
-                SimpleMeterRegistry registry = new SimpleMeterRegistry();
-                StalledDispatch watch = new StalledDispatch(pulsar.admin(), "s", Duration.ofMillis(300),
-                        new TaskMetrics(registry, "app"), false);
-                Await.until("the stall found", Duration.ofSeconds(20), () -> {
-                    check(watch, topic);
-                    return count(registry, TaskMetrics.DISPATCH_STALLS) > 0;
-                });
+                SimpleMeterRegistry registry = watchUntil(pulsar, topic, false, TaskMetrics.DISPATCH_STALLS);
                 assertEquals(0, count(registry, TaskMetrics.DISPATCH_UNLOADS));
                 holding.abort().get();
                 assertNotNull(waiting.receive(30, TimeUnit.SECONDS), "dispatched once the transaction ends");
@@ -103,12 +91,21 @@ class StalledDispatchIT {
                 .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
     }
 
-    private static void check(StalledDispatch watch, String topic) {
-        try {
-            watch.check(topic);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the stats of " + topic, e);
-        }
+    /** Runs the watch on the topic until the named counter moves; returns the registry it counts in. */
+    private static SimpleMeterRegistry watchUntil(EmbeddedPulsar pulsar, String topic, boolean unload, String counter)
+            throws InterruptedException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        StalledDispatch watch = new StalledDispatch(pulsar.admin(), "s", Duration.ofMillis(300),
+                new TaskMetrics(registry, "app"), unload);
+        Await.until(counter + " counted", Duration.ofSeconds(20), () -> {
+            try {
+                watch.check(topic);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the stats of " + topic, e);
+            }
+            return count(registry, counter) > 0;
+        });
+        return registry;
     }
 
     private static double count(SimpleMeterRegistry registry, String name) {
