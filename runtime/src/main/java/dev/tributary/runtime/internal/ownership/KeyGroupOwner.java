@@ -375,9 +375,9 @@ public final class KeyGroupOwner {
                 restoring.clear(group);
                 if (!segment.fetching && (!settings.wholeSegments() || segment.unrestored.isEmpty())) {
                     // The first of its key groups is ready: the others' records wait in the task meanwhile.
-                    // Not under exactly-once: a key group's restore that waits for a previous owner's
-                    // transaction means that transaction may hold some of the group's input back, and
-                    // the group's later input must not be fetched ahead of it (it would come back behind).
+                    // Under exactly-once the last one instead: a restore that waits for a previous owner's
+                    // transaction means that transaction may hold some of the group's input back, and the
+                    // group's later input must not be fetched ahead of it (the held input would come back behind).
                     segment.fetching = true;
                     segment.inputs.forEach(Input::resume);
                 }
