@@ -35,6 +35,7 @@ import dev.tributary.runtime.internal.task.TaskSettings;
 import dev.tributary.state.StateDirectory;
 import dev.tributary.state.StateMemory;
 import dev.tributary.state.Stores;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.BitSet;
@@ -194,7 +195,9 @@ public final class RunningJob implements dev.tributary.runtime.internal.ops.Held
                     config.get(RuntimeOptions.BACKLOG_INTERVAL), transactions == null ? null
                             : config.get(RuntimeOptions.TRANSACTION_TIMEOUT).multipliedBy(2).plusSeconds(10),
                     transactions != null && config.get(RuntimeOptions.REDELIVERY_GUARD));
-            Thread thread = new Thread(task, "tributary-" + applicationId + "-0");
+            // Every message the Pulsar client builds takes pooled objects from Netty's recyclers, which find
+            // their pool through a field of a FastThreadLocalThread and through a ThreadLocal lookup otherwise.
+            Thread thread = new FastThreadLocalThread(task, "tributary-" + applicationId + "-0");
             thread.start();
             connectors.startSources();
             for (SourceSpec source : compiled.sources()) {

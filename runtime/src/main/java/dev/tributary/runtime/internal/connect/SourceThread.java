@@ -3,6 +3,7 @@ package dev.tributary.runtime.internal.connect;
 import dev.tributary.dsl.connect.Source;
 import dev.tributary.dsl.connect.SourceContext;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
+import io.netty.util.concurrent.FastThreadLocalThread;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -19,7 +20,8 @@ final class SourceThread {
     /** @param stopping whether the runtime asked the source to stop: an error then is not a failure */
     SourceThread(String name, Source<Object> source, SourceContext<Object> context, BooleanSupplier stopping) {
         this.name = name;
-        this.thread = new Thread(() -> {
+        // A FastThreadLocalThread, like the task's: the Pulsar client's recyclers find their pools faster on one.
+        this.thread = new FastThreadLocalThread(() -> {
             try {
                 source.run(context);
                 if (!stopping.getAsBoolean()) {
