@@ -1,5 +1,6 @@
 package dev.tributary.runtime.internal.task;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.runtime.internal.task.RedeliveryGuard.Position;
 import dev.tributary.runtime.internal.task.RedeliveryGuard.Positions;
+import dev.tributary.runtime.internal.task.RedeliveryGuard.TopicNames;
 import dev.tributary.state.Stores;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.BitSet;
@@ -77,6 +79,37 @@ class RedeliveryGuardTest {
     }
 
     @Test
+    void aKeyDoneOnTwoTopicsKeepsItsPositionOnEach() {
+        RedeliveryGuard guard = guard(true);
+        done(guard, delivery("a", 10));
+        guard.flush(List.of());
+        done(guard, other("a", 3));
+        guard.flush(List.of());
+        assertTrue(committed(guard, delivery("a", 10)), "a move on the second topic keeps the first topic's position");
+        assertTrue(committed(guard, other("a", 3)));
+        assertFalse(committed(guard, other("a", 4)));
+        done(guard, delivery("a", 11));
+        guard.flush(List.of());
+        assertTrue(committed(guard, delivery("a", 11)));
+        assertTrue(committed(guard, other("a", 3)), "a move on the first topic keeps the second topic's position");
+    }
+
+    @Test
+    void aRecordDoneAfterALaterOneOfItsKeyCommittedDoesNotMoveThePositionBack() {
+        RedeliveryGuard guard = guard(true);
+        done(guard, delivery("a", 2));
+        guard.flush(List.of());
+        done(guard, delivery("a", 1));
+        guard.flush(List.of());
+        assertTrue(committed(guard, delivery("a", 2)));
+    }
+
+    private Delivery other(String key, long entry) {
+        return new Delivery(null, TestMessage.of("persistent://public/default/other", entry, key, "v" + entry),
+                ++sequence);
+    }
+
+    @Test
     void droppedWorkAndUndoneRecordsLeaveNoPosition() {
         RedeliveryGuard guard = guard(true);
         Delivery undone = delivery("a", 1);
@@ -109,12 +142,26 @@ class RedeliveryGuardTest {
     }
 
     @Test
-    void aKeysPositionsByTopicSurviveEncoding() {
+    void aKeysPositionsByTopicSurviveEncoding() throws java.io.IOException {
         Positions positions = new Positions();
         positions.put("persistent://public/default/orders-partition-1", new Position(12, 40, 7));
         positions.put("persistent://public/default/payments", new Position(9, 3, -1));
         positions.put("persistent://public/default/orders-partition-1", new Position(12, 41, 0));
-        Positions decoded = Positions.decode(positions.encode());
+        TopicNames names = new TopicNames();
+        byte[] encoded = positions.encode(names);
+        assertArrayEquals(positions.encode(new TopicNames()), encoded, "the same bytes from names encoded before");
+        Positions decoded = Positions.decode(encoded, names);
+        // The format DataOutputStream gives, which positions written before were stored in.
+        java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(written)) {
+            out.writeShort(1);
+            out.writeUTF("persistent://public/default/payments");
+            out.writeLong(9);
+            out.writeLong(3);
+            out.writeInt(-1);
+        }
+        assertEquals(new Position(9, 3, -1), Positions.decode(written.toByteArray(), new TopicNames())
+                .get("persistent://public/default/payments"));
         assertEquals(new Position(12, 41, 0), decoded.get("persistent://public/default/orders-partition-1"));
         assertEquals(new Position(9, 3, -1), decoded.get("persistent://public/default/payments"));
         assertNull(decoded.get("persistent://public/default/orders-partition-0"));
