@@ -5,19 +5,14 @@ import dev.tributary.dsl.state.StoreType;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
 import dev.tributary.runtime.internal.state.TaskState;
+import dev.tributary.runtime.internal.task.InputPositions.Position;
+import dev.tributary.runtime.internal.task.InputPositions.Positions;
+import dev.tributary.runtime.internal.task.InputPositions.TopicNames;
 import dev.tributary.state.BytesIterator;
 import dev.tributary.state.TypedStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,12 +180,8 @@ public final class RedeliveryGuard {
             } else {
                 byte[] current = (byte[]) positions.get(key.group, key.routing);
                 known = current == null ? new Positions() : Positions.decode(current, names);
-                boolean moved = false;
-                for (int i = 0; i < key.positions.topics.size(); i++) {
-                    // A dead letter confirmed after later records of its key must not move the position back.
-                    moved |= known.putIfLater(key.positions.topics.get(i), key.positions.positions.get(i));
-                }
-                if (!moved) {
+                // A dead letter confirmed after later records of its key must not move the position back.
+                if (!known.putAllIfLater(key.positions)) {
                     continue;
                 }
             }
@@ -199,10 +190,7 @@ public final class RedeliveryGuard {
         }
         // Only now: each key above was compared with its group's highest positions of earlier commits.
         for (Latest key : written) {
-            Positions highestOfGroup = highest(key.group);
-            for (int i = 0; i < key.positions.topics.size(); i++) {
-                highestOfGroup.putIfLater(key.positions.topics.get(i), key.positions.positions.get(i));
-            }
+            highest(key.group).putAllIfLater(key.positions);
         }
         pending.clear();
         pending.addAll(waiting);
@@ -218,15 +206,15 @@ public final class RedeliveryGuard {
      * in order), which spares a read and a decode per key and commit.
      */
     private boolean aheadOfGroup(Latest key) {
-        if (key.positions.topics.size() != 1) {
+        if (key.positions.size() != 1) {
             return false;
         }
         Positions highestOfGroup = highest(key.group);
-        if (highestOfGroup.topics.isEmpty()) {
+        if (highestOfGroup.size() == 0) {
             return true;
         }
-        return highestOfGroup.topics.size() == 1 && highestOfGroup.topics.get(0).equals(key.positions.topics.get(0))
-                && key.positions.positions.get(0).compareTo(highestOfGroup.positions.get(0)) > 0;
+        return highestOfGroup.size() == 1 && highestOfGroup.topic(0).equals(key.positions.topic(0))
+                && key.positions.position(0).compareTo(highestOfGroup.position(0)) > 0;
     }
 
     /** Whether a done record comes after an unresolved one of its key and topic. */
@@ -261,10 +249,7 @@ public final class RedeliveryGuard {
             known = new Positions();
             try (BytesIterator entries = state.bytes(STORE).range(group, null, null)) {
                 while (entries.hasNext()) {
-                    Positions ofKey = Positions.decode(entries.next().value(), names);
-                    for (int i = 0; i < ofKey.topics.size(); i++) {
-                        known.putIfLater(ofKey.topics.get(i), ofKey.positions.get(i));
-                    }
+                    known.putAllIfLater(Positions.decode(entries.next().value(), names));
                 }
             }
             highest[group] = known;
@@ -278,143 +263,5 @@ public final class RedeliveryGuard {
             store = state.store(STORE);
         }
         return store;
-    }
-
-    /** A position in one topic (partition): ledger, entry, index in the batch (-1 for none). */
-    record Position(long ledger, long entry, int batchIndex) implements Comparable<Position> {
-        static Position of(Message<?> message) {
-            MessageIdAdv id = (MessageIdAdv) message.getMessageId();
-            return new Position(id.getLedgerId(), id.getEntryId(), id.getBatchIndex());
-        }
-
-        @Override
-        public int compareTo(Position other) {
-            int byLedger = Long.compare(ledger, other.ledger);
-            if (byLedger != 0) {
-                return byLedger;
-            }
-            int byEntry = Long.compare(entry, other.entry);
-            return byEntry != 0 ? byEntry : Integer.compare(batchIndex, other.batchIndex);
-        }
-
-        @Override
-        public String toString() {
-            return ledger + ":" + entry + (batchIndex >= 0 ? ":" + batchIndex : "");
-        }
-    }
-
-    /** One key's last positions, by topic: usually one, more when several inputs share a key. */
-    static final class Positions {
-        private final List<String> topics = new ArrayList<>(1);
-        private final List<Position> positions = new ArrayList<>(1);
-
-        Position get(String topic) {
-            int at = topics.indexOf(topic);
-            return at < 0 ? null : positions.get(at);
-        }
-
-        /** Keeps the later of the known position and this one; true if this one was later. */
-        boolean putIfLater(String topic, Position position) {
-            Position known = get(topic);
-            if (known != null && known.compareTo(position) >= 0) {
-                return false;
-            }
-            put(topic, position);
-            return true;
-        }
-
-        void put(String topic, Position position) {
-            int at = topics.indexOf(topic);
-            if (at < 0) {
-                topics.add(topic);
-                positions.add(position);
-            } else {
-                positions.set(at, position);
-            }
-        }
-
-        /**
-         * The format {@link DataOutputStream} gives (a count, then per topic its name in modified UTF-8 and
-         * the position), written from names encoded once: a commit encodes a position per key it moved.
-         */
-        byte[] encode(TopicNames known) {
-            byte[][] names = new byte[topics.size()][];
-            int size = 2;
-            for (int i = 0; i < names.length; i++) {
-                names[i] = known.encoded(topics.get(i));
-                size += names[i].length + 20;
-            }
-            ByteBuffer out = ByteBuffer.allocate(size);
-            out.putShort((short) names.length);
-            for (int i = 0; i < names.length; i++) {
-                Position position = positions.get(i);
-                out.put(names[i]).putLong(position.ledger()).putLong(position.entry()).putInt(position.batchIndex());
-            }
-            return out.array();
-        }
-
-        static Positions decode(byte[] encoded, TopicNames known) {
-            Positions decoded = new Positions();
-            try {
-                ByteBuffer in = ByteBuffer.wrap(encoded);
-                int count = Short.toUnsignedInt(in.getShort());
-                for (int i = 0; i < count; i++) {
-                    String topic = known.decode(in);
-                    decoded.put(topic, new Position(in.getLong(), in.getLong(), in.getInt()));
-                }
-            } catch (RuntimeException e) {
-                throw new UncheckedIOException("unreadable input positions of a key", new IOException(e));
-            }
-            return decoded;
-        }
-    }
-
-    /**
-     * Topic names in modified UTF-8 with their length, as {@link DataOutputStream#writeUTF} writes them,
-     * each encoded once: a guard reads and writes the few topics of its inputs over and over.
-     */
-    static final class TopicNames {
-        private final List<String> names = new ArrayList<>();
-        private final List<byte[]> encoded = new ArrayList<>();
-
-        byte[] encoded(String topic) {
-            int at = names.indexOf(topic);
-            if (at >= 0) {
-                return encoded.get(at);
-            }
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(topic.length() + 2);
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeUTF(topic);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            names.add(topic);
-            encoded.add(bytes.toByteArray());
-            return encoded.get(encoded.size() - 1);
-        }
-
-        /** Reads a name, taking the known String for bytes seen before rather than decoding them again. */
-        String decode(ByteBuffer in) {
-            int length = Short.toUnsignedInt(in.getShort(in.position())) + 2;
-            int from = in.arrayOffset() + in.position();
-            byte[] array = in.array();
-            for (int i = 0; i < encoded.size(); i++) {
-                byte[] name = encoded.get(i);
-                if (name.length == length && java.util.Arrays.equals(array, from, from + length, name, 0, length)) {
-                    in.position(in.position() + length);
-                    return names.get(i);
-                }
-            }
-            String topic;
-            try (DataInputStream data = new DataInputStream(new ByteArrayInputStream(array, from, length))) {
-                topic = data.readUTF();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            in.position(in.position() + length);
-            names.add(topic);
-            encoded.add(java.util.Arrays.copyOfRange(array, from, from + length));
-            return topic;
-        }
     }
 }
