@@ -11,7 +11,6 @@ import dev.tributary.runtime.ProcessingGuarantee;
 import dev.tributary.runtime.RuntimeOptions;
 import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -133,7 +132,7 @@ public final class Bench {
                 System.exit(2);
             }
         }
-        Path work = Files.createTempDirectory("tributary-bench-");
+        Path work = WorkDirectories.create("tributary-bench-");
         try (BenchBroker pulsar = ownProcess ? BenchBroker.process(work.resolve("broker"))
                 : BenchBroker.embedded(EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start())) {
             if (full) {

@@ -5,7 +5,6 @@ import dev.tributary.testkit.pulsar.EmbeddedPulsar;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +69,7 @@ final class Growth {
         }
         long largest = sizes.stream().mapToLong(Long::longValue).max().orElse(0);
         int passesAtLargest = largestPasses < 0 ? passes : largestPasses;
-        Path work = Files.createTempDirectory("tributary-growth-");
+        Path work = WorkDirectories.create("tributary-growth-");
         List<Row> rows = new ArrayList<>();
         try (BenchBroker pulsar = BenchBroker.embedded(
                 EmbeddedPulsar.builder().dataDirectory(work.resolve("broker")).build().start())) {

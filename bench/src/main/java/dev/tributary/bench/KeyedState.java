@@ -127,7 +127,7 @@ final class KeyedState {
         long changelogBytes = pulsar.admin().topics().getPartitionedStats(changelog, false).getStorageSize();
         Result raw = Bench.baseline(RawLoops.restore(scenario, "raw reader + RocksDB write batches",
                 pulsar.serviceUrl(), changelog, Files.createDirectories(work.resolve(Bench.unique("raw-restore")))));
-        deleteRecursively(state);
+        WorkDirectories.delete(state);
         // The restore runs on the job's task thread, after start() has claimed the key groups.
         Cpu cpu = new Cpu(name -> name.equals(Thread.currentThread().getName()) || name.startsWith("pulsar-client")
                 || name.startsWith("tributary-" + app));
@@ -159,17 +159,6 @@ final class KeyedState {
             }).sum();
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             return 0;
-        }
-    }
-
-    private static void deleteRecursively(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -124,7 +124,7 @@ final class QueryCost {
         String scenario = "B10 query latency";
         String input = bench.topic("text");
         String app = "bench-queries-" + System.nanoTime();
-        Path state = java.nio.file.Files.createTempDirectory("tributary-bench-queries-");
+        Path state = WorkDirectories.create("tributary-bench-queries-");
         List<JobRunner> jobs = new ArrayList<>();
         List<String> local = new ArrayList<>();
         List<String> forwarded = new ArrayList<>();
