@@ -5,7 +5,6 @@ import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
@@ -18,7 +17,7 @@ import org.apache.pulsar.client.api.TypedMessageBuilder;
  * @param <T> the producer's value type
  * @param <O> what each message was made from
  */
-public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<Supplier<TypedMessageBuilder<T>>, O> {
+public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<TypedMessageBuilder<T>, O> {
     /** Told of every send's outcome, on the client's thread. */
     @FunctionalInterface
     public interface Receipt<O> {
@@ -30,8 +29,7 @@ public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<Supplier<
     }
 
     private final Producer<T> producer;
-    /** Holds how to build each message rather than the message: see {@link #write(byte[], Supplier, Object)}. */
-    private final KeyGroupBatcher<Supplier<TypedMessageBuilder<T>>, O> batcher;
+    private final KeyGroupBatcher<TypedMessageBuilder<T>, O> batcher;
     private final Receipt<O> receipt;
     private CompletableFuture<?> lastSend;
 
@@ -53,21 +51,6 @@ public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<Supplier<
      */
     public void write(byte[] keyBytes, TypedMessageBuilder<T> message, O origin) {
         if (batcher != null) {
-            batcher.add(keyBytes, () -> message, origin);
-        } else {
-            send(message, origin);
-        }
-    }
-
-    /**
-     * Sends a message built only when it leaves: when batching by key group, what is held until then is
-     * the recipe, and the message is built and handed to the producer while it is still in the CPU's
-     * caches. Whatever the recipe throws fails that message's send, as a send the producer refuses does.
-     *
-     * @param keyBytes the bytes the broker routes the message by (ordering key, else key), or null
-     */
-    public void write(byte[] keyBytes, Supplier<TypedMessageBuilder<T>> message, O origin) {
-        if (batcher != null) {
             batcher.add(keyBytes, message, origin);
         } else {
             send(message, origin);
@@ -80,28 +63,14 @@ public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<Supplier<
     }
 
     @Override
-    public void send(Supplier<TypedMessageBuilder<T>> message, O origin) {
-        CompletableFuture<MessageId> sent;
-        try {
-            sent = message.get().sendAsync();
-        } catch (RuntimeException e) {
-            // A check at send time (a schema, a size) is the record's own failure, not the batch's.
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent(sent, origin);
-    }
-
-    private void send(TypedMessageBuilder<T> message, O origin) {
+    public void send(TypedMessageBuilder<T> message, O origin) {
         CompletableFuture<MessageId> sent;
         try {
             sent = message.sendAsync();
         } catch (RuntimeException e) {
+            // A check at send time (a schema, a size) is the record's own failure, not the batch's.
             sent = CompletableFuture.failedFuture(e);
         }
-        sent(sent, origin);
-    }
-
-    private void sent(CompletableFuture<MessageId> sent, O origin) {
         lastSend = sent.whenComplete((id, error) -> receipt.sent(origin, id,
                 error == null ? null : PulsarErrors.unwrap(error)));
     }

@@ -5,16 +5,13 @@ import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.SinkTarget;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
-import dev.tributary.runtime.internal.pulsar.Producers;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
-import org.apache.pulsar.client.api.transaction.Transaction;
 import org.apache.pulsar.common.schema.SchemaType;
 
 /** One output topic's producer, its batching, and the receipts of what was sent since the last commit. */
@@ -29,10 +26,10 @@ final class Output {
     /** Records written; read racily by the metrics scrape. */
     long written;
 
-    private final Producers producers;
+    private final dev.tributary.runtime.internal.pulsar.Producers producers;
 
     Output(String topic, SinkTarget target, Producer<Object> producer, int maxBatchRecords,
-           Queue<OutputFailure> failures, Producers producers) {
+           Queue<OutputFailure> failures, dev.tributary.runtime.internal.pulsar.Producers producers) {
         this.topic = topic;
         this.producers = producers;
         this.sink = target.node();
@@ -49,89 +46,38 @@ final class Output {
     /** @param origin the input the record derives from, or null if none (a table update at commit, a punctuation) */
     void write(Record<Object, Object> record, WriteOrigin origin) {
         written++;
-        if (sender.batchesByKeyGroup()) {
-            hold(record, origin);
-            return;
-        }
         // Outside the encoding errors below: an unavailable transaction is not the record's fault.
         TypedMessageBuilder<Object> message = producers.message(sender.producer());
+        byte[] keyBytes = null;
         try {
+            message.value(record.value());
             Object key = record.key();
             if (key != null) {
                 if (stringKeys) {
-                    message.key((String) key);
-                } else {
-                    message.keyBytes(keySchema.encode(key));
-                }
-            }
-            fill(message, record.value(), record.timestamp(), record.properties());
-        } catch (RuntimeException e) {
-            throw encodingFailed(record, e);
-        }
-        sender.write(null, message, origin);
-    }
-
-    /**
-     * Holds a record with its key group until the group's run leaves, and builds its message only then:
-     * a message built at once and held would be cold in the CPU's caches when the producer reads it
-     * again, while a held record is a few references. What can fail for the record's own sake is checked
-     * here, as for a message sent at once; the value is encoded when the message is sent either way.
-     */
-    private void hold(Record<Object, Object> record, WriteOrigin origin) {
-        Transaction transaction = producers.transaction();
-        Object key = record.key();
-        String text = null;
-        byte[] keyBytes = null;
-        Map<String, String> properties;
-        try {
-            if (key != null) {
-                if (stringKeys) {
-                    text = (String) key;
-                    keyBytes = text.getBytes(StandardCharsets.UTF_8);
+                    String text = (String) key;
+                    message.key(text);
+                    if (sender.batchesByKeyGroup()) {
+                        keyBytes = text.getBytes(StandardCharsets.UTF_8);
+                    }
                 } else {
                     keyBytes = keySchema.encode(key);
+                    message.keyBytes(keyBytes);
                 }
             }
-            // Taken as they are now (and checked: no null name or value), as a message built now would be.
-            properties = Map.copyOf(record.properties());
-        } catch (RuntimeException e) {
-            throw encodingFailed(record, e);
-        }
-        String stringKey = text;
-        byte[] routing = keyBytes;
-        Map<String, String> taken = properties;
-        Object value = record.value();
-        long timestamp = record.timestamp();
-        sender.write(routing, () -> {
-            TypedMessageBuilder<Object> message = Producers.message(sender.producer(), transaction);
-            if (stringKey != null) {
-                message.key(stringKey);
-            } else if (routing != null) {
-                message.keyBytes(routing);
-            }
-            return fill(message, value, timestamp, taken);
-        }, origin);
-    }
-
-    private static TypedMessageBuilder<Object> fill(TypedMessageBuilder<Object> message, Object value, long timestamp,
-                                                    Map<String, String> properties) {
-        message.value(value);
-        if (timestamp > 0) {
-            message.eventTime(timestamp);
-        }
-        if (!properties.isEmpty()) {
-            message.properties(properties);
-        }
-        return message;
-    }
-
-    private ProcessingException encodingFailed(Record<Object, Object> record, RuntimeException e) {
-        if (e instanceof ClassCastException) {
-            return new ProcessingException(sink, new IllegalArgumentException("the record's key of type "
+        } catch (ClassCastException e) {
+            throw new ProcessingException(sink, new IllegalArgumentException("the record's key of type "
                     + record.key().getClass().getName() + " does not fit the sink's key schema", e), false);
+        } catch (RuntimeException e) {
+            throw new ProcessingException(sink, new IllegalArgumentException("cannot encode the record for topic '"
+                    + topic + "': " + PulsarErrors.reason(e), e), false);
         }
-        return new ProcessingException(sink, new IllegalArgumentException("cannot encode the record for topic '"
-                + topic + "': " + PulsarErrors.reason(e), e), false);
+        if (record.timestamp() > 0) {
+            message.eventTime(record.timestamp());
+        }
+        if (!record.properties().isEmpty()) {
+            message.properties(record.properties());
+        }
+        sender.write(keyBytes, message, origin);
     }
 
     /** Sends everything held back, without waiting. */
