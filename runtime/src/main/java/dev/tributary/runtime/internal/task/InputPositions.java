@@ -45,18 +45,6 @@ final class InputPositions {
         private final List<String> topics = new ArrayList<>(1);
         private final List<Position> positions = new ArrayList<>(1);
 
-        int size() {
-            return topics.size();
-        }
-
-        String topic(int index) {
-            return topics.get(index);
-        }
-
-        Position position(int index) {
-            return positions.get(index);
-        }
-
         /** Keeps the later position of each topic of both; true if any of the other's was later. */
         boolean putAllIfLater(Positions other) {
             boolean moved = false;

@@ -171,50 +171,20 @@ public final class RedeliveryGuard {
                     Position.of(done.delivery.message));
         }
         TypedStore<Object, Object> positions = store();
-        List<Latest> written = new ArrayList<>(latest.size());
         for (Latest key : latest.values()) {
-            Positions known;
-            if (aheadOfGroup(key)) {
-                // Its stored positions, if any, are on this topic only and behind: no need to read them.
-                known = key.positions;
-            } else {
-                byte[] current = (byte[]) positions.get(key.group, key.routing);
-                known = current == null ? new Positions() : Positions.decode(current, names);
-                // A dead letter confirmed after later records of its key must not move the position back.
-                if (!known.putAllIfLater(key.positions)) {
-                    continue;
-                }
+            byte[] current = (byte[]) positions.get(key.group, key.routing);
+            Positions known = current == null ? new Positions() : Positions.decode(current, names);
+            // A dead letter confirmed after later records of its key must not move the position back.
+            if (known.putAllIfLater(key.positions)) {
+                positions.put(key.group, key.routing, known.encode(names));
+                highest(key.group).putAllIfLater(key.positions);
             }
-            positions.put(key.group, key.routing, known.encode(names));
-            written.add(key);
-        }
-        // Only now: each key above was compared with its group's highest positions of earlier commits.
-        for (Latest key : written) {
-            highest(key.group).putAllIfLater(key.positions);
         }
         pending.clear();
         pending.addAll(waiting);
     }
 
     private record Latest(int group, byte[] routing, Positions positions) {
-    }
-
-    /**
-     * Whether a key moved on one topic only, past every position its key group wrote before on any
-     * topic, while no key of the group ever moved on another topic: then whatever is stored for the key
-     * is a position on that topic behind this one. The common case (one input partition per key, taken
-     * in order), which spares a read and a decode per key and commit.
-     */
-    private boolean aheadOfGroup(Latest key) {
-        if (key.positions.size() != 1) {
-            return false;
-        }
-        Positions highestOfGroup = highest(key.group);
-        if (highestOfGroup.size() == 0) {
-            return true;
-        }
-        return highestOfGroup.size() == 1 && highestOfGroup.topic(0).equals(key.positions.topic(0))
-                && key.positions.position(0).compareTo(highestOfGroup.position(0)) > 0;
     }
 
     /** Whether a done record comes after an unresolved one of its key and topic. */
