@@ -147,6 +147,11 @@ public final class ConcurrentReads implements KeyGroupedStore {
     }
 
     @Override
+    public void writeAll(List<StoreWrite> writes) {
+        store.writeAll(writes);
+    }
+
+    @Override
     public void putAll(int keyGroup, List<byte[]> keys, List<byte[]> values) {
         store.putAll(keyGroup, keys, values);
     }

@@ -28,6 +28,17 @@ public interface KeyGroupedStore extends AutoCloseable {
     void put(int keyGroup, byte[] key, byte[] value);
 
     /**
+     * Writes many values of any key groups as processing does, in order (a null value deletes): what
+     * a flush of the write-back cache hands down. A store may write them in one step; one that holds
+     * processing writes back (until a commit) holds these too.
+     */
+    default void writeAll(java.util.List<StoreWrite> writes) {
+        for (StoreWrite write : writes) {
+            put(write.keyGroup(), write.key(), write.value());
+        }
+    }
+
+    /**
      * Writes many values at once, in order (a null value deletes): for restores, where one batch costs
      * far less than as many single writes.
      */

@@ -28,6 +28,16 @@ public final class LoggedStore implements StoreAccess {
     }
 
     @Override
+    public void writeAll(java.util.List<StoreWrite> writes) {
+        store.writeAll(writes);
+        if (changelog != null) {
+            for (StoreWrite write : writes) {
+                changelog.append(store.name(), write.keyGroup(), write.key(), write.value());
+            }
+        }
+    }
+
+    @Override
     public void flush() {
     }
 

@@ -1,8 +1,10 @@
 package dev.tributary.state;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -77,9 +79,17 @@ public final class RecordCache implements StoreAccess {
             return;
         }
         // The listener may write to this cache again (a table feeding another); take the entries first.
-        Map<Key, byte[]> entries = new LinkedHashMap<>(dirty);
+        List<StoreWrite> writes = new ArrayList<>(dirty.size());
+        for (Map.Entry<Key, byte[]> entry : dirty.entrySet()) {
+            byte[] value = entry.getValue();
+            writes.add(new StoreWrite(entry.getKey().keyGroup, entry.getKey().bytes, value == DELETED ? null : value));
+        }
         dirty.clear();
-        entries.forEach(this::writeOut);
+        // All written before anyone is told, so that a listener reading this store sees the flush whole.
+        below.writeAll(writes);
+        for (StoreWrite write : writes) {
+            listener.flushed(write.keyGroup(), write.key(), write.value());
+        }
     }
 
     private void writeOut(Key key, byte[] value) {

@@ -8,6 +8,13 @@ public interface StoreAccess {
     /** Writes a value; null deletes. */
     void put(int keyGroup, byte[] key, byte[] value);
 
+    /** Writes many values, in order (null deletes): the store below may take them in one step. */
+    default void writeAll(java.util.List<StoreWrite> writes) {
+        for (StoreWrite write : writes) {
+            put(write.keyGroup(), write.key(), write.value());
+        }
+    }
+
     /** Writes out anything held back, so that the store below is complete. */
     void flush();
 

@@ -149,6 +149,19 @@ public final class WindowKeys {
         }
 
         @Override
+        public void writeAll(java.util.List<StoreWrite> writes) {
+            java.util.List<StoreWrite> all = new java.util.ArrayList<>(writes.size() * 2);
+            for (StoreWrite write : writes) {
+                all.add(write);
+                if (isEntry(write.key())) {
+                    all.add(new StoreWrite(write.keyGroup(), indexOfEntry(write.key()),
+                            write.value() == null ? null : NO_VALUE));
+                }
+            }
+            store.writeAll(all);
+        }
+
+        @Override
         public void putAll(int keyGroup, java.util.List<byte[]> keys, java.util.List<byte[]> values) {
             java.util.List<byte[]> allKeys = new java.util.ArrayList<>(keys.size() * 2);
             java.util.List<byte[]> allValues = new java.util.ArrayList<>(keys.size() * 2);

@@ -225,6 +225,37 @@ class StoresTest {
         assertArrayEquals(b("49"), store.get(0, b("hot")));
     }
 
+    @ParameterizedTest
+    @MethodSource("kinds")
+    void aFlushWritesManyKeyGroupsInOneStepInOrder(String kind) {
+        try (StateMemory memory = new StateMemory(16 << 20, 8 << 20); KeyGroupedStore store = open(kind, memory)) {
+            store.openKeyGroup(1);
+            store.openKeyGroup(2);
+            store.put(2, b("gone"), b("old"));
+            store.writeAll(List.of(new StoreWrite(1, b("a"), b("1")), new StoreWrite(2, b("a"), b("2")),
+                    new StoreWrite(1, b("a"), b("3")), new StoreWrite(2, b("gone"), null)));
+            assertArrayEquals(b("3"), store.get(1, b("a")), "the later write of a key wins");
+            assertArrayEquals(b("2"), store.get(2, b("a")));
+            assertNull(store.get(2, b("gone")), "a null value deletes");
+        }
+    }
+
+    @Test
+    void aFlushIsWrittenWholeBeforeItsFirstEntryIsEmitted() {
+        KeyGroupedStore store = Stores.inMemory("s");
+        store.openKeyGroup(0);
+        store.openKeyGroup(1);
+        RecordCache cache = new RecordCache(new LoggedStore(store, null), 100);
+        List<String> seen = new ArrayList<>();
+        // A listener that reads the store, as a table's update feeding a lookup of the same table does.
+        cache.onFlush((group, key, value) -> seen.add(new String(key, StandardCharsets.UTF_8) + " sees b="
+                + new String(store.get(1, b("b")), StandardCharsets.UTF_8)));
+        cache.put(0, b("a"), b("1"));
+        cache.put(1, b("b"), b("2"));
+        cache.flush();
+        assertEquals(List.of("a sees b=2", "b sees b=2"), seen);
+    }
+
     @Test
     void theRecordCacheIsBounded() {
         KeyGroupedStore store = Stores.inMemory("s");

@@ -142,6 +142,20 @@ class UncommittedWritesTest {
     }
 
     @Test
+    void aFlushIsHeldUntilTheCommitLikeSingleWrites() {
+        try (KeyGroupedStore below = Stores.inMemory("s")) {
+            below.openKeyGroup(0);
+            UncommittedWrites store = new UncommittedWrites(below);
+            store.writeAll(List.of(new StoreWrite(0, "k".getBytes(StandardCharsets.UTF_8),
+                    "v".getBytes(StandardCharsets.UTF_8))));
+            assertNull(below.get(0, "k".getBytes(StandardCharsets.UTF_8)), "held until the commit");
+            assertArrayEquals("v".getBytes(StandardCharsets.UTF_8), store.get(0, "k".getBytes(StandardCharsets.UTF_8)));
+            store.commit();
+            assertArrayEquals("v".getBytes(StandardCharsets.UTF_8), below.get(0, "k".getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    @Test
     void restoresWriteThrough() {
         try (KeyGroupedStore below = Stores.inMemory("s")) {
             UncommittedWrites store = new UncommittedWrites(below);
