@@ -66,15 +66,17 @@ public final class UncommittedWrites implements KeyGroupedStore {
     }
 
     private void apply(Map<Integer, NavigableMap<byte[], byte[]>> writes) {
-        for (Map.Entry<Integer, NavigableMap<byte[], byte[]>> group : writes.entrySet()) {
-            List<byte[]> keys = new ArrayList<>(group.getValue().size());
-            List<byte[]> values = new ArrayList<>(group.getValue().size());
-            for (Map.Entry<byte[], byte[]> entry : group.getValue().entrySet()) {
-                keys.add(entry.getKey());
-                values.add(entry.getValue() == DELETED ? null : entry.getValue());
-            }
-            store.putAll(group.getKey(), keys, values);
+        if (writes.isEmpty()) {
+            return;
         }
+        // Every key group of the commit in one step below (one RocksDB batch), not one per key group.
+        List<StoreWrite> all = new ArrayList<>();
+        for (Map.Entry<Integer, NavigableMap<byte[], byte[]>> group : writes.entrySet()) {
+            for (Map.Entry<byte[], byte[]> entry : group.getValue().entrySet()) {
+                all.add(new StoreWrite(group.getKey(), entry.getKey(), entry.getValue() == DELETED ? null : entry.getValue()));
+            }
+        }
+        store.writeAll(all);
         writes.clear();
     }
 
