@@ -42,12 +42,12 @@ public final class GroupRestore implements AutoCloseable {
         final CompletableFuture<Reader<byte[]>> opening;
         final MessageIdAdv covered;
         /** Under exactly-once, this claim's marker: the restore ends only once it has read it. */
-        final PulsarChangelog.Marker marker;
+        final ClaimMarker marker;
         MessageId last;
         boolean done;
 
         Part(StoreSpec store, KeyGroupedStore bytes, CompletableFuture<Reader<byte[]>> opening,
-                     MessageIdAdv covered, PulsarChangelog.Marker marker) {
+                     MessageIdAdv covered, ClaimMarker marker) {
             this.store = store;
             this.bytes = bytes;
             this.opening = opening;
@@ -131,7 +131,7 @@ public final class GroupRestore implements AutoCloseable {
                     }
                     read++;
                     heldBackSince = 0;
-                    if (java.util.Arrays.equals(message.getKeyBytes(), PulsarChangelog.MARKER_KEY)) {
+                    if (java.util.Arrays.equals(message.getKeyBytes(), ClaimMarker.KEY)) {
                         if (part.marker != null && java.util.Arrays.equals(message.getValue(), part.marker.value())) {
                             part.done = true;
                             break;

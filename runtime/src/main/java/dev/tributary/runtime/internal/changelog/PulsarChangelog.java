@@ -1,7 +1,6 @@
 package dev.tributary.runtime.internal.changelog;
 
 import dev.tributary.dsl.plan.StoreSpec;
-import dev.tributary.dsl.state.StoreType;
 import dev.tributary.runtime.JobStartException;
 import dev.tributary.runtime.internal.compile.CompileContext;
 import dev.tributary.runtime.internal.output.OutputException;
@@ -9,10 +8,8 @@ import dev.tributary.runtime.internal.pulsar.Producers;
 import dev.tributary.runtime.internal.pulsar.PulsarErrors;
 import dev.tributary.runtime.internal.state.TaskState;
 import dev.tributary.state.ChangelogWriter;
-import dev.tributary.state.Checkpoint;
 import dev.tributary.state.KeyGroupedStore;
 import dev.tributary.state.StateDirectory;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -23,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pulsar.client.admin.PulsarAdmin;
-import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Producer;
@@ -33,9 +29,6 @@ import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.impl.MessageIdImpl;
-import org.apache.pulsar.common.partition.PartitionedTopicMetadata;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The changelogs of a task's logged stores on Pulsar: one compacted, partitioned topic per store with
@@ -44,8 +37,6 @@ import org.slf4j.LoggerFactory;
  * and tracks the position each commit reached, for the next checkpoint.
  */
 public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PulsarChangelog.class);
-    private static final long COMPACTION_THRESHOLD_BYTES = 64L << 20;
     private static final int RESTORE_QUEUE = 5_000;
 
     private final Producers producerFactory;
@@ -80,36 +71,10 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     /** Exactly-once: writes belong to the task's transactions, and positions count only once it commits. */
     private boolean transactional;
     /** Under exactly-once, per store and key group, the claim marker written after the fence. */
-    private final Map<String, Marker[]> markers = new HashMap<>();
+    private final Map<String, ClaimMarker[]> markers = new HashMap<>();
     /** Makes every marker this process writes unique, so a restore never mistakes an older one for its own. */
     private final String run = java.util.UUID.randomUUID().toString();
     private long markerCount;
-
-    /**
-     * A claim's marker: the restore ends when it reads these exact bytes, which does not depend on the
-     * send's receipt arriving before the reader sees the message.
-     */
-    record Marker(byte[] value, CompletableFuture<MessageId> sent) {
-        boolean failed() {
-            return sent.isCompletedExceptionally();
-        }
-    }
-
-    /**
-     * The key of the claim markers a new owner writes under exactly-once: fixed bytes that no encoded
-     * key of a store shares (a digest), so compaction keeps one marker per partition and no user entry.
-     */
-    static final byte[] MARKER_KEY = markerKey();
-
-    private static byte[] markerKey() {
-        try {
-            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest("tributary changelog claim marker".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.Arrays.copyOf(digest, 20);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /**
      * Under exactly-once: writes go into the task's transactions, the positions a flush reaches count
@@ -138,38 +103,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
 
     /** Creates missing changelog topics, and refuses one whose partitions do not match the key groups. */
     public void prepareTopics() {
-        int partitions = context.keyGroups().count();
-        for (StoreSpec store : logged) {
-            String topic = context.changelogTopic(store.name());
-            try {
-                PartitionedTopicMetadata metadata;
-                try {
-                    metadata = admin.topics().getPartitionedTopicMetadata(topic);
-                } catch (PulsarAdminException.NotFoundException missing) {
-                    metadata = new PartitionedTopicMetadata(0);
-                }
-                if (metadata.partitions == 0) {
-                    admin.topics().createPartitionedTopic(topic, partitions);
-                    createdNow.add(store.name());
-                    LOG.info("Created changelog topic {} with {} partitions", topic, partitions);
-                } else if (metadata.partitions != partitions) {
-                    throw new JobStartException("changelog topic '" + topic + "' of store '" + store.name() + "' has "
-                            + metadata.partitions + " partitions but the job has " + partitions + " key groups;"
-                            + " key.groups cannot change for a job that has state", null);
-                }
-            } catch (PulsarAdminException.ConflictException raced) {
-                // Another instance created it first.
-            } catch (PulsarAdminException e) {
-                throw new JobStartException("cannot prepare changelog topic '" + topic + "' of store '" + store.name()
-                        + "': " + PulsarErrors.reason(e), e);
-            }
-            try {
-                admin.topicPolicies().setCompactionThreshold(topic, COMPACTION_THRESHOLD_BYTES);
-            } catch (PulsarAdminException e) {
-                LOG.warn("Could not set a compaction threshold on changelog topic {} ({}); set one so that restores"
-                        + " read only the latest value per key", topic, PulsarErrors.reason(e));
-            }
-        }
+        createdNow.addAll(ChangelogTopics.prepare(admin, context, logged));
     }
 
     /** Names changelog producers after the instance, so that each write shows which instance made it. */
@@ -186,7 +120,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
             Map<Integer, byte[]> positionsOfStore = positions.get(store.name());
             positionsOfStore.clear();
             if (!createdNow.contains(store.name())) {
-                positionsOfStore.putAll(readCheckpoint(store, directory));
+                positionsOfStore.putAll(ChangelogCheckpoints.read(store, directory));
             }
         }
     }
@@ -230,7 +164,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
         if (transactional) {
             for (StoreSpec store : logged) {
-                Marker[] byGroup = markers.computeIfAbsent(store.name(), name -> new Marker[count]);
+                ClaimMarker[] byGroup = markers.computeIfAbsent(store.name(), name -> new ClaimMarker[count]);
                 Producer<byte[]>[] producersOfStore = producers.get(store.name());
                 for (int group = groups.nextSetBit(0); group >= 0; group = groups.nextSetBit(group + 1)) {
                     byGroup[group] = sendMarker(producersOfStore[group]);
@@ -240,11 +174,11 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
     }
 
     /** A claim's marker, outside any transaction: it is the claim's own point in the log. */
-    private Marker sendMarker(Producer<byte[]> producer) {
+    private ClaimMarker sendMarker(Producer<byte[]> producer) {
         byte[] value = (producerPrefix + "-" + run + "-" + ++markerCount).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(MARKER_KEY).value(value).sendAsync();
+        CompletableFuture<MessageId> sent = producer.newMessage().keyBytes(ClaimMarker.KEY).value(value).sendAsync();
         producer.flushAsync();
-        return new Marker(value, sent);
+        return new ClaimMarker(value, sent);
     }
 
     /** The value of the writes that {@link #nudge} aborts; no restore ever reads one. */
@@ -267,7 +201,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
         return client.newTransaction().withTransactionTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).build()
                 .thenCompose(transaction -> {
-                    CompletableFuture<MessageId> sent = producer.newMessage(transaction).keyBytes(MARKER_KEY)
+                    CompletableFuture<MessageId> sent = producer.newMessage(transaction).keyBytes(ClaimMarker.KEY)
                             .value(NUDGE).sendAsync();
                     producer.flushAsync();
                     return sent.handle((id, error) -> null).thenCompose(ignored -> transaction.abort());
@@ -290,7 +224,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     byGroup[group] = null;
                 }
                 sends[group] = null;
-                Marker[] markersOfStore = markers.get(store.name());
+                ClaimMarker[] markersOfStore = markers.get(store.name());
                 if (markersOfStore != null) {
                     markersOfStore[group] = null;
                 }
@@ -438,20 +372,6 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         flush.reached().forEach((store, reached) -> positions.get(store).putAll(reached));
     }
 
-    /** The changelog refused this instance's writes: another instance owns those key groups now. */
-    public static final class FencedException extends OutputException {
-        private final BitSet groups;
-
-        FencedException(String message, BitSet groups, Throwable cause) {
-            super(message, cause);
-            this.groups = groups;
-        }
-
-        public BitSet groups() {
-            return (BitSet) groups.clone();
-        }
-    }
-
     /** Records restored so far, for progress metrics; read from another thread, so only approximately current. */
     public long restoredSoFar() {
         return restored;
@@ -467,7 +387,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         for (StoreSpec store : logged) {
             KeyGroupedStore bytes = state.bytes(store.name());
             byte[] position = positions.get(store.name()).get(group);
-            MessageIdAdv from = position == null ? null : parsePosition(store, group, position);
+            MessageIdAdv from = position == null ? null : ChangelogCheckpoints.parsePosition(store, group, position);
             if (from == null) {
                 positions.get(store.name()).remove(group);
                 bytes.wipeKeyGroup(group);
@@ -481,7 +401,7 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
                     .topic(context.changelogTopic(store.name()) + "-partition-" + group)
                     .startMessageId(start).startMessageIdInclusive().readCompacted(true)
                     .receiverQueueSize(RESTORE_QUEUE).createAsync();
-            Marker[] markersOfStore = markers.get(store.name());
+            ClaimMarker[] markersOfStore = markers.get(store.name());
             if (markersOfStore != null && markersOfStore[group] != null && markersOfStore[group].failed()
                     && producers.get(store.name())[group] != null) {
                 // The broker lost it (a restart): a restore that starts again needs one that arrived.
@@ -501,43 +421,13 @@ public final class PulsarChangelog implements ChangelogWriter, AutoCloseable {
         }
     }
 
-    private Map<Integer, byte[]> readCheckpoint(StoreSpec store, StateDirectory directory) {
-        if (store.type() == StoreType.IN_MEMORY) {
-            return Map.of();
-        }
-        try {
-            return Checkpoint.read(checkpointFile(directory, store.name())).orElse(Map.of());
-        } catch (Checkpoint.CorruptCheckpointException e) {
-            LOG.warn("{}; wiping the local state of store '{}' and restoring it from its changelog", e.getMessage(),
-                    store.name());
-            return Map.of();
-        }
-    }
-
-    private static MessageIdAdv parsePosition(StoreSpec store, int group, byte[] position) {
-        try {
-            return (MessageIdAdv) MessageId.fromByteArray(position);
-        } catch (Exception e) {
-            LOG.warn("store '{}': unreadable checkpoint position for key group {}; restoring it in full",
-                    store.name(), group);
-            return null;
-        }
-    }
-
     /** Flushes the stores to disk, then records the positions their files now reflect. */
     public void checkpoint(TaskState state, StateDirectory directory) {
         state.persist();
         for (StoreSpec store : logged) {
-            if (store.type() != StoreType.IN_MEMORY) {
-                Checkpoint.write(checkpointFile(directory, store.name()), positions.get(store.name()));
-            }
+            ChangelogCheckpoints.write(store, directory, positions.get(store.name()));
         }
     }
-
-    static Path checkpointFile(StateDirectory directory, String store) {
-        return directory.storeDirectory(store).resolve("checkpoint");
-    }
-
 
     @Override
     public void close() {

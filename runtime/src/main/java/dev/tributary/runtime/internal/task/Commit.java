@@ -147,7 +147,7 @@ final class Commit {
                 changelog.flush();
             } catch (OutputException e) {
                 // A broker that went away is waited for: the key groups are claimed again once it is back.
-                if (!(e instanceof PulsarChangelog.FencedException) && !leaseLost.getAsBoolean()
+                if (!(e instanceof dev.tributary.runtime.internal.changelog.FencedException) && !leaseLost.getAsBoolean()
                         && !PulsarErrors.retriable(e.getCause())) {
                     throw e;
                 }

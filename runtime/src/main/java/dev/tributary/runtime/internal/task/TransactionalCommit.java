@@ -266,7 +266,7 @@ final class TransactionalCommit {
         }
         if (error instanceof OutputException changelogFailed) {
             changelog.unstick(changelogFailed);
-            boolean lost = error instanceof PulsarChangelog.FencedException || cutOff.getAsBoolean();
+            boolean lost = error instanceof dev.tributary.runtime.internal.changelog.FencedException || cutOff.getAsBoolean();
             return abortAll(ending, lost ? Commit.Outcome.LEASE_LOST : Commit.Outcome.ABORTED,
                     lost ? "fenced" : "write-failed", error.getMessage());
         }
