@@ -14,4 +14,18 @@ public interface ChangelogWriter {
      * @param value the encoded value, or null for a deletion
      */
     void append(String store, int keyGroup, byte[] key, byte[] value);
+
+    /**
+     * Appends many writes of a store, which come in runs of one key group each (in their order within
+     * the key group). An implementation may send a key group's run as soon as it is appended, while
+     * its messages are still fresh in memory, instead of at the commit.
+     *
+     * @param store the store's name
+     * @param writes the writes, grouped by key group
+     */
+    default void appendAll(String store, java.util.List<StoreWrite> writes) {
+        for (StoreWrite write : writes) {
+            append(store, write.keyGroup(), write.key(), write.value());
+        }
+    }
 }

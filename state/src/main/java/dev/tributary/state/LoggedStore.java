@@ -29,11 +29,12 @@ public final class LoggedStore implements StoreAccess {
 
     @Override
     public void writeAll(java.util.List<StoreWrite> writes) {
-        store.writeAll(writes);
+        java.util.List<StoreWrite> byGroup = new java.util.ArrayList<>(writes);
+        // A stable sort: each key group's writes stay in order, and become one run for its changelog partition.
+        byGroup.sort(java.util.Comparator.comparingInt(StoreWrite::keyGroup));
+        store.writeAll(byGroup);
         if (changelog != null) {
-            for (StoreWrite write : writes) {
-                changelog.append(store.name(), write.keyGroup(), write.key(), write.value());
-            }
+            changelog.appendAll(store.name(), byGroup);
         }
     }
 

@@ -241,6 +241,36 @@ class StoresTest {
     }
 
     @Test
+    void aFlushReachesTheChangelogInOneRunPerKeyGroupKeepingEachGroupsOrder() {
+        KeyGroupedStore store = Stores.inMemory("s");
+        store.openKeyGroup(0);
+        store.openKeyGroup(1);
+        List<String> appended = new ArrayList<>();
+        ChangelogWriter changelog = new ChangelogWriter() {
+            @Override
+            public void append(String name, int group, byte[] key, byte[] value) {
+                appended.add(group + ":" + new String(key, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void appendAll(String name, List<StoreWrite> writes) {
+                appended.add("run");
+                ChangelogWriter.super.appendAll(name, writes);
+            }
+        };
+        RecordCache cache = new RecordCache(new LoggedStore(store, changelog), 100);
+        List<String> emitted = new ArrayList<>();
+        cache.onFlush((group, key, value) -> emitted.add(new String(key, StandardCharsets.UTF_8)));
+        cache.put(1, b("a"), b("1"));
+        cache.put(0, b("b"), b("1"));
+        cache.put(1, b("c"), b("1"));
+        cache.put(0, b("d"), b("1"));
+        cache.flush();
+        assertEquals(List.of("run", "0:b", "0:d", "1:a", "1:c"), appended);
+        assertEquals(List.of("a", "b", "c", "d"), emitted, "downstream hears of the entries in the cache's order");
+    }
+
+    @Test
     void aFlushIsWrittenWholeBeforeItsFirstEntryIsEmitted() {
         KeyGroupedStore store = Stores.inMemory("s");
         store.openKeyGroup(0);
