@@ -19,10 +19,24 @@ final class WorkDirectories {
     static Path create(String prefix) throws IOException {
         Path directory = Files.createTempDirectory(prefix);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                delete(directory);
-            } catch (IOException | UncheckedIOException e) {
-                System.err.println("cannot delete the benchmark's directory " + directory + ": " + e.getMessage());
+            // The embedded broker may still write files while the JVM ends: a walk that meets a new one
+            // fails, so it is tried again a few times.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    delete(directory);
+                    return;
+                } catch (IOException | UncheckedIOException e) {
+                    if (attempt == 5) {
+                        System.err.println("cannot delete the benchmark's directory " + directory + ": " + e.getMessage());
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }, "tributary-bench-cleanup"));
         return directory;

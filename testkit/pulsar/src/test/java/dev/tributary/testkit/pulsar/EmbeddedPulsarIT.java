@@ -47,8 +47,7 @@ class EmbeddedPulsarIT {
     }
 
     @Test
-    void restartsOnItsOwnData() throws Exception {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tributary-restart-");
+    void restartsOnItsOwnData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         String topic = "persistent://public/default/survives-restart";
         try (EmbeddedPulsar pulsar = EmbeddedPulsar.builder().dataDirectory(dir).build().start()) {
             try (PulsarClient client = pulsar.newClient();
