@@ -13,7 +13,10 @@ import java.util.Map;
  * of one per record. Bounded: past its size, the oldest entry is written out early.
  */
 public final class RecordCache implements StoreAccess {
-    /** Told of every entry written out, in write order: the point where a table emits its update. */
+    /**
+     * Told of every entry written out: the point where a table emits its update. A flush tells of its
+     * entries key group by key group, each group's in the order they were last written.
+     */
     @FunctionalInterface
     public interface FlushListener {
         /**
@@ -85,6 +88,9 @@ public final class RecordCache implements StoreAccess {
             writes.add(new StoreWrite(entry.getKey().keyGroup, entry.getKey().bytes, value == DELETED ? null : value));
         }
         dirty.clear();
+        // Key group by key group (each group's entries in cache order): the changelog takes one run per
+        // key group, and outputs batched by key group can leave as each run ends.
+        writes.sort(java.util.Comparator.comparingInt(StoreWrite::keyGroup));
         // All written before anyone is told, so that a listener reading this store sees the flush whole.
         below.writeAll(writes);
         for (StoreWrite write : writes) {

@@ -25,12 +25,18 @@ public final class KeyGroupBatcher<M, O> {
         void endBatch();
     }
 
+    /** The adds in a row to one key group after which its run leaves as soon as another group's message comes. */
+    static final int RUN_LEAVES_AT = 16;
+
     private final KeyGroups keyGroups;
     private final int maxRecords;
     private final List<M>[] buckets;
     private final List<O>[] origins;
     private final BitSet nonEmpty;
     private final Sink<M, O> sink;
+    /** The bucket of the latest add, and how many adds in a row went to it. */
+    private int lastBucket = -1;
+    private int streak;
 
     /** @param maxRecords a key group's run leaves once it holds this many messages */
     @SuppressWarnings("unchecked")
@@ -46,6 +52,18 @@ public final class KeyGroupBatcher<M, O> {
     /** @param keyBytes the bytes the broker will hash the message by, or null for no key */
     public void add(byte[] keyBytes, M message, O origin) {
         int bucket = keyBytes == null ? keyGroups.count() : keyGroups.ofKeyBytes(keyBytes);
+        if (bucket == lastBucket) {
+            streak++;
+        } else {
+            // A long run of one key group that ends (a commit's flush emits its entries key group by key
+            // group) leaves at once: its messages are still in the CPU's caches, where at the drain they
+            // would not be. Records in arrival order almost never make such a run.
+            if (streak >= RUN_LEAVES_AT && buckets[lastBucket] != null && !buckets[lastBucket].isEmpty()) {
+                send(lastBucket);
+            }
+            lastBucket = bucket;
+            streak = 1;
+        }
         List<M> pending = buckets[bucket];
         if (pending == null) {
             pending = new ArrayList<>();

@@ -86,4 +86,51 @@ class KeyGroupBatcherTest {
         assertTrue(runs.contains(List.of("none#1", "none#3")), runs.toString());
         assertEquals(2, runs.size());
     }
+
+    /** Keys of the given key group, distinct, as many as asked. */
+    private List<String> keysOf(int group, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < count; i++) {
+            if (keyGroups.ofKey("x" + i) == group) {
+                keys.add("x" + i);
+            }
+        }
+        return keys;
+    }
+
+    @Test
+    void aLongRunOfOneKeyGroupLeavesWhenAnotherGroupFollows() {
+        KeyGroupBatcher<String, String> batcher = batcher(1000);
+        List<String> first = keysOf(3, KeyGroupBatcher.RUN_LEAVES_AT);
+        List<String> second = keysOf(5, 2);
+        for (String key : first) {
+            batcher.add(bytes(key), key, key);
+        }
+        assertTrue(runs.isEmpty(), "a run that has not ended waits");
+        batcher.add(bytes(second.get(0)), second.get(0), second.get(0));
+        assertEquals(List.of(first), runs, "the ended run left at once, whole");
+        batcher.add(bytes(second.get(1)), second.get(1), second.get(1));
+        assertEquals(1, runs.size(), "the next group's run waits for its own end");
+        batcher.flush();
+        assertEquals(List.of(first, second), runs);
+    }
+
+    @Test
+    void shortRunsInArrivalOrderWaitForTheFlush() {
+        KeyGroupBatcher<String, String> batcher = batcher(1000);
+        List<String> a = keysOf(1, KeyGroupBatcher.RUN_LEAVES_AT - 1);
+        List<String> b = keysOf(2, KeyGroupBatcher.RUN_LEAVES_AT - 1);
+        for (String key : a) {
+            batcher.add(bytes(key), key, key);
+        }
+        for (String key : b) {
+            batcher.add(bytes(key), key, key);
+        }
+        batcher.add(bytes(a.get(0)), "again", "again");
+        assertTrue(runs.isEmpty(), "runs shorter than " + KeyGroupBatcher.RUN_LEAVES_AT + " are held");
+        batcher.flush();
+        List<String> groupA = new ArrayList<>(a);
+        groupA.add("again");
+        assertEquals(Set.of(groupA, b), new HashSet<>(runs));
+    }
 }
