@@ -21,12 +21,6 @@ import dev.tributary.runtime.query.StoreUnavailableException;
 import dev.tributary.runtime.internal.task.ErrorHandling;
 import dev.tributary.runtime.internal.translate.DefaultTranslators;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -54,8 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
-    private static final java.util.Set<MeterRegistry> JVM_BOUND =
-            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     private final Topology topology;
     private final Configuration config;
@@ -161,9 +153,12 @@ public final class JobRunner implements AutoCloseable {
         if (config.get(RuntimeOptions.HTTP_ENABLED)) {
             // Up before the restore, so that readiness says "restoring" rather than nothing at all.
             PrometheusMeterRegistry prometheus = (PrometheusMeterRegistry) metrics.registry();
-            bindJvmMetrics(prometheus);
+            dev.tributary.runtime.internal.metrics.JvmMetrics.bindOnce(prometheus);
+            dev.tributary.runtime.internal.assembly.JobHealth health = new dev.tributary.runtime.internal.assembly.JobHealth(
+                    applicationId, this::state, this::failure, () -> running, this::pendingKeyGroups, metrics,
+                    config.get(RuntimeOptions.HELD_DEGRADED_AFTER));
             ops = OpsServer.start(config.get(RuntimeOptions.HTTP_BIND), config.get(RuntimeOptions.HTTP_PORT), prometheus,
-                    this::liveness, this::readiness);
+                    health::liveness, health::readiness);
             ops.serve("/held", new dev.tributary.runtime.internal.ops.HeldEndpoint(applicationId, () -> instanceId,
                     () -> state == JobState.RUNNING ? running : null));
             java.util.Map<String, String> shown = new java.util.TreeMap<>();
@@ -282,62 +277,6 @@ public final class JobRunner implements AutoCloseable {
      */
     public <K> KeyQueryMetadata metadataForKey(String store, K key) {
         return queries().metadataForKey(store, key);
-    }
-
-    private OpsServer.Health liveness() {
-        JobState now = state();
-        return new OpsServer.Health(now != JobState.FAILED, "job '" + applicationId + "' is " + now
-                + failure().map(f -> ": " + f.getMessage()).orElse(""));
-    }
-
-    private OpsServer.Health readiness() {
-        JobState now = state();
-        if (now == JobState.CREATED && ops != null) {
-            return new OpsServer.Health(false, "starting: restoring " + metrics.gauge(TaskMetrics.KEY_GROUPS_RESTORING).get()
-                    + " key group(s), " + restoredSoFar() + " changelog records so far");
-        }
-        List<String> sinksDown = now == JobState.RUNNING ? running.unavailableSinks() : List.of();
-        if (!sinksDown.isEmpty()) {
-            return new OpsServer.Health(false, String.join("; ", sinksDown));
-        }
-        String waiting = now == JobState.RUNNING ? running.task().waitingFor() : null;
-        if (waiting != null) {
-            return new OpsServer.Health(false, "waiting for " + waiting);
-        }
-        if (now == JobState.RUNNING && pendingKeyGroups() > 0) {
-            return new OpsServer.Health(false, "claiming or restoring " + pendingKeyGroups() + " key group(s)");
-        }
-        if (now == JobState.RUNNING) {
-            var oldest = running.task().heldKeys().oldest();
-            long failing = oldest == null ? 0 : System.currentTimeMillis() - oldest.sinceMillis();
-            if (oldest != null && failing >= config.get(RuntimeOptions.HELD_DEGRADED_AFTER).toMillis()) {
-                return new OpsServer.Health(true, true, (oldest.key() == null ? "a record without a key"
-                        : "key '" + oldest.key() + "'") + " (key group " + oldest.keyGroup() + ") has failed for "
-                        + failing / 1000 + " s at node '" + oldest.node() + "' (" + oldest.attempts() + " attempt(s)): "
-                        + oldest.lastError() + "; " + oldest.heldRecords() + " later record(s) of it held, other keys"
-                        + " flow (errors.held.degraded-after " + config.get(RuntimeOptions.HELD_DEGRADED_AFTER)
-                        + "; GET /held lists every failing key)");
-            }
-        }
-        return new OpsServer.Health(now == JobState.RUNNING, "job '" + applicationId + "' is " + now);
-    }
-
-    private long restoredSoFar() {
-        return (long) metrics.registry().find(TaskMetrics.RESTORED).functionCounters().stream()
-                .mapToDouble(c -> c.count()).sum();
-    }
-
-    private static synchronized void bindJvmMetrics(MeterRegistry registry) {
-        // Several jobs of one process may share a registry; the JVM is measured once per registry.
-        if (!JVM_BOUND.add(registry)) {
-            return;
-        }
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ClassLoaderMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
     }
 
     private void closeOps() {

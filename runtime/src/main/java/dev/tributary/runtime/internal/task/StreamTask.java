@@ -1,13 +1,9 @@
 package dev.tributary.runtime.internal.task;
 
-import dev.tributary.dsl.processor.Record;
 import dev.tributary.runtime.internal.changelog.PulsarChangelog;
-import dev.tributary.runtime.internal.core.InvalidTimestampException;
-import dev.tributary.runtime.internal.core.ProcessingException;
 import dev.tributary.runtime.internal.core.TaskCore;
 import dev.tributary.runtime.internal.input.Input;
 import dev.tributary.runtime.internal.input.TimeOrder;
-import dev.tributary.runtime.internal.input.UndecodableRecordException;
 import dev.tributary.runtime.internal.keygroup.KeyGroups;
 import dev.tributary.runtime.internal.metrics.HeldKeys;
 import dev.tributary.runtime.internal.metrics.TaskMetrics;
@@ -35,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * is refused follows its node's error policy ({@link Failures}). It is acknowledged only when that
  * policy is carried out: once written to the dead-letter topic, or skipped.
  */
-public final class StreamTask implements Runnable, Failures.Outcomes {
+public final class StreamTask implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamTask.class);
     private static final int DRAIN_LIMIT = 1000;
     /** How many failing keys the ops server can name, longest failing first. */
@@ -47,13 +43,13 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private final String name;
     private List<Input> inputs = List.of();
     private final KeyGroupOwner owner;
-    private final KeyGroups keyGroups;
     private final Function<String, String> forwardTopics;
     private final PulsarRecordCollector collector;
     private final TaskCore core;
     private final PulsarChangelog changelog;
     private final SideWrites sideWrites;
     private final Failures failures;
+    private final Deliveries deliveries;
     private final Commit commit;
     private final TaskMetrics metrics;
     private final TaskSettings settings;
@@ -72,8 +68,6 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private volatile boolean stopRequested;
     private volatile boolean abortRequested;
     private volatile Throwable failure;
-    /** Records done, counted on the task's thread and published once per loop turn for other threads. */
-    private long processedHere;
     private volatile long processed;
     private volatile long commits;
     private volatile int pendingKeyGroups;
@@ -85,7 +79,6 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private volatile HeldKeys heldKeys = HeldKeys.NONE;
     private int nextBlocking;
     private Input lastFed;
-    private long sequence;
 
     /**
      * @param changelog the task's changelogs, or null when no store is logged
@@ -103,20 +96,23 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         this.core = core;
         this.changelog = changelog;
         this.metrics = metrics;
-        this.keyGroups = keyGroups;
         this.forwardTopics = forwardTopics;
         this.settings = settings;
         this.timeOrder = new TimeOrder(settings.partitionMaxWaitNanos());
         this.sideWrites = new SideWrites(new DeadLetters(producers, applicationId, deadLetterTopic, metrics,
                 errors.latePolicy(), errors.lateTopic()),
                 new Forwarder(producers, keyGroups, metrics, settings.maxBatchRecords()), errors);
-        this.failures = new Failures(errors, keyGroups, sideWrites, metrics, this);
-        this.heldLimit = new HeldLimit(name, failures, metrics);
         this.transactions = producers.transactions();
         this.guard = transactions != null && core.state().specs().stream().anyMatch(RedeliveryGuard::isPositions)
                 ? new RedeliveryGuard(core.state(), keyGroups, metrics, !settings.replaying()) : null;
+        this.deliveries = new Deliveries(owner, keyGroups, restoreWaits, sideWrites, forwardTopics, collector, core,
+                metrics, guard, errors, this::updatePause);
+        this.failures = deliveries.failures();
+        this.heldLimit = new HeldLimit(name, failures, metrics);
         this.commit = new Commit(name, core, changelog, stateDirectory, collector, sideWrites, failures, metrics,
-                settings, this, transactions, guard == null ? () -> { } : () -> guard.flush(sideWrites.deadLettering()));
+                settings, deliveries, transactions,
+                guard == null ? () -> { } : () -> guard.flush(sideWrites.deadLettering()));
+        deliveries.commitsTo(commit);
         collector.stopping(() -> stopRequested || abortRequested);
     }
 
@@ -151,14 +147,14 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             while (!stopRequested && !abortRequested) {
                 apply(owner.tick());
                 pendingKeyGroups = owner.pending();
-                restoreWaits.release(group -> !owner.restoring(group), this::handleWaited, input -> heldLimit.paused());
+                restoreWaits.release(group -> !owner.restoring(group), deliveries::handleWaited, input -> heldLimit.paused());
                 if (!transactionOpen()) {
                     continue;
                 }
-                retryDue();
+                deliveries.retryDue();
                 poll();
                 lookAtHeldKeys();
-                processed = processedHere;
+                processed = deliveries.processed();
                 core.wallClock(System.currentTimeMillis());
                 if ((commit.uncommitted() >= settings.commitMaxRecords() || System.nanoTime() >= nextCommit)
                         && !commit.deferred()) {
@@ -187,7 +183,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                             + " restart", name, failures.waiting(), failures.blockedKeys(), sideWrites.waiting(),
                             restoreWaits.waiting());
                 }
-                LOG.info("Task {} stopped after {} records and {} commits", name, processedHere, commits);
+                LOG.info("Task {} stopped after {} records and {} commits", name, deliveries.processed(), commits);
             }
         } catch (SinkUnavailableException e) {
             // Asked to stop while a sink's target was down: its records stay unacknowledged for the next run.
@@ -203,7 +199,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
             LOG.error("Task {} failed; input processed since the last commit is not acknowledged and will be"
                     + " delivered again: {}", name, t.getMessage());
         } finally {
-            processed = processedHere;
+            processed = deliveries.processed();
             owner.close();
             collector.close();
             sideWrites.close();
@@ -252,7 +248,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
     private void poll() throws PulsarClientException {
         if (settings.timeOrdered() && !inputs.isEmpty()) {
             // Smallest time first across the inputs; when none may go, wait on the one worth waiting for.
-            if (timeOrder.drain(inputs, DRAIN_LIMIT, this::handle, () -> stopRequested) == 0) {
+            if (timeOrder.drain(inputs, DRAIN_LIMIT, deliveries::handle, () -> stopRequested) == 0) {
                 drainHeld();
                 if (!owner.restoring()) {
                     timeOrder.await(inputs, waitMillis(5));
@@ -288,7 +284,7 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
                 message = input.receive(waitMillis(inputs.size() == 1 ? 100 : 5));
             }
             if (message != null) {
-                handle(input, message);
+                deliveries.handle(input, message);
                 drain(input);
             }
         }
@@ -375,156 +371,13 @@ public final class StreamTask implements Runnable, Failures.Outcomes {
         int count = 0;
         Message<Object> message;
         while (count < DRAIN_LIMIT && !stopRequested && !input.isClosed() && (message = input.receive(0)) != null) {
-            handle(input, message);
+            deliveries.handle(input, message);
             count++;
         }
         if (count > 0) {
             lastFed = input;
         }
         return count;
-    }
-
-    private void handle(Input input, Message<Object> message) {
-        Delivery delivery = new Delivery(input, message, ++sequence);
-        if (!owner.ownsAll()) {
-            byte[] routing = routingOf(delivery);
-            if (routing != null) {
-                int group = keyGroups.ofKeyBytes(routing);
-                if (owner.restoring() && owner.restoring(group)) {
-                    restoreWaits.hold(group, delivery);
-                    return;
-                }
-                if (!owner.runs(group) && forwarded(delivery, routing)) {
-                    return;
-                }
-            }
-        }
-        process(delivery);
-    }
-
-    /** A record that waited for its key group's restore, which is over (or the group left). */
-    private void handleWaited(Delivery delivery) {
-        if (!owner.ownsAll() && misrouted(delivery)) {
-            return;
-        }
-        process(delivery);
-    }
-
-    /** The bytes the broker placed a record by: its ordering key, else its key; null for neither. */
-    private static byte[] routingOf(Delivery delivery) {
-        return delivery.routing();
-    }
-
-    private void process(Delivery delivery) {
-        if (failures.holdIfBlocked(delivery)) {
-            updatePause();
-            return;
-        }
-        if (!attempt(delivery)) {
-            failures.block(delivery);
-        }
-    }
-
-    /**
-     * A record of a key group that does not run here is forwarded to its owner, unless it cannot be
-     * decoded (no owner could process it: it goes to the error policy here).
-     *
-     * @return true if the record was taken care of
-     */
-    private boolean misrouted(Delivery delivery) {
-        byte[] routing = routingOf(delivery);
-        return routing != null && !owner.runs(keyGroups.ofKeyBytes(routing)) && forwarded(delivery, routing);
-    }
-
-    /** Forwards a record of a key group that runs elsewhere, unless it cannot be decoded; true if forwarded. */
-    private boolean forwarded(Delivery delivery, byte[] routing) {
-        try {
-            delivery.input.decode(delivery.message);
-        } catch (UndecodableRecordException | InvalidTimestampException e) {
-            return false;
-        }
-        sideWrites.forward(delivery, forwardTopics.apply(delivery.input.source().name()), routing);
-        return true;
-    }
-
-    /**
-     * Decodes and processes a delivery once.
-     *
-     * @return true if the key may move on (the record is done, skipped or on its way to the dead-letter
-     *     topic), false if it waits for a retry
-     */
-    private boolean attempt(Delivery delivery) {
-        delivery.attempt();
-        if (guard != null && guard.committedBefore(delivery, routingOf(delivery))) {
-            done(delivery);
-            return true;
-        }
-        Input input = delivery.input;
-        Record<Object, Object> record;
-        try {
-            record = input.decode(delivery.message);
-        } catch (UndecodableRecordException e) {
-            return failures.settle(delivery, new Delivery.Failure(Delivery.Kind.UNDECODABLE, input.source().name(), e,
-                    false));
-        } catch (InvalidTimestampException e) {
-            return failures.settle(delivery, new Delivery.Failure(Delivery.Kind.INVALID_TIMESTAMP,
-                    input.source().name(), e, false));
-        }
-        collector.origin(delivery);
-        try {
-            core.process(input.processor(), record);
-        } catch (ProcessingException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (cause instanceof dev.tributary.state.StateException state) {
-                // The disk, not the record: retrying or dead-lettering it would be wrong; the task stops.
-                throw state;
-            }
-            return failures.failed(delivery, new Delivery.Failure(Delivery.Kind.of(cause), e.node(), cause,
-                    e.retriable()));
-        } finally {
-            collector.origin(null);
-        }
-        done(delivery);
-        return true;
-    }
-
-    @Override
-    public void done(Delivery delivery) {
-        boolean forwarded = delivery.state() == Delivery.State.FORWARDING;
-        delivery.done();
-        if (!delivery.input.resolved(delivery.message)) {
-            return;
-        }
-        commit.recordDone();
-        if (guard != null && !forwarded) {
-            guard.done(delivery, routingOf(delivery));
-        }
-        if ((++processedHere & 15) == 0) {
-            metrics.latency(System.currentTimeMillis() - delivery.message.getPublishTime());
-        }
-    }
-
-    @Override
-    public void undone(Delivery delivery) {
-        if (guard != null) {
-            guard.undone(delivery);
-        }
-        delivery.input.withdraw(delivery.message);
-        commit.recordUndone();
-        processedHere--;
-    }
-
-    /** Retries the keys whose wait is over, and side writes whose backoff is over. */
-    private void retryDue() {
-        long now = System.nanoTime();
-        failures.retryDue(now, this::attempt);
-        sideWrites.retryDue(now, this::misrouted, delivery -> {
-            // Its key group runs here by now.
-            if (!failures.holdIfBlocked(delivery) && !attempt(delivery)) {
-                failures.block(delivery);
-            }
-        });
-        updatePause();
     }
 
     private void updatePause() {
