@@ -1,7 +1,6 @@
 package dev.tributary.runtime;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import dev.tributary.testkit.pulsar.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,9 @@ import org.apache.pulsar.client.api.Schema;
  * every input echoed, and each key's last count at least its number of inputs.
  */
 final class ExactOutputs {
+    /** Reading both topics whole is dear: look again twice a second. */
+    private static final Duration LOOK_EVERY = Duration.ofMillis(500);
+
     private ExactOutputs() {
     }
 
@@ -42,37 +44,17 @@ final class ExactOutputs {
     /** Waits until the outputs are complete, then fails on any duplicate, gap or count out of order. */
     static String check(PulsarClient client, String echo, String counts, int keys, int perKey, Duration timeout)
             throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String problem;
-        do {
-            problem = problem(client, echo, counts, keys, perKey);
-            if (problem == null) {
-                return "every one of " + keys * perKey + " inputs echoed once; " + keys + " keys counted 1.." + perKey
-                        + " strictly increasing";
-            }
-            if (problem.startsWith("duplicate") || problem.contains("not increasing")) {
-                break;
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        fail(problem);
-        return problem;
+        Await.untilNoProblem(timeout, LOOK_EVERY, () -> problem(client, echo, counts, keys, perKey),
+                problem -> problem.startsWith("duplicate") || problem.contains("not increasing"));
+        return "every one of " + keys * perKey + " inputs echoed once; " + keys + " keys counted 1.." + perKey
+                + " strictly increasing";
     }
 
     /** Waits until every input is echoed and every key counted at least its inputs; fails with what is missing. */
     static String checkNothingLost(PulsarClient client, String echo, String counts, int keys, int perKey,
                                    Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String problem;
-        do {
-            problem = missing(client, echo, counts, keys, perKey);
-            if (problem == null) {
-                return "every one of " + keys * perKey + " inputs echoed; " + keys + " keys counted at least " + perKey;
-            }
-            Thread.sleep(500);
-        } while (System.nanoTime() < deadline);
-        fail(problem);
-        return problem;
+        Await.untilNoProblem(timeout, LOOK_EVERY, () -> missing(client, echo, counts, keys, perKey), problem -> false);
+        return "every one of " + keys * perKey + " inputs echoed; " + keys + " keys counted at least " + perKey;
     }
 
     private static String missing(PulsarClient client, String echo, String counts, int keys, int perKey)
