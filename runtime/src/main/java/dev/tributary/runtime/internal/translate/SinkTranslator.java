@@ -27,16 +27,36 @@ public final class SinkTranslator implements NodeTranslator<SinkNode> {
         SinkTarget target = Sinks.target(node, context.keyGroups());
         Processor write = write(node, target, collector);
         // A windowed key is written as its plain key, so results stay in the key's key group; the window rides along.
+        WindowProperties windows = new WindowProperties();
         return record -> {
             if (!(record.key() instanceof Windowed<?> key)) {
                 write.process(record);
                 return;
             }
-            Map<String, String> properties = new HashMap<>(record.properties());
-            properties.put(Windowed.START_PROPERTY, Long.toString(key.start()));
-            properties.put(Windowed.END_PROPERTY, Long.toString(key.end()));
-            write.process(new Record<>(key.key(), record.value(), record.timestamp(), properties));
+            write.process(new Record<>(key.key(), record.value(), record.timestamp(), windows.of(key, record.properties())));
         };
+    }
+
+    /** A windowed result's properties: its own, and its window's bounds. */
+    static final class WindowProperties {
+        private long start = Long.MIN_VALUE;
+        private long end = Long.MIN_VALUE;
+        private Map<String, String> bounds;
+
+        Map<String, String> of(Windowed<?> key, Map<String, String> own) {
+            // Results of one window mostly follow each other: its bounds are formatted once, not per record.
+            if (bounds == null || key.start() != start || key.end() != end) {
+                start = key.start();
+                end = key.end();
+                bounds = Map.of(Windowed.START_PROPERTY, Long.toString(start), Windowed.END_PROPERTY, Long.toString(end));
+            }
+            if (own.isEmpty()) {
+                return bounds;
+            }
+            Map<String, String> properties = new HashMap<>(own);
+            properties.putAll(bounds);
+            return properties;
+        }
     }
 
     private static Processor write(SinkNode node, SinkTarget target, RecordCollector collector) {
