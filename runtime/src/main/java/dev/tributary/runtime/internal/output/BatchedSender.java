@@ -57,6 +57,13 @@ public final class BatchedSender<T, O> implements KeyGroupBatcher.Sink<TypedMess
         }
     }
 
+    /** See {@link KeyGroupBatcher#runsLeaveAsTheyEnd}; nothing without batching by key group. */
+    public void runsLeaveAsTheyEnd(boolean on) {
+        if (batcher != null) {
+            batcher.runsLeaveAsTheyEnd(on);
+        }
+    }
+
     /** Whether messages are held by key group, so that writers must give the routing bytes. */
     public boolean batchesByKeyGroup() {
         return batcher != null;

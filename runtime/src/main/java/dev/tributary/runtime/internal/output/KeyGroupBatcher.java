@@ -34,6 +34,8 @@ public final class KeyGroupBatcher<M, O> {
     private final List<O>[] origins;
     private final BitSet nonEmpty;
     private final Sink<M, O> sink;
+    /** Whether a long run of one key group leaves as soon as it ends; see {@link #runsLeaveAsTheyEnd}. */
+    private boolean runsLeave;
     /** The bucket of the latest add, and how many adds in a row went to it. */
     private int lastBucket = -1;
     private int streak;
@@ -52,17 +54,18 @@ public final class KeyGroupBatcher<M, O> {
     /** @param keyBytes the bytes the broker will hash the message by, or null for no key */
     public void add(byte[] keyBytes, M message, O origin) {
         int bucket = keyBytes == null ? keyGroups.count() : keyGroups.ofKeyBytes(keyBytes);
-        if (bucket == lastBucket) {
-            streak++;
-        } else {
-            // A long run of one key group that ends (a commit's flush emits its entries key group by key
-            // group) leaves at once: its messages are still in the CPU's caches, where at the drain they
-            // would not be. Records in arrival order almost never make such a run.
-            if (streak >= RUN_LEAVES_AT && buckets[lastBucket] != null && !buckets[lastBucket].isEmpty()) {
-                send(lastBucket);
+        if (runsLeave) {
+            if (bucket == lastBucket) {
+                streak++;
+            } else {
+                // A long run of one key group that ends leaves at once: its messages are still in the CPU's
+                // caches, where at the drain they would not be.
+                if (streak >= RUN_LEAVES_AT && buckets[lastBucket] != null && !buckets[lastBucket].isEmpty()) {
+                    send(lastBucket);
+                }
+                lastBucket = bucket;
+                streak = 1;
             }
-            lastBucket = bucket;
-            streak = 1;
         }
         List<M> pending = buckets[bucket];
         if (pending == null) {
@@ -76,6 +79,19 @@ public final class KeyGroupBatcher<M, O> {
         if (pending.size() >= maxRecords) {
             send(bucket);
         }
+    }
+
+    /**
+     * While on, a run of {@value #RUN_LEAVES_AT} or more messages of one key group in a row leaves as soon as
+     * a message of another group follows, with whatever its group held before. For a commit's flush,
+     * which emits key group by key group and whose runs would leave at the drain right after anyway;
+     * not for records in arrival order, where it would cut batches short (input batched by key group
+     * upstream comes in such runs).
+     */
+    public void runsLeaveAsTheyEnd(boolean on) {
+        runsLeave = on;
+        lastBucket = -1;
+        streak = 0;
     }
 
     /** Sends every held run. */

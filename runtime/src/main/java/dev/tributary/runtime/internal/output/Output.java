@@ -80,6 +80,11 @@ final class Output {
         sender.write(keyBytes, message, origin);
     }
 
+    /** See {@link KeyGroupBatcher#runsLeaveAsTheyEnd}. */
+    void runsLeaveAsTheyEnd(boolean on) {
+        sender.runsLeaveAsTheyEnd(on);
+    }
+
     /** Sends everything held back, without waiting. */
     void drain() {
         sender.drain();

@@ -33,6 +33,7 @@ public final class PulsarRecordCollector implements RecordCollector {
     private final Duration sendTimeout;
     private final Duration commitInterval;
     private final Map<String, Output> outputs = new HashMap<>();
+    private boolean flushingCaches;
     private final Queue<OutputFailure> failures = new ConcurrentLinkedQueue<>();
     private WriteOrigin origin;
     private final Map<String, ConnectorSinkOutput> connectorSinks = new java.util.LinkedHashMap<>();
@@ -105,6 +106,18 @@ public final class PulsarRecordCollector implements RecordCollector {
             outputs.put(topic, output);
         }
         output.write(record, origin);
+    }
+
+    /**
+     * Around a commit's flush of the record caches, which emits key group by key group: each key
+     * group's run of outputs leaves as it ends, while its messages are still in the CPU's caches
+     * ({@link KeyGroupBatcher#runsLeaveAsTheyEnd}).
+     */
+    public void flushingCaches(boolean on) {
+        flushingCaches = on;
+        for (Output output : outputs.values()) {
+            output.runsLeaveAsTheyEnd(on);
+        }
     }
 
     /** Sends what the key-group batchers hold, without waiting: when the input is idle, outputs need not wait for the commit. */
@@ -275,6 +288,7 @@ public final class PulsarRecordCollector implements RecordCollector {
         }
         try {
             Output output = new Output(topic, target, builder.create(), maxBatchRecords, failures, producers);
+            output.runsLeaveAsTheyEnd(flushingCaches);
             metrics.recordsOut(target.node(), topic, output, o -> o.written);
             return output;
         } catch (Exception e) {

@@ -126,6 +126,16 @@ final class Commit {
         return transactional != null ? transactional.lostBecause() : lostBecause;
     }
 
+    /** Writes out the record caches; their emitted outputs leave key group by key group as each run ends. */
+    private void flushState() {
+        collector.flushingCaches(true);
+        try {
+            core.flushState();
+        } finally {
+            collector.flushingCaches(false);
+        }
+    }
+
     /**
      * Runs one commit. Punctuations can change state without input, so the flushes run even when
      * nothing awaits acknowledgement.
@@ -141,7 +151,7 @@ final class Commit {
             return runTransaction(inputs, leaseLost, drain);
         }
         long began = System.nanoTime();
-        core.flushState();
+        flushState();
         if (changelog != null) {
             try {
                 changelog.flush();
@@ -197,7 +207,7 @@ final class Commit {
             awaitSideWrites();
             beforeState.run();
             long flushing = System.nanoTime();
-            core.flushState();
+            flushState();
             metrics.commitPhase("state").record(System.nanoTime() - flushing, TimeUnit.NANOSECONDS);
             if (uncommitted == 0 && !transactions.used()) {
                 if (transactions.idleTooLong()) {

@@ -99,8 +99,9 @@ class KeyGroupBatcherTest {
     }
 
     @Test
-    void aLongRunOfOneKeyGroupLeavesWhenAnotherGroupFollows() {
+    void whileFlushingALongRunOfOneKeyGroupLeavesWhenAnotherGroupFollows() {
         KeyGroupBatcher<String, String> batcher = batcher(1000);
+        batcher.runsLeaveAsTheyEnd(true);
         List<String> first = keysOf(3, KeyGroupBatcher.RUN_LEAVES_AT);
         List<String> second = keysOf(5, 2);
         for (String key : first) {
@@ -116,8 +117,9 @@ class KeyGroupBatcherTest {
     }
 
     @Test
-    void shortRunsInArrivalOrderWaitForTheFlush() {
+    void whileFlushingShortRunsWaitForTheDrain() {
         KeyGroupBatcher<String, String> batcher = batcher(1000);
+        batcher.runsLeaveAsTheyEnd(true);
         List<String> a = keysOf(1, KeyGroupBatcher.RUN_LEAVES_AT - 1);
         List<String> b = keysOf(2, KeyGroupBatcher.RUN_LEAVES_AT - 1);
         for (String key : a) {
@@ -132,5 +134,21 @@ class KeyGroupBatcherTest {
         List<String> groupA = new ArrayList<>(a);
         groupA.add("again");
         assertEquals(Set.of(groupA, b), new HashSet<>(runs));
+    }
+
+    @Test
+    void outsideAFlushLongRunsWaitLikeAnyOther() {
+        KeyGroupBatcher<String, String> batcher = batcher(1000);
+        List<String> first = keysOf(3, 2 * KeyGroupBatcher.RUN_LEAVES_AT);
+        List<String> second = keysOf(5, 1);
+        batcher.runsLeaveAsTheyEnd(true);
+        batcher.runsLeaveAsTheyEnd(false);
+        for (String key : first) {
+            batcher.add(bytes(key), key, key);
+        }
+        batcher.add(bytes(second.get(0)), second.get(0), second.get(0));
+        assertTrue(runs.isEmpty(), "input batched by key group upstream arrives in runs; they are not cut short");
+        batcher.flush();
+        assertEquals(Set.of(first, second), new HashSet<>(runs));
     }
 }
